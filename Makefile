@@ -1,0 +1,71 @@
+# The one entry point for people and CI. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_BIN ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+INFRA := deploy/local/infra.sh
+PROTOS := $(wildcard proto/eco/v1/*.proto)
+GEN_STAMP := eco/v1/.stamp
+
+.PHONY: help venv proto proto-check proto-baseline run stop status test test-unit test-integration test-e2e lint fmt bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON_BIN) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON_BIN) not found)"; exit 1; }
+	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	@touch $@
+
+venv: $(VENV)/.installed ## Create the virtualenv with the pinned dependencies
+
+$(GEN_STAMP): $(PROTOS) $(VENV)/.installed
+	@rm -rf eco && mkdir -p eco/v1
+	$(PY) -m grpc_tools.protoc -I proto --python_out=. --pyi_out=. --grpc_python_out=. \
+		--plugin=protoc-gen-mypy_grpc=$(VENV)/bin/protoc-gen-mypy_grpc --mypy_grpc_out=. $(PROTOS)
+	@touch eco/__init__.py eco/v1/__init__.py eco/py.typed
+	@touch $@
+
+proto: $(GEN_STAMP) ## Generate Python code and type stubs from proto/ into the gitignored package eco/
+
+proto-check: proto ## Fail if a released message's field number or name changed (vs proto/released.binpb)
+	$(PY) -m shared.proto_compat check proto/released.binpb $(PROTOS)
+
+proto-baseline: proto ## Record the current contracts as released (deliberately, after review)
+	$(PY) -m shared.proto_compat baseline proto/released.binpb $(PROTOS)
+
+run: proto ## Start the whole platform with a demo city (Kafka, Elasticsearch, services, gateway)
+	@bash deploy/local/platform.sh up
+
+stop: ## Stop everything `make run` started
+	@bash deploy/local/platform.sh down
+
+status: ## Show what is running
+	@bash deploy/local/platform.sh status
+
+test: proto lint proto-check test-unit test-integration ## Every test: lint, contracts, unit, then integration and e2e against real servers
+
+test-unit: proto ## Unit tests (no servers)
+	$(PY) -m pytest -q tests/unit
+
+test-integration: proto ## Integration and e2e tests against real Kafka, Elasticsearch and PostgreSQL (started if needed)
+	@bash deploy/local/with-infra.sh $(PY) -m pytest -q tests/integration tests/e2e
+
+lint: proto ## ruff check, ruff format --check, mypy
+	$(VENV)/bin/ruff check shared services gateway tests deploy
+	$(VENV)/bin/ruff format --check shared services gateway tests deploy
+	$(VENV)/bin/mypy
+
+fmt: venv ## Apply ruff's formatting and fixes
+	$(VENV)/bin/ruff format shared services gateway tests deploy
+	$(VENV)/bin/ruff check --fix shared services gateway tests deploy
+
+bench: proto ## Benchmarks, each against a baseline measured in the same run
+	@bash deploy/local/with-infra.sh $(PY) -m bench
+
+clean: ## Remove generated code and the virtualenv (keeps downloads in .cache/)
+	rm -rf eco $(VENV)

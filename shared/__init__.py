@@ -1,0 +1,1 @@
+"""Common runtime of every service: settings, database, events (outbox, consumer), gRPC bootstrap."""

@@ -1,0 +1,136 @@
+"""An event consumer that applies each event once, even when Kafka delivers it twice.
+
+For every message: open a database transaction, claim the event id in `processed_events` (a
+repeat finds it taken and is skipped), run the handler in the same transaction, commit, and only
+then commit the Kafka offset. A crash anywhere before the offset commit means redelivery, which the
+claim turns into a no-op.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from google.protobuf.message import Message
+from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from eco.v1 import events_pb2
+from shared import events
+from shared.kafka import manual_commit_consumer
+from shared.schema import processed_events
+from shared.tracing import trace_scope
+
+log = logging.getLogger(__name__)
+
+# A handler gets the open transaction, the envelope and its unpacked payload.
+Handler = Callable[[Connection, events_pb2.EventEnvelope, Message], None]
+
+
+def claim(conn: Connection, consumer: str, event_id: str) -> bool:
+    """Record that this consumer handles the event; False if it already has."""
+    try:
+        with conn.begin_nested():
+            conn.execute(
+                processed_events.insert().values(
+                    consumer=consumer, event_id=event_id, processed_at=datetime.now(UTC)
+                )
+            )
+        return True
+    except IntegrityError:
+        return False
+
+
+class EventConsumer:
+    """Runs handlers for the event types it knows; other types are acknowledged and skipped."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        bootstrap_servers: str,
+        *,
+        group_id: str,
+        topics: list[str],
+        handlers: Mapping[str, Handler],
+        consumer_factory: Callable[[], KafkaConsumer] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.group_id = group_id
+        self.handlers = dict(handlers)
+        self._factory = consumer_factory or (
+            lambda: manual_commit_consumer(bootstrap_servers, group_id=group_id, topics=topics)
+        )
+        self._consumer: KafkaConsumer | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.handled = 0
+        self.skipped_duplicates = 0
+
+    def start(self) -> None:
+        """Consume in a background thread until stop()."""
+        self._thread = threading.Thread(target=self._loop, name=f"consumer-{self.group_id}", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout)
+        if self._consumer is not None:
+            self._consumer.close(autocommit=False)
+            self._consumer = None
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.poll_once(timeout_ms=500)
+            except Exception:
+                # A failing handler or a broker outage: the offset was not committed, so the
+                # message comes again after the pause. Never skip an event silently.
+                log.exception("consumer %s: poll failed; retrying", self.group_id)
+                self._reset()
+                self._stop.wait(2.0)
+
+    def _reset(self) -> None:
+        if self._consumer is not None:
+            try:
+                self._consumer.close(autocommit=False)
+            except Exception:
+                log.debug("consumer %s: close failed", self.group_id, exc_info=True)
+            self._consumer = None
+
+    def poll_once(self, timeout_ms: int = 1000) -> int:
+        """Handle what one poll returns; returns how many messages were handled (or skipped)."""
+        if self._consumer is None:
+            self._consumer = self._factory()
+        batches = self._consumer.poll(timeout_ms=timeout_ms)
+        count = 0
+        for partition, messages in batches.items():
+            for message in messages:
+                self.handle_raw(message.value)
+                # Commit each offset right after its event: a crash then repeats at most one event.
+                self._commit(partition, message.offset + 1, message.leader_epoch)
+                count += 1
+        return count
+
+    def _commit(self, partition: TopicPartition, offset: int, leader_epoch: int | None) -> None:
+        assert self._consumer is not None
+        self._consumer.commit({partition: OffsetAndMetadata(offset, "", leader_epoch if leader_epoch else -1)})
+
+    def handle_raw(self, raw: bytes) -> bool:
+        """Apply one message's event if it is new; returns False for a duplicate or unknown type."""
+        envelope = events.decode(raw)
+        handler = self.handlers.get(envelope.type)
+        if handler is None:
+            return False
+        with trace_scope(envelope.trace_id or None), self.engine.begin() as conn:
+            if not claim(conn, self.group_id, envelope.event_id):
+                self.skipped_duplicates += 1
+                log.info("skipping event %s (%s): already handled", envelope.event_id, envelope.type)
+                return False
+            handler(conn, envelope, events.unpack(envelope))
+        self.handled += 1
+        return True

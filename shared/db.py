@@ -1,0 +1,94 @@
+"""Database engines and migrations.
+
+PostgreSQL in CI and production, SQLite as the quick local default. Schema changes are ordered
+migrations recorded in `schema_migrations`; each runs in its own transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+log = logging.getLogger(__name__)
+
+
+def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    """An engine for a service's DATABASE_URL, tuned for the backend it names."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            # WAL lets the outbox relay read while a request writes; foreign keys are off by default.
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    return sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def is_postgres(conn_or_engine: Connection | Engine) -> bool:
+    return conn_or_engine.dialect.name == "postgresql"
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema change. Versions are unique per database and applied in order."""
+
+    version: int
+    name: str
+    upgrade: Callable[[Connection], None]
+
+
+_schema_migrations = sa.Table(
+    "schema_migrations",
+    sa.MetaData(),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("applied_at", sa.DateTime(timezone=True), server_default=sa.func.now()),
+)
+
+
+def migrate(engine: Engine, migrations: Sequence[Migration]) -> list[int]:
+    """Apply the migrations not applied yet; returns the versions applied now."""
+    versions = [m.version for m in migrations]
+    if len(set(versions)) != len(versions):
+        raise ValueError(f"duplicate migration versions in {versions}")
+    applied_now: list[int] = []
+    with engine.begin() as conn:
+        if is_postgres(conn):
+            # Several replicas may start at once; one migrates, the others wait for it.
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(727001)"))
+        _schema_migrations.create(conn, checkfirst=True)
+        done = set(conn.execute(sa.select(_schema_migrations.c.version)).scalars())
+        for migration in sorted(migrations, key=lambda m: m.version):
+            if migration.version in done:
+                continue
+            with conn.begin_nested():
+                migration.upgrade(conn)
+                conn.execute(_schema_migrations.insert().values(version=migration.version, name=migration.name))
+            log.info("applied migration %s %s", migration.version, migration.name)
+            applied_now.append(migration.version)
+    return applied_now
+
+
+def create_tables(*tables: sa.Table) -> Callable[[Connection], None]:
+    """A migration step that creates the given tables (the usual first migration of a service)."""
+
+    def upgrade(conn: Connection) -> None:
+        for table in tables:
+            table.create(conn)
+
+    return upgrade

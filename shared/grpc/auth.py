@@ -1,0 +1,90 @@
+"""Department credentials and per-method grants.
+
+Departments call with `authorization: Bearer <token>` in the metadata. The grants file keeps only
+each token's SHA-256, never the token, and the methods granted as patterns such as
+"eco.v1.PermitsService/Get*" or "*".
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared.errors import PermissionDenied, Unauthenticated
+
+# Discovery must work with ordinary tools and probes, so these need no token.
+OPEN_SERVICES = ("grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection", "grpc.reflection.v1.ServerReflection")
+
+_department: ContextVar[str] = ContextVar("department", default="")
+
+
+def current_department() -> str:
+    """The department whose call is being handled ("" outside a call)."""
+    return _department.get()
+
+
+def set_current_department(name: str) -> object:
+    return _department.set(name)
+
+
+def reset_current_department(token: object) -> None:
+    _department.reset(token)  # type: ignore[arg-type]
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str
+    token_sha256: str
+    grants: tuple[str, ...]
+
+    def may_call(self, method: str) -> bool:
+        """Whether a full method name ("eco.v1.PermitsService/GetEnterprise") is granted."""
+        return any(fnmatch.fnmatchcase(method, pattern) for pattern in self.grants)
+
+
+class Grants:
+    """Who may call what; loaded from the grants file at start-up."""
+
+    def __init__(self, departments: Iterable[Department]) -> None:
+        self._departments = list(departments)
+
+    @classmethod
+    def load(cls, path: Path) -> Grants:
+        """Read a grants file; a malformed one stops the service at start-up."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            Department(name=name, token_sha256=entry["token_sha256"], grants=tuple(entry["grants"]))
+            for name, entry in data["departments"].items()
+        )
+
+    def authenticate(self, authorization: str | None) -> Department:
+        """The department a bearer token belongs to; Unauthenticated if none."""
+        if not authorization:
+            raise Unauthenticated("missing 'authorization: Bearer <token>' metadata")
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated("authorization metadata must be 'Bearer <token>'")
+        digest = token_digest(token.strip())
+        for department in self._departments:
+            if hmac.compare_digest(department.token_sha256, digest):
+                return department
+        raise Unauthenticated("unknown or revoked token")
+
+    def authorize(self, department: Department, method: str) -> None:
+        """PermissionDenied unless the department is granted the method."""
+        if not department.may_call(method):
+            raise PermissionDenied(f"department {department.name!r} is not granted {method}")
+
+
+def is_open(method: str) -> bool:
+    return method.split("/", 1)[0] in OPEN_SERVICES

@@ -1,0 +1,124 @@
+"""One server interceptor for every call: trace id, authentication, grants, error mapping, audit."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import grpc
+
+from shared.errors import DomainError
+from shared.grpc.audit import AuditRecord, AuditWriter
+from shared.grpc.auth import Grants, is_open, reset_current_department, set_current_department
+from shared.tracing import TRACE_METADATA_KEY, trace_scope
+
+log = logging.getLogger(__name__)
+
+STATUS_OF_DOMAIN_ERROR = {
+    "INVALID_ARGUMENT": grpc.StatusCode.INVALID_ARGUMENT,
+    "NOT_FOUND": grpc.StatusCode.NOT_FOUND,
+    "ALREADY_EXISTS": grpc.StatusCode.ALREADY_EXISTS,
+    "FAILED_PRECONDITION": grpc.StatusCode.FAILED_PRECONDITION,
+    "PERMISSION_DENIED": grpc.StatusCode.PERMISSION_DENIED,
+    "UNAUTHENTICATED": grpc.StatusCode.UNAUTHENTICATED,
+}
+
+
+class PlatformInterceptor(grpc.ServerInterceptor):
+    def __init__(self, grants: Grants, audit: AuditWriter | None) -> None:
+        self.grants = grants
+        self.audit = audit
+
+    def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
+        handler = continuation(handler_call_details)
+        if handler is None:
+            return None
+        method = handler_call_details.method.lstrip("/")
+        if is_open(method):
+            return handler
+        metadata = dict(handler_call_details.invocation_metadata or ())
+        return _wrap_handler(handler, lambda behaviour, streaming: self._guard(behaviour, method, metadata, streaming))
+
+    def _guard(
+        self, behaviour: Callable[..., Any], method: str, metadata: dict[str, str], streaming: bool
+    ) -> Callable[..., Any]:
+        if streaming:
+            # A streaming response runs after the handler returns: guard the iteration itself.
+            def guarded_stream(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+                with self._call(method, metadata, context):
+                    yield from behaviour(request, context)
+
+            return guarded_stream
+
+        def guarded(request: Any, context: grpc.ServicerContext) -> Any:
+            with self._call(method, metadata, context):
+                return behaviour(request, context)
+
+        return guarded
+
+    @contextmanager
+    def _call(self, method: str, metadata: dict[str, str], context: grpc.ServicerContext) -> Iterator[None]:
+        started = time.perf_counter()
+        with trace_scope(metadata.get(TRACE_METADATA_KEY)) as trace_id:
+            context.set_trailing_metadata(((TRACE_METADATA_KEY, trace_id),))
+            department_name, status, detail = "-", "OK", None
+            token = None
+            try:
+                department = self.grants.authenticate(metadata.get("authorization"))
+                department_name = department.name
+                self.grants.authorize(department, method)
+                token = set_current_department(department.name)
+                yield
+            except DomainError as exc:
+                status, detail = exc.code, exc.message
+                context.abort(STATUS_OF_DOMAIN_ERROR[exc.code], exc.message)
+            except Exception as exc:
+                if _is_abort(context):  # the servicer aborted on purpose; keep its status
+                    status = context.code().name  # type: ignore[union-attr]
+                    raise
+                status, detail = "INTERNAL", f"{type(exc).__name__}: {exc}"
+                log.exception("%s failed", method)
+                context.abort(grpc.StatusCode.INTERNAL, f"internal error (trace id {trace_id})")
+            finally:
+                if token is not None:
+                    reset_current_department(token)
+                if self.audit is not None:
+                    self.audit.record(
+                        AuditRecord(
+                            at=datetime.now(UTC),
+                            department=department_name,
+                            method=method,
+                            status=status,
+                            duration_ms=(time.perf_counter() - started) * 1000,
+                            trace_id=trace_id,
+                            peer=context.peer() or "",
+                            detail=detail,
+                        )
+                    )
+
+
+def _is_abort(context: grpc.ServicerContext) -> bool:
+    code = getattr(context, "code", lambda: None)()
+    return code is not None and code != grpc.StatusCode.OK
+
+
+def _wrap_handler(handler: grpc.RpcMethodHandler, wrap: Callable[[Callable[..., Any], bool], Callable[..., Any]]):  # type: ignore[no-untyped-def]
+    kinds = {
+        "unary_unary": grpc.unary_unary_rpc_method_handler,
+        "unary_stream": grpc.unary_stream_rpc_method_handler,
+        "stream_unary": grpc.stream_unary_rpc_method_handler,
+        "stream_stream": grpc.stream_stream_rpc_method_handler,
+    }
+    for attribute, factory in kinds.items():
+        behaviour = getattr(handler, attribute)
+        if behaviour is not None:
+            return factory(
+                wrap(behaviour, attribute.endswith("_stream")),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+    return handler

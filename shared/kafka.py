@@ -1,0 +1,36 @@
+"""Kafka clients configured the way the platform needs them (acks=all, idempotence, manual commits)."""
+
+from __future__ import annotations
+
+from kafka import KafkaConsumer, KafkaProducer
+
+
+def reliable_producer(bootstrap_servers: str, *, client_id: str) -> KafkaProducer:
+    """A producer that does not lose or duplicate on retry: acks from all replicas, idempotent."""
+    return KafkaProducer(
+        bootstrap_servers=bootstrap_servers.split(","),
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=True,
+        retries=5,
+        max_in_flight_requests_per_connection=5,
+        linger_ms=5,
+        request_timeout_ms=15000,
+        max_block_ms=10000,
+    )
+
+
+def manual_commit_consumer(bootstrap_servers: str, *, group_id: str, topics: list[str]) -> KafkaConsumer:
+    """A group consumer that commits offsets only when told to, after the handler has committed."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap_servers.split(","),
+        group_id=group_id,
+        client_id=group_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_poll_records=200,
+        session_timeout_ms=10000,
+        heartbeat_interval_ms=3000,
+    )
+    consumer.subscribe(topics)
+    return consumer

@@ -1,0 +1,164 @@
+"""Transactional outbox: an event is a row written in the same transaction as the state change.
+
+A relay publishes unsent rows to Kafka (acks=all, idempotent producer), then marks them sent, so an
+event is never lost between a commit and a publish, and a crash only means a row is sent again;
+consumers drop the repeat by event id.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from kafka import KafkaProducer
+from sqlalchemy.engine import Connection, Engine
+
+from eco.v1 import events_pb2
+from shared.db import is_postgres
+from shared.kafka import reliable_producer
+from shared.schema import outbox
+
+log = logging.getLogger(__name__)
+
+
+def add_event(conn: Connection, topic: str, envelope: events_pb2.EventEnvelope) -> None:
+    """Record an event in the caller's transaction; it is published only if that transaction commits."""
+    conn.execute(
+        outbox.insert().values(
+            event_id=envelope.event_id,
+            topic=topic,
+            key=envelope.subject_id,
+            event_type=envelope.type,
+            envelope=envelope.SerializeToString(),
+            created_at=datetime.now(UTC),
+        )
+    )
+
+
+def pending_count(engine: Engine) -> int:
+    """How many events wait to be published (shown by health checks and tests)."""
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).where(outbox.c.sent_at.is_(None))).scalar_one())
+
+
+class OutboxRelay:
+    """Publishes the outbox in order, in a background thread, retrying with backoff."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        bootstrap_servers: str,
+        *,
+        client_id: str,
+        poll_seconds: float = 0.2,
+        batch_size: int = 500,
+        max_backoff_seconds: float = 10.0,
+        producer_factory: Callable[[], KafkaProducer] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.poll_seconds = poll_seconds
+        self.batch_size = batch_size
+        self.max_backoff_seconds = max_backoff_seconds
+        self._producer_factory = producer_factory or (
+            lambda: reliable_producer(bootstrap_servers, client_id=client_id)
+        )
+        self._producer: KafkaProducer | None = None
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.healthy = False
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start publishing in a background thread."""
+        self._thread = threading.Thread(target=self._loop, name="outbox-relay", daemon=True)
+        self._thread.start()
+
+    def notify(self) -> None:
+        """Publish now rather than at the next poll (call after a commit that added events)."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop after the batch in hand; unsent rows stay for the next start."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout)
+        self._close_producer()
+
+    # -- work ------------------------------------------------------------------------------
+    def _loop(self) -> None:
+        backoff = self.poll_seconds
+        while not self._stop.is_set():
+            try:
+                sent = self.publish_pending()
+                self.healthy = True
+                backoff = self.poll_seconds
+                if sent:
+                    continue  # more may be waiting; drain before sleeping
+            except Exception as exc:  # Kafka down, DB restarting: wait and try again, never die.
+                self.healthy = False
+                log.warning("outbox relay: publish failed, retrying in %.1fs: %s", backoff, exc)
+                self._close_producer()
+                backoff = min(max(backoff * 2, 0.5), self.max_backoff_seconds)
+            self._wake.wait(backoff)
+            self._wake.clear()
+
+    def publish_pending(self) -> int:
+        """Publish one batch of unsent events in order; returns how many were confirmed by Kafka."""
+        with self.engine.begin() as conn:
+            query = (
+                sa.select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.envelope)
+                .where(outbox.c.sent_at.is_(None))
+                .order_by(outbox.c.id)
+                .limit(self.batch_size)
+            )
+            if is_postgres(conn):
+                # Several relay replicas share the table; each row goes to one of them at a time.
+                query = query.with_for_update(skip_locked=True)
+            rows = conn.execute(query).all()
+            if not rows:
+                return 0
+            producer = self._ensure_producer()
+            futures = [
+                (row.id, producer.send(row.topic, key=row.key.encode(), value=bytes(row.envelope)))
+                for row in rows
+            ]
+            producer.flush()
+            sent_ids: list[int] = []
+            failure: Exception | None = None
+            for row_id, future in futures:
+                try:
+                    future.get(timeout=30)
+                    sent_ids.append(row_id)
+                except Exception as exc:
+                    failure = failure or exc
+            now = datetime.now(UTC)
+            if sent_ids:
+                conn.execute(sa.update(outbox).where(outbox.c.id.in_(sent_ids)).values(sent_at=now))
+            if failure is not None:
+                failed_ids = [row_id for row_id, _ in futures if row_id not in set(sent_ids)]
+                conn.execute(
+                    sa.update(outbox)
+                    .where(outbox.c.id.in_(failed_ids))
+                    .values(attempts=outbox.c.attempts + 1, last_error=str(failure)[:2000])
+                )
+        if failure is not None:
+            raise failure
+        return len(sent_ids)
+
+    def _ensure_producer(self) -> KafkaProducer:
+        if self._producer is None:
+            self._producer = self._producer_factory()
+        return self._producer
+
+    def _close_producer(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            try:
+                producer.close(timeout=2)
+            except Exception:  # closing a producer whose broker is gone may raise; nothing to keep
+                log.debug("outbox relay: error closing producer", exc_info=True)
