@@ -58,28 +58,53 @@ class ServiceApp:
         migrate(self.engine, [*schema.MIGRATIONS, *self.migrations])
 
 
-def run(app: ServiceApp) -> None:
-    """Serve until SIGTERM or SIGINT, then drain and stop everything in reverse order."""
+class RunningService:
+    """A started service: its gRPC server and workers, until `stop()`."""
+
+    def __init__(self, app: ServiceApp, server: grpc.Server, port: int, workers: list[Background]) -> None:
+        self.app = app
+        self.server = server
+        self.port = port
+        self.workers = workers
+
+    @property
+    def address(self) -> str:
+        return f"{self.app.settings.grpc_host}:{self.port}"
+
+    def stop(self, grace: float = 5.0) -> None:
+        """Stop accepting calls, finish those in flight, then stop the workers in reverse order."""
+        self.server.stop(grace=grace).wait()
+        for worker in reversed(self.workers):
+            worker.stop()
+        self.app.engine.dispose()
+
+
+def start(app: ServiceApp) -> RunningService:
+    """Migrate, start the workers and serve gRPC (port 0 in the settings picks a free port)."""
     settings = app.settings
-    logs.configure(settings.service, settings.log_level)
     app.prepare()
     grants = Grants.load(settings.grants_file)
     audit = AuditWriter(app.engine)
     names = [GRPC_SERVICE_NAMES[settings.service]]
     server, health = build_server(register=app.register, service_names=names, grants=grants, audit=audit)
-    server.add_insecure_port(settings.grpc_address)
+    port = server.add_insecure_port(settings.grpc_address)
+    if port == 0:
+        raise SystemExit(f"{settings.service}: cannot listen on {settings.grpc_address} (port in use?)")
     workers: list[Background] = [audit, app.relay, *app.background, DatabaseHealthWatch(app.engine, health, names)]
     for worker in workers:
         worker.start()
     server.start()
-    log.info("%s serving gRPC on %s", settings.service, settings.grpc_address)
+    log.info("%s serving gRPC on %s:%s", settings.service, settings.grpc_host, port)
+    return RunningService(app, server, port, workers)
 
+
+def run(app: ServiceApp) -> None:
+    """Serve until SIGTERM or SIGINT, then drain and stop everything in reverse order."""
+    logs.configure(app.settings.service, app.settings.log_level)
+    running = start(app)
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
     stopping.wait()
-    log.info("%s stopping", settings.service)
-    server.stop(grace=5).wait()
-    for worker in reversed(workers):
-        worker.stop()
-    app.engine.dispose()
+    log.info("%s stopping", app.settings.service)
+    running.stop()

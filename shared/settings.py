@@ -50,8 +50,8 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise SettingsError(name, f"expected an integer, got {raw!r}") from None
-    if not 0 < value < 65536:
-        raise SettingsError(name, f"expected a port number 1..65535, got {value}")
+    if not 0 <= value < 65536:
+        raise SettingsError(name, f"expected a port number 0..65535 (0: any free port), got {value}")
     return value
 
 

@@ -1,0 +1,59 @@
+"""The gateway application: FastAPI with the routers, error mapping and trace ids."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from elasticsearch import Elasticsearch
+from fastapi import FastAPI, Request, Response
+from starlette.middleware.base import RequestResponseEndpoint
+
+from gateway import config, errors
+from gateway.clients import ServiceClients
+from gateway.routers import all_routers
+from gateway.tables import MIGRATIONS
+from shared import schema
+from shared.db import make_engine, migrate
+from shared.tracing import TRACE_METADATA_KEY, trace_scope
+
+TRACE_HEADER = "X-Trace-Id"
+
+
+def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
+    """Build the app; connections open at start-up (lifespan), not here."""
+    settings = settings or config.load()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = make_engine(settings.base.database_url)
+        migrate(app.state.engine, [*schema.MIGRATIONS, *MIGRATIONS])
+        app.state.clients = ServiceClients(settings)
+        app.state.search = Elasticsearch(settings.base.elasticsearch_url, request_timeout=5)
+        try:
+            yield
+        finally:
+            app.state.clients.close()
+            app.state.search.close()
+            app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Eco-governance platform",
+        summary="一网一中心一图一库一码: one network, one center, one map, one database, one code.",
+        version="1.0.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    errors.install(app)
+
+    @app.middleware("http")
+    async def trace_ids(request: Request, call_next: RequestResponseEndpoint) -> Response:
+        incoming = request.headers.get(TRACE_HEADER) or request.headers.get(TRACE_METADATA_KEY)
+        with trace_scope(incoming) as trace_id:
+            response = await call_next(request)
+        response.headers[TRACE_HEADER] = trace_id
+        return response
+
+    for router in all_routers():
+        app.include_router(router)
+    return app

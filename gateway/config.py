@@ -1,0 +1,40 @@
+"""Gateway settings, from the environment, parsed once at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from shared import settings as shared_settings
+from shared.topology import SERVICES
+
+
+@dataclass(frozen=True)
+class GatewaySettings:
+    base: shared_settings.Settings
+    host: str
+    port: int
+    # The gateway's own department token for calling the services.
+    service_token: str
+    service_addresses: dict[str, str]
+    # Public routes (code pages, petitions) allow this many requests per client per minute.
+    public_rate_per_minute: int
+
+
+def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
+    """Read the gateway's settings."""
+    port_raw = env.get("ECO_GATEWAY_PORT", "8000")
+    if not port_raw.isdigit():
+        raise shared_settings.SettingsError("ECO_GATEWAY_PORT", f"expected a port number, got {port_raw!r}")
+    rate_raw = env.get("ECO_PUBLIC_RATE_PER_MINUTE", "120")
+    if not rate_raw.isdigit():
+        raise shared_settings.SettingsError("ECO_PUBLIC_RATE_PER_MINUTE", f"expected an integer, got {rate_raw!r}")
+    return GatewaySettings(
+        base=shared_settings.load("gateway", env),
+        host=env.get("ECO_GATEWAY_HOST", "127.0.0.1"),
+        port=int(port_raw),
+        service_token=env.get("ECO_GATEWAY_TOKEN", "dev-gateway-token"),
+        service_addresses={name: shared_settings.service_address(name, env) for name in SERVICES},
+        public_rate_per_minute=int(rate_raw),
+    )
