@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from kafka import KafkaProducer
@@ -108,47 +109,62 @@ class OutboxRelay:
             self._wake.clear()
 
     def publish_pending(self) -> int:
-        """Publish one batch of unsent events in order; returns how many were confirmed by Kafka."""
-        with self.engine.begin() as conn:
-            query = (
-                sa.select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.envelope)
-                .where(outbox.c.sent_at.is_(None))
-                .order_by(outbox.c.id)
-                .limit(self.batch_size)
-            )
-            if is_postgres(conn):
-                # Several relay replicas share the table; each row goes to one of them at a time.
-                query = query.with_for_update(skip_locked=True)
-            rows = conn.execute(query).all()
-            if not rows:
-                return 0
-            producer = self._ensure_producer()
-            futures = [
-                (row.id, producer.send(row.topic, key=row.key.encode(), value=bytes(row.envelope)))
-                for row in rows
-            ]
-            producer.flush()
-            sent_ids: list[int] = []
-            failure: Exception | None = None
-            for row_id, future in futures:
-                try:
-                    future.get(timeout=30)
-                    sent_ids.append(row_id)
-                except Exception as exc:
-                    failure = failure or exc
-            now = datetime.now(UTC)
-            if sent_ids:
-                conn.execute(sa.update(outbox).where(outbox.c.id.in_(sent_ids)).values(sent_at=now))
-            if failure is not None:
-                failed_ids = [row_id for row_id, _ in futures if row_id not in set(sent_ids)]
-                conn.execute(
-                    sa.update(outbox)
-                    .where(outbox.c.id.in_(failed_ids))
-                    .values(attempts=outbox.c.attempts + 1, last_error=str(failure)[:2000])
-                )
+        """Publish one batch of unsent events in order; returns how many Kafka confirmed."""
+        query = (
+            sa.select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.envelope)
+            .where(outbox.c.sent_at.is_(None))
+            .order_by(outbox.c.id)
+            .limit(self.batch_size)
+        )
+        if is_postgres(self.engine):
+            # Several relay replicas share the table: each row goes to one of them at a time, so
+            # the row locks are held while its batch is sent.
+            with self.engine.begin() as conn:
+                rows = conn.execute(query.with_for_update(skip_locked=True)).all()
+                sent_ids, failure = self._send(rows)
+                self._mark(conn, rows, sent_ids, failure)
+        else:
+            # SQLite locks the whole file: never hold it while waiting for the broker.
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+                conn.rollback()
+            sent_ids, failure = self._send(rows)
+            with self.engine.begin() as conn:
+                self._mark(conn, rows, sent_ids, failure)
         if failure is not None:
             raise failure
         return len(sent_ids)
+
+    def _send(self, rows: Sequence[sa.Row[Any]]) -> tuple[list[int], Exception | None]:
+        """Send rows and wait for the broker; returns the confirmed ids and the first failure."""
+        if not rows:
+            return [], None
+        producer = self._ensure_producer()
+        futures = [
+            (row.id, producer.send(row.topic, key=row.key.encode(), value=bytes(row.envelope))) for row in rows
+        ]
+        producer.flush()
+        sent_ids: list[int] = []
+        failure: Exception | None = None
+        for row_id, future in futures:
+            try:
+                future.get(timeout=30)
+                sent_ids.append(row_id)
+            except Exception as exc:
+                failure = failure or exc
+        return sent_ids, failure
+
+    @staticmethod
+    def _mark(conn: Connection, rows: Sequence[sa.Row[Any]], sent_ids: list[int], failure: Exception | None) -> None:
+        if sent_ids:
+            conn.execute(sa.update(outbox).where(outbox.c.id.in_(sent_ids)).values(sent_at=datetime.now(UTC)))
+        if failure is not None:
+            sent = set(sent_ids)
+            conn.execute(
+                sa.update(outbox)
+                .where(outbox.c.id.in_([row.id for row in rows if row.id not in sent]))
+                .values(attempts=outbox.c.attempts + 1, last_error=str(failure)[:2000])
+            )
 
     def _ensure_producer(self) -> KafkaProducer:
         if self._producer is None:

@@ -1,0 +1,32 @@
+"""Settings come from the environment with sane defaults; a bad value names its variable."""
+
+import pytest
+
+from shared import settings
+
+
+def test_defaults_use_sqlite_under_the_run_dir() -> None:
+    s = settings.load("permits", {"ECO_RUN_DIR": "/tmp/run"})
+    assert s.database_url == "sqlite:////tmp/run/data/permits.db"
+    assert s.grpc_port == 50051
+    assert s.kafka_bootstrap_servers == "127.0.0.1:9092"
+
+
+def test_postgres_base_url_gives_one_database_per_service() -> None:
+    s = settings.load("codes", {"ECO_PG_URL": "postgresql+psycopg://eco@db:5432/"})
+    assert s.database_url == "postgresql+psycopg://eco@db:5432/eco_codes"
+
+
+def test_explicit_database_url_wins() -> None:
+    env = {"ECO_PG_URL": "postgresql://x", "ECO_RISK_DATABASE_URL": "sqlite:///r.db"}
+    assert settings.load("risk", env).database_url == "sqlite:///r.db"
+
+
+def test_bad_port_names_the_variable() -> None:
+    with pytest.raises(SystemExit, match="ECO_PERMITS_GRPC_PORT: expected an integer"):
+        settings.load("permits", {"ECO_PERMITS_GRPC_PORT": "fifty"})
+
+
+def test_service_address_prefers_explicit_address() -> None:
+    assert settings.service_address("risk", {"ECO_RISK_ADDR": "risk:9000"}) == "risk:9000"
+    assert settings.service_address("risk", {}) == "127.0.0.1:50054"
