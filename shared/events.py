@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import uuid
 from datetime import UTC, datetime
 
@@ -54,14 +56,23 @@ def make_envelope(
     return envelope
 
 
-def unpack(envelope: events_pb2.EventEnvelope) -> Message:
-    """The payload as its concrete message class.
+def _import_all_contracts() -> None:
+    """Import every generated eco.v1 module, which registers all event types."""
+    import eco.v1
 
-    The class must be imported somewhere in the process (importing a service's *_pb2 module
-    registers its events), otherwise this raises KeyError naming the type.
-    """
+    for module in pkgutil.iter_modules(eco.v1.__path__):
+        if module.name.endswith("_pb2"):
+            importlib.import_module(f"eco.v1.{module.name}")
+
+
+def unpack(envelope: events_pb2.EventEnvelope) -> Message:
+    """The payload as its concrete message class (any type declared under proto/eco/v1)."""
     full_name = envelope.payload.TypeName()
-    message_class = symbol_database.Default().GetSymbol(full_name)
+    try:
+        message_class = symbol_database.Default().GetSymbol(full_name)
+    except KeyError:
+        _import_all_contracts()
+        message_class = symbol_database.Default().GetSymbol(full_name)
     payload = message_class()
     envelope.payload.Unpack(payload)
     return payload

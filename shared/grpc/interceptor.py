@@ -77,9 +77,12 @@ class PlatformInterceptor(grpc.ServerInterceptor):
                 status, detail = exc.code, exc.message
                 context.abort(STATUS_OF_DOMAIN_ERROR[exc.code], exc.message)
             except Exception as exc:
-                if _is_abort(context):  # the servicer aborted on purpose; keep its status
-                    status = context.code().name  # type: ignore[union-attr]
-                    raise
+                if _is_abort(context):
+                    # The servicer set a status on purpose (abort, or UNIMPLEMENTED from a generated
+                    # base method): end the call with it cleanly rather than as a crash.
+                    code = context.code()
+                    status = code.name  # type: ignore[union-attr]
+                    context.abort(code, _details(context) or status)  # type: ignore[arg-type]
                 status, detail = "INTERNAL", f"{type(exc).__name__}: {exc}"
                 log.exception("%s failed", method)
                 context.abort(grpc.StatusCode.INTERNAL, f"internal error (trace id {trace_id})")
@@ -99,6 +102,11 @@ class PlatformInterceptor(grpc.ServerInterceptor):
                             detail=detail,
                         )
                     )
+
+
+def _details(context: grpc.ServicerContext) -> str:
+    details = getattr(context, "details", lambda: "")()
+    return details.decode() if isinstance(details, bytes) else (details or "")
 
 
 def _is_abort(context: grpc.ServicerContext) -> bool:

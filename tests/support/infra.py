@@ -24,6 +24,7 @@ GRANTS_FILE = REPO / "deploy" / "local" / "grants.json"
 # Tokens of deploy/local/grants.json (dev only).
 BUREAU_TOKEN = "dev-bureau-token"
 WATER_TOKEN = "dev-water-token"
+COURTS_TOKEN = "dev-courts-token"
 
 T = TypeVar("T")
 
@@ -74,3 +75,12 @@ def service_env(*, database_url: str, run_dir: Path, **extra: str) -> dict[str, 
     }
     env.update(extra)
     return env
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (for disposable servers in tests)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -1,0 +1,1 @@
+"""Deployment tooling: local infrastructure scripts, readiness checks, the demo city."""

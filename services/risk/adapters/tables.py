@@ -1,0 +1,5 @@
+"""Risk's tables. None yet beyond the shared outbox, processed-events and audit tables."""
+
+from shared.db import Migration
+
+MIGRATIONS: list[Migration] = []

@@ -1,0 +1,184 @@
+"""At-least-once end to end against the real Kafka and PostgreSQL: outbox -> relay -> consumer."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from kafka import KafkaConsumer
+
+from eco.v1 import evaluation_pb2
+from shared import events, schema
+from shared.consumer import EventConsumer
+from shared.db import make_engine, migrate
+from shared.outbox import OutboxRelay, add_event, pending_count
+from shared.tracing import trace_scope
+from tests.integration.shared.support import APPLIED, applications, record_application
+from tests.support import infra
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def engine(pg_url: str) -> Iterator[sa.Engine]:
+    engine = make_engine(pg_url)
+    migrate(engine, schema.MIGRATIONS)
+    with engine.begin() as conn:
+        APPLIED.create(conn)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def topic() -> str:
+    return infra.unique("test.outbox.")
+
+
+def _commit_event(engine: sa.Engine, topic: str, subject: str) -> str:
+    envelope = events.make_envelope(source="test", subject_id=subject, payload=evaluation_pb2.CreditChanged(uscc=subject))
+    with engine.begin() as conn:
+        add_event(conn, topic, envelope)
+    return envelope.event_id
+
+
+def _consumer(engine: sa.Engine, kafka: str, topic: str, group: str) -> EventConsumer:
+    return EventConsumer(
+        engine,
+        kafka,
+        group_id=group,
+        topics=[topic],
+        handlers={"CreditChanged": lambda conn, envelope, _payload: record_application(conn, envelope)},
+    )
+
+
+def _all_values(kafka: str, topic: str, expected: int) -> list[bytes]:
+    """Every message on the topic, read from the start by a group-less consumer."""
+    reader = KafkaConsumer(topic, bootstrap_servers=kafka, auto_offset_reset="earliest", consumer_timeout_ms=3000)
+    values = [m.value for m in reader]
+    reader.close()
+    assert len(values) >= expected
+    return values
+
+
+def test_committed_event_reaches_a_consumer_with_its_trace(engine: sa.Engine, kafka_bootstrap: str, topic: str) -> None:
+    with trace_scope("trace-outbox-1"):
+        event_id = _commit_event(engine, topic, "91330100716105852F")
+    relay = OutboxRelay(engine, kafka_bootstrap, client_id="test-relay")
+    try:
+        assert relay.publish_pending() == 1
+    finally:
+        relay.stop()
+    assert pending_count(engine) == 0
+
+    consumer = _consumer(engine, kafka_bootstrap, topic, infra.unique("g-"))
+    try:
+        infra.wait_for(lambda: consumer.poll_once(500) or consumer.handled, timeout=30, what="the event to be consumed")
+    finally:
+        consumer.stop()
+    assert applications(engine) == [(event_id, "91330100716105852F")]
+    envelope = events.decode(_all_values(kafka_bootstrap, topic, 1)[0])
+    assert envelope.trace_id == "trace-outbox-1"
+
+
+def test_rolled_back_transaction_publishes_nothing(engine: sa.Engine, kafka_bootstrap: str, topic: str) -> None:
+    doomed = events.make_envelope(source="test", subject_id="doomed", payload=evaluation_pb2.CreditChanged(uscc="doomed"))
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        add_event(conn, topic, doomed)
+        raise RuntimeError("state change failed after the event was written")
+    kept = _commit_event(engine, topic, "kept")
+    relay = OutboxRelay(engine, kafka_bootstrap, client_id="test-relay")
+    try:
+        assert relay.publish_pending() == 1
+    finally:
+        relay.stop()
+    published = [events.decode(v).event_id for v in _all_values(kafka_bootstrap, topic, 1)]
+    assert published == [kept]
+
+
+def test_consumer_killed_before_offset_commit_redelivers_without_double_apply(
+    engine: sa.Engine, pg_url: str, kafka_bootstrap: str, topic: str
+) -> None:
+    event_id = _commit_event(engine, topic, "crash-subject")
+    relay = OutboxRelay(engine, kafka_bootstrap, client_id="test-relay")
+    try:
+        assert relay.publish_pending() == 1
+    finally:
+        relay.stop()
+    group = infra.unique("g-crash-")
+
+    worker = subprocess.run(
+        [sys.executable, "-m", "tests.integration.shared.crash_worker", pg_url, kafka_bootstrap, topic, group],
+        cwd=infra.REPO,
+        env={**os.environ, "PYTHONPATH": str(infra.REPO)},
+        timeout=90,
+        capture_output=True,
+        text=True,
+    )
+    assert worker.returncode == 17, worker.stderr[-2000:]
+    assert applications(engine) == [(event_id, "crash-subject")]  # handled once, offset not committed
+
+    survivor = _consumer(engine, kafka_bootstrap, topic, group)
+    try:
+        infra.wait_for(
+            lambda: survivor.poll_once(500) or survivor.skipped_duplicates, timeout=30, what="the redelivery"
+        )
+    finally:
+        survivor.stop()
+    assert survivor.skipped_duplicates == 1  # the event came again...
+    assert survivor.handled == 0
+    assert applications(engine) == [(event_id, "crash-subject")]  # ...and was not applied twice
+
+
+class PrivateKafka:
+    """A disposable single-node Kafka that a test may stop and start without disturbing others."""
+
+    SCRIPT = str(infra.REPO / "deploy" / "local" / "infra.sh")
+
+    def __init__(self, node_dir: Path) -> None:
+        self.node_dir = node_dir
+        self.port, self.controller_port = infra.free_port(), infra.free_port()
+        self.bootstrap = f"127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        """Start (or restart, keeping its data) the node and wait until it answers."""
+        args = [str(self.node_dir), str(self.port), str(self.controller_port)]
+        subprocess.run(["bash", self.SCRIPT, "kafka-node", *args], check=True, timeout=180)
+
+    def stop(self) -> None:
+        subprocess.run(["bash", self.SCRIPT, "kafka-node-stop", str(self.node_dir)], check=True, timeout=120)
+
+
+@pytest.fixture
+def private_kafka(tmp_path: Path) -> Iterator[PrivateKafka]:
+    node = PrivateKafka(tmp_path / "kafka-node")
+    node.start()
+    yield node
+    node.stop()
+
+
+def test_events_wait_in_the_outbox_while_kafka_is_down(
+    engine: sa.Engine, private_kafka: PrivateKafka, topic: str
+) -> None:
+    relay = OutboxRelay(engine, private_kafka.bootstrap, client_id="test-relay", poll_seconds=0.1, max_backoff_seconds=1.0)
+    relay.start()
+    try:
+        first = _commit_event(engine, topic, "before-outage")
+        infra.wait_for(lambda: pending_count(engine) == 0, timeout=60, what="the first event to be published")
+
+        private_kafka.stop()
+        during = [_commit_event(engine, topic, f"outage-{i}") for i in range(5)]  # commits still succeed
+        infra.wait_for(lambda: not relay.healthy, timeout=60, what="the relay to notice the outage")
+        assert pending_count(engine) == 5
+
+        private_kafka.start()
+        infra.wait_for(lambda: pending_count(engine) == 0, timeout=90, what="the outbox to drain after Kafka returned")
+    finally:
+        relay.stop()
+    published = [events.decode(v).event_id for v in _all_values(private_kafka.bootstrap, topic, 6)]
+    assert set(published) == {first, *during}
+    assert [p for p in published if p in during] == during  # the outage did not reorder them
