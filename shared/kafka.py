@@ -12,11 +12,14 @@ def reliable_producer(bootstrap_servers: str, *, client_id: str) -> KafkaProduce
         client_id=client_id,
         acks="all",
         enable_idempotence=True,
-        retries=5,
         max_in_flight_requests_per_connection=5,
         linger_ms=5,
-        request_timeout_ms=15000,
+        # Fail a batch within ~20 s when the broker is gone: the rows stay in the outbox and the
+        # relay retries them, so a short timeout loses nothing and keeps the relay responsive.
+        request_timeout_ms=10000,
+        delivery_timeout_ms=20000,
         max_block_ms=10000,
+        reconnect_backoff_max_ms=2000,
     )
 
 

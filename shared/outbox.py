@@ -143,7 +143,7 @@ class OutboxRelay:
         futures = [
             (row.id, producer.send(row.topic, key=row.key.encode(), value=bytes(row.envelope))) for row in rows
         ]
-        producer.flush()
+        producer.flush(timeout=30)
         sent_ids: list[int] = []
         failure: Exception | None = None
         for row_id, future in futures:

@@ -76,8 +76,9 @@ def service_address(service: str, env: Mapping[str, str] = os.environ) -> str:
 
 
 def database_url(name: str, env: Mapping[str, str], run_dir: Path) -> str:
-    """A component's DATABASE_URL: ECO_<NAME>_DATABASE_URL, else one built from ECO_PG_URL, else SQLite."""
-    explicit = env.get(f"ECO_{name.upper()}_DATABASE_URL")
+    """A component's database: ECO_<NAME>_DATABASE_URL, else DATABASE_URL (one process, one database,
+    as in a container), else one built from ECO_PG_URL, else a SQLite file under the run dir."""
+    explicit = env.get(f"ECO_{name.upper()}_DATABASE_URL") or env.get("DATABASE_URL")
     if explicit:
         return explicit
     pg_base = env.get("ECO_PG_URL")

@@ -67,6 +67,7 @@ def fresh_postgres_database() -> Iterator[str]:
 def service_env(*, database_url: str, run_dir: Path, **extra: str) -> dict[str, str]:
     """Settings environment for starting a service in-process on a free port."""
     env = {
+        "DATABASE_URL": database_url,
         "ECO_RUN_DIR": str(run_dir),
         "KAFKA_BOOTSTRAP_SERVERS": KAFKA,
         "ELASTICSEARCH_URL": ES_URL,

@@ -39,7 +39,7 @@ class ScriptedProducer:
             future.set_result(None)
         return future
 
-    def flush(self) -> None:
+    def flush(self, timeout: float | None = None) -> None:
         pass
 
     def close(self, timeout: float = 0) -> None:

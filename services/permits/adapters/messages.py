@@ -1,0 +1,225 @@
+"""Domain objects as protobuf messages, for gRPC replies and event payloads alike."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from eco.v1 import common_pb2, permits_pb2
+from services.permits.domain import eia as eia_domain
+from services.permits.domain.enterprise import Enterprise, Outlet, OutletKind, PermitClass, RiskFlag
+from services.permits.domain.permit import OutletLimits, Permit, PermitStatus
+from services.permits.domain.radiation import HoldingRate, RadiationPermit, RadiationPermitStatus
+from services.permits.domain.rights import RESERVE, Entry, EntryKind, Position, to_tonnes
+from services.permits.domain.values import Actor, GeoPoint
+
+RISK_FLAG = {
+    RiskFlag.HEAVY_METALS: permits_pb2.RISK_FLAG_HEAVY_METALS,
+    RiskFlag.HAZARDOUS_CHEMICALS: permits_pb2.RISK_FLAG_HAZARDOUS_CHEMICALS,
+    RiskFlag.HAZARDOUS_WASTE: permits_pb2.RISK_FLAG_HAZARDOUS_WASTE,
+    RiskFlag.PERSISTENT_ORGANIC_POLLUTANTS: permits_pb2.RISK_FLAG_PERSISTENT_ORGANIC_POLLUTANTS,
+    RiskFlag.RADIATION_SOURCES: permits_pb2.RISK_FLAG_RADIATION_SOURCES,
+}
+PERMIT_CLASS = {
+    PermitClass.KEY: common_pb2.PERMIT_CLASS_KEY,
+    PermitClass.SIMPLIFIED: common_pb2.PERMIT_CLASS_SIMPLIFIED,
+    PermitClass.REGISTRATION: common_pb2.PERMIT_CLASS_REGISTRATION,
+}
+OUTLET_KIND = {
+    OutletKind.WASTEWATER: permits_pb2.OUTLET_KIND_WASTEWATER,
+    OutletKind.WASTE_GAS: permits_pb2.OUTLET_KIND_WASTE_GAS,
+}
+# Looked up by name, so that adding a state to the domain without the contract fails at import.
+PERMIT_STATUS = {s: getattr(permits_pb2, f"PERMIT_STATUS_{s.name}") for s in PermitStatus}
+EIA_TYPE = {t: getattr(permits_pb2, f"EIA_DOCUMENT_TYPE_{t.name}") for t in eia_domain.EiaDocumentType}
+EIA_STATUS = {s: getattr(permits_pb2, f"EIA_STATUS_{s.name}") for s in eia_domain.EiaStatus}
+RADIATION_STATUS = {
+    s: getattr(permits_pb2, f"RADIATION_PERMIT_STATUS_{s.name}") for s in RadiationPermitStatus
+}
+ENTRY_KIND = {k: getattr(permits_pb2, f"RIGHTS_ENTRY_KIND_{k.name}") for k in EntryKind}
+
+
+def timestamp(when: datetime) -> Timestamp:
+    """A protobuf Timestamp of an aware datetime."""
+    ts = Timestamp()
+    ts.FromDatetime(when)
+    return ts
+
+
+def date_pb(day: date | None) -> common_pb2.Date | None:
+    """A protobuf Date (None stays unset)."""
+    return common_pb2.Date(year=day.year, month=day.month, day=day.day) if day else None
+
+
+def geo(point: GeoPoint) -> common_pb2.GeoPoint:
+    """A protobuf GeoPoint."""
+    return common_pb2.GeoPoint(lat=point.lat, lon=point.lon)
+
+
+def actor(a: Actor) -> common_pb2.Actor:
+    """A protobuf Actor."""
+    return common_pb2.Actor(department=a.department, user=a.user, reason=a.reason)
+
+
+def enterprise(e: Enterprise) -> permits_pb2.Enterprise:
+    """The full registry entry (with contact: for authorised callers only)."""
+    f = e.fields
+    fields = permits_pb2.EnterpriseFields(
+        name=f.name,
+        legal_representative=f.legal_representative,
+        contact=permits_pb2.Contact(person=f.contact.person, phone=f.contact.phone, email=f.contact.email),
+        industry_code=f.industry_code,
+        address=f.address,
+        town=f.town,
+        grid=f.grid,
+        location=geo(f.location),
+        risk_flags=[RISK_FLAG[flag] for flag in sorted(f.risk_flags)],
+        permit_class=PERMIT_CLASS[f.permit_class],
+    )
+    return permits_pb2.Enterprise(
+        uscc=e.uscc,
+        fields=fields,
+        registered_at=timestamp(e.registered_at),
+        updated_at=timestamp(e.updated_at),
+    )
+
+
+def enterprise_summary(e: Enterprise) -> permits_pb2.EnterpriseSummary:
+    """The public part of an enterprise, as events carry it (never the contact)."""
+    f = e.fields
+    return permits_pb2.EnterpriseSummary(
+        uscc=e.uscc,
+        name=f.name,
+        industry_code=f.industry_code,
+        address=f.address,
+        town=f.town,
+        grid=f.grid,
+        location=geo(f.location),
+        permit_class=PERMIT_CLASS[f.permit_class],
+        risk_flags=[RISK_FLAG[flag] for flag in sorted(f.risk_flags)],
+    )
+
+
+def outlet(o: Outlet) -> permits_pb2.Outlet:
+    """One outlet."""
+    return permits_pb2.Outlet(
+        outlet_id=o.outlet_id,
+        uscc=o.uscc,
+        kind=OUTLET_KIND[o.kind],
+        name=o.name,
+        location=geo(o.location),
+        receiving_river=o.receiving_river,
+        monitored_pollutants=list(o.monitored_pollutants),
+        added_at=timestamp(o.added_at),
+    )
+
+
+def outlet_limits(o: OutletLimits) -> permits_pb2.OutletLimits:
+    """The limits of one outlet."""
+    return permits_pb2.OutletLimits(
+        outlet_id=o.outlet_id,
+        kind=OUTLET_KIND[o.kind] if o.kind else permits_pb2.OUTLET_KIND_UNSPECIFIED,
+        limits=[
+            permits_pb2.PollutantLimit(
+                parameter=lim.parameter,
+                concentration_limit=common_pb2.Quantity(value=lim.concentration, unit=lim.unit),
+                annual_tonnes=lim.annual_tonnes,
+                concentration_floor=lim.concentration_floor,
+            )
+            for lim in o.limits
+        ],
+    )
+
+
+def permit(p: Permit) -> permits_pb2.Permit:
+    """One discharge permit."""
+    return permits_pb2.Permit(
+        permit_number=p.permit_number,
+        uscc=p.uscc,
+        status=PERMIT_STATUS[p.status],
+        permit_class=PERMIT_CLASS[p.permit_class],
+        outlets=[outlet_limits(o) for o in p.outlets],
+        applied_on=date_pb(p.applied_on),
+        valid_from=date_pb(p.valid_from),
+        valid_until=date_pb(p.valid_until),
+        renewal_opens_on=date_pb(p.renewal_opens_on),
+        renewals=p.renewals,
+        last_action=actor(p.last_action),
+        updated_at=timestamp(p.updated_at),
+    )
+
+
+def eia(a: eia_domain.EiaApplication, today: date) -> permits_pb2.EiaApplication:
+    """One EIA application with its deadline and days left as of `today`."""
+    return permits_pb2.EiaApplication(
+        eia_id=a.eia_id,
+        uscc=a.uscc,
+        project_name=a.project_name,
+        document_type=EIA_TYPE[a.document_type],
+        status=EIA_STATUS[a.status],
+        accepted_on=date_pb(a.accepted_on),
+        deadline=date_pb(a.deadline),
+        days_left=a.days_left(today),
+        overdue=a.overdue(today),
+        green_channel=a.green_channel,
+        internal_target=date_pb(a.internal_target),
+        decided_on=date_pb(a.decided_on),
+        decision_note=a.decision_note,
+        last_action=actor(a.last_action),
+    )
+
+
+def radiation_permit(p: RadiationPermit) -> permits_pb2.RadiationPermit:
+    """One radiation-safety permit."""
+    return permits_pb2.RadiationPermit(
+        permit_number=p.permit_number,
+        uscc=p.uscc,
+        status=RADIATION_STATUS[p.status],
+        scope=p.scope,
+        valid_from=date_pb(p.valid_from),
+        valid_until=date_pb(p.valid_until),
+        renewal_opens_on=date_pb(p.renewal_opens_on),
+        renewals=p.renewals,
+        last_action=actor(p.last_action),
+    )
+
+
+def holding_rate(h: HoldingRate, target: float) -> permits_pb2.RadiationHoldingRate:
+    """The holding-rate KPI."""
+    return permits_pb2.RadiationHoldingRate(
+        at=date_pb(h.at),
+        holding=h.holding,
+        flagged=h.flagged,
+        rate=h.rate,
+        target=target,
+        missing_uscc=list(h.missing),
+    )
+
+
+def rights_entry(e: Entry) -> permits_pb2.RightsEntry:
+    """One ledger entry."""
+    return permits_pb2.RightsEntry(
+        entry_id=e.entry_id,
+        kind=ENTRY_KIND[e.kind],
+        pollutant=e.pollutant,
+        from_holder=e.from_holder,
+        to_holder=e.to_holder,
+        tonnes=to_tonnes(e.grams),
+        actor=actor(e.actor),
+        at=timestamp(e.at),
+    )
+
+
+def rights_position(p: Position) -> permits_pb2.RightsPosition:
+    """Cap, reserve and holdings of one pollutant."""
+    return permits_pb2.RightsPosition(
+        pollutant=p.pollutant,
+        cap_tonnes=to_tonnes(p.cap),
+        reserve_tonnes=to_tonnes(p.reserve),
+        holdings=[
+            permits_pb2.RightsHolding(uscc=h, pollutant=p.pollutant, tonnes=to_tonnes(g))
+            for h, g in p.holdings.items()
+            if h != RESERVE
+        ],
+    )

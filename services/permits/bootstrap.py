@@ -1,0 +1,44 @@
+"""Wires permits' dependencies into a runnable app: servicer, consumer, expiry scheduler."""
+
+from __future__ import annotations
+
+import grpc
+
+from eco.v1 import permits_pb2_grpc
+from services.permits.adapters.tables import MIGRATIONS
+from services.permits.entrypoints import consumers
+from services.permits.entrypoints.grpc_servicer import PermitsServicer
+from services.permits.entrypoints.scheduler import ExpiryScheduler
+from services.permits.service_layer.unit_of_work import Deps
+from shared.clock import Clock, SystemClock
+from shared.runtime import ServiceApp
+from shared.settings import Settings
+
+DEFAULT_EXPIRY_SECONDS = 60.0
+
+
+def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    expiry_every: float = DEFAULT_EXPIRY_SECONDS,
+    consumer_group: str = consumers.GROUP_ID,
+) -> ServiceApp:
+    """The permits service process: its servicer, enforcement-order consumer and expiry scheduler."""
+    engine, relay = ServiceApp.base(settings)
+    deps = Deps(engine=engine, clock=clock or SystemClock(), notify=relay.notify)
+
+    def register(server: grpc.Server) -> None:
+        permits_pb2_grpc.add_PermitsServiceServicer_to_server(PermitsServicer(deps), server)
+
+    return ServiceApp(
+        settings=settings,
+        engine=engine,
+        relay=relay,
+        migrations=MIGRATIONS,
+        register=register,
+        background=[
+            consumers.build(deps, settings.kafka_bootstrap_servers, group_id=consumer_group),
+            ExpiryScheduler(deps, every=expiry_every),
+        ],
+    )

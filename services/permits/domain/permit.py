@@ -1,0 +1,184 @@
+"""Pollutant-discharge permits (排污许可证): lifecycle, validity and per-outlet limits.
+
+排污许可管理条例 (2021) art. 14: a permit is valid for 5 years; renewal is applied for before
+expiry. The renewal window opens 60 days before expiry (REFERENCE.md, Time limits).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from services.permits.domain import values
+from services.permits.domain.enterprise import OutletKind, PermitClass
+from services.permits.domain.values import Actor
+from shared.errors import FailedPrecondition, InvalidArgument
+
+VALIDITY_YEARS = 5
+RENEWAL_WINDOW_DAYS = 60
+
+
+class PermitStatus(enum.StrEnum):
+    """States of a discharge permit."""
+
+    APPLIED = "applied"
+    UNDER_REVIEW = "under_review"
+    ISSUED = "issued"
+    RENEWED = "renewed"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    SUSPENDED = "suspended"
+
+
+S = PermitStatus
+# The permit authorises discharge in these states.
+VALID = frozenset({S.ISSUED, S.RENEWED})
+# Open applications and permits in force: an enterprise has at most one of these.
+LIVE = frozenset({S.APPLIED, S.UNDER_REVIEW, S.ISSUED, S.RENEWED, S.SUSPENDED})
+# action -> (states it may start from, state it leads to). Anything else is FAILED_PRECONDITION.
+TRANSITIONS: dict[str, tuple[frozenset[PermitStatus], PermitStatus]] = {
+    "start_review": (frozenset({S.APPLIED}), S.UNDER_REVIEW),
+    "issue": (frozenset({S.UNDER_REVIEW}), S.ISSUED),
+    "renew": (VALID, S.RENEWED),
+    "suspend": (VALID, S.SUSPENDED),
+    "revoke": (frozenset({S.ISSUED, S.RENEWED, S.SUSPENDED}), S.REVOKED),
+    "expire": (frozenset({S.ISSUED, S.RENEWED, S.SUSPENDED}), S.EXPIRED),
+}
+
+
+@dataclass(frozen=True)
+class PollutantLimit:
+    """The limit of one pollutant at one outlet."""
+
+    parameter: str
+    concentration: float
+    unit: str
+    annual_tonnes: float = 0.0
+    concentration_floor: float = 0.0
+
+
+@dataclass(frozen=True)
+class OutletLimits:
+    """The limits of one outlet under a permit."""
+
+    outlet_id: str
+    kind: OutletKind | None
+    limits: tuple[PollutantLimit, ...]
+
+
+@dataclass(frozen=True)
+class Permit:
+    """One discharge permit."""
+
+    permit_number: str
+    uscc: str
+    status: PermitStatus
+    permit_class: PermitClass
+    outlets: tuple[OutletLimits, ...]
+    applied_on: date
+    valid_from: date | None
+    valid_until: date | None
+    renewals: int
+    last_action: Actor
+    updated_at: datetime
+
+    @property
+    def renewal_opens_on(self) -> date | None:
+        """First day a renewal may be asked for."""
+        return renewal_opens_on(self.valid_until) if self.valid_until else None
+
+
+def next_status(current: PermitStatus, action: str, permit_number: str) -> PermitStatus:
+    """The state an action leads to, or FAILED_PRECONDITION when it is not legal from `current`."""
+    allowed_from, target = TRANSITIONS[action]
+    if current not in allowed_from:
+        legal = ", ".join(sorted(allowed_from))
+        verb = action.replace("_", " ")
+        raise FailedPrecondition(
+            f"permit {permit_number}: cannot {verb} a permit that is {current} (only from {legal})"
+        )
+    return target
+
+
+def permit_number(uscc: str, sequence: int) -> str:
+    """The national style: the holder's USCC, a 3-digit sequence and "P"."""
+    return f"{uscc}{sequence:03d}P"
+
+
+def validity(valid_from: date) -> tuple[date, date]:
+    """The first and last valid day of a term starting on valid_from."""
+    return valid_from, values.term_end(valid_from, VALIDITY_YEARS)
+
+
+def renewal_opens_on(valid_until: date, window_days: int = RENEWAL_WINDOW_DAYS) -> date:
+    """The day the renewal window opens: `window_days` before the validity ends."""
+    return valid_until - timedelta(days=window_days)
+
+
+def check_renewal_window(
+    number: str, valid_until: date, today: date, window_days: int = RENEWAL_WINDOW_DAYS
+) -> None:
+    """FAILED_PRECONDITION unless today is inside the renewal window of a validity ending valid_until."""
+    opens = renewal_opens_on(valid_until, window_days)
+    if today < opens:
+        raise FailedPrecondition(
+            f"permit {number}: renewal window opens on {opens} ({window_days} days before expiry)"
+        )
+    if today > valid_until:
+        raise FailedPrecondition(f"permit {number}: validity ended on {valid_until}; apply for a new permit")
+
+
+def is_due_to_expire(valid_until: date, today: date) -> bool:
+    """Whether a validity ending valid_until has ended by `today`."""
+    return today > valid_until
+
+
+def validate_limit(field: str, limit: PollutantLimit) -> PollutantLimit:
+    """One pollutant limit: a known code shape, finite positive concentration, non-negative tonnes."""
+    code = values.parameter_code(f"{field}.parameter", limit.parameter)
+    concentration = values.positive(f"{field}.concentration_limit.value", limit.concentration)
+    unit = values.text(f"{field}.concentration_limit.unit", limit.unit, required=code != "PH", max_len=20)
+    floor = values.non_negative(f"{field}.concentration_floor", limit.concentration_floor)
+    if floor >= concentration:
+        raise InvalidArgument(
+            f"{field}.concentration_floor", f"must be below the limit {concentration}, got {floor}"
+        )
+    tonnes = values.non_negative(f"{field}.annual_tonnes", limit.annual_tonnes)
+    return PollutantLimit(code, concentration, unit, tonnes, floor)
+
+
+def validate_outlet_limits(
+    outlets: list[OutletLimits], known: dict[str, OutletKind], *, required: bool
+) -> tuple[OutletLimits, ...]:
+    """Per-outlet limits checked against the enterprise's outlets; kinds filled from the outlets."""
+    if required and not outlets:
+        raise InvalidArgument("outlets", "a permit needs limits for at least one outlet")
+    seen: set[str] = set()
+    checked = []
+    for i, outlet in enumerate(outlets):
+        field = f"outlets[{i}]"
+        if outlet.outlet_id not in known:
+            raise InvalidArgument(
+                f"{field}.outlet_id", f"{outlet.outlet_id!r} is not an outlet of this enterprise"
+            )
+        if outlet.outlet_id in seen:
+            raise InvalidArgument(f"{field}.outlet_id", f"{outlet.outlet_id!r} is listed twice")
+        seen.add(outlet.outlet_id)
+        if not outlet.limits:
+            raise InvalidArgument(f"{field}.limits", "at least one pollutant limit")
+        limits = tuple(validate_limit(f"{field}.limits[{j}]", lim) for j, lim in enumerate(outlet.limits))
+        codes = [lim.parameter for lim in limits]
+        if len(set(codes)) != len(codes):
+            raise InvalidArgument(f"{field}.limits", f"a parameter is listed twice in {codes}")
+        checked.append(OutletLimits(outlet.outlet_id, known[outlet.outlet_id], limits))
+    return tuple(checked)
+
+
+def check_may_apply(permit_class: PermitClass) -> None:
+    """Registration-class units file a registration form instead of holding a permit
+    (固定污染源排污许可分类管理名录, 2019: 登记管理 units need no permit)."""
+    if permit_class is PermitClass.REGISTRATION:
+        raise FailedPrecondition(
+            "enterprises under registration management file a registration, not a permit"
+        )

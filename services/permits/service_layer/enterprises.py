@@ -1,0 +1,153 @@
+"""Use cases of the enterprise registry and outlets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from eco.v1 import permits_pb2
+from services.permits.adapters import approvals_repository as approvals_repo
+from services.permits.adapters import messages, paging
+from services.permits.adapters import permit_repository as permit_repo
+from services.permits.adapters import repository as registry_repo
+from services.permits.adapters import rights_repository as rights_repo
+from services.permits.domain import enterprise as rules
+from services.permits.domain.eia import EiaApplication
+from services.permits.domain.enterprise import (
+    Enterprise,
+    EnterpriseFields,
+    Outlet,
+    OutletKind,
+    PermitClass,
+    RiskFlag,
+)
+from services.permits.domain.permit import Permit
+from services.permits.domain.radiation import RadiationPermit
+from services.permits.domain.uscc import validate_uscc
+from services.permits.domain.values import GeoPoint
+from services.permits.service_layer.unit_of_work import Deps, transaction
+from shared.errors import InvalidArgument
+
+
+def register(deps: Deps, *, uscc: str, fields_in: EnterpriseFields) -> Enterprise:
+    """Register an enterprise and announce it (EnterpriseRegistered)."""
+    with transaction(deps) as tx:
+        enterprise = rules.new_enterprise(uscc, fields_in, tx.now)
+        registry_repo.create(tx.conn, enterprise_in=enterprise, today=tx.today)
+        tx.publish(
+            enterprise.uscc,
+            permits_pb2.EnterpriseRegistered(enterprise=messages.enterprise_summary(enterprise)),
+        )
+    return enterprise
+
+
+def update(deps: Deps, *, uscc: str, fields_in: EnterpriseFields, paths: list[str]) -> Enterprise:
+    """Change the masked fields and announce the new summary (EnterpriseUpdated)."""
+    code = validate_uscc(uscc)
+    with transaction(deps) as tx:
+        current = registry_repo.get_or_raise(tx.conn, uscc=code, for_update=True)
+        fields = rules.merge(current.fields, fields_in, paths)
+        updated = replace(current, fields=fields, updated_at=tx.now)
+        registry_repo.update(
+            tx.conn, enterprise_in=updated, previous_flags=current.fields.risk_flags, today=tx.today
+        )
+        tx.publish(
+            code,
+            permits_pb2.EnterpriseUpdated(
+                enterprise=messages.enterprise_summary(updated), changed_fields=sorted(set(paths))
+            ),
+        )
+    return updated
+
+
+def get(deps: Deps, *, uscc: str) -> Enterprise:
+    """One enterprise, or NOT_FOUND."""
+    code = validate_uscc(uscc)
+    with deps.engine.connect() as conn:
+        return registry_repo.get_or_raise(conn, uscc=code)
+
+
+def get_all(
+    deps: Deps,
+    *,
+    town: str = "",
+    industry_prefix: str = "",
+    flag: RiskFlag | None = None,
+    permit_class: PermitClass | None = None,
+    page_size: int = 0,
+    page_token: str = "",
+) -> paging.Page[Enterprise]:
+    """Enterprises matching the filters, a page at a time."""
+    with deps.engine.connect() as conn:
+        return registry_repo.get_all(
+            conn,
+            town=town.strip(),
+            industry_prefix=industry_prefix.strip().upper(),
+            flag=flag,
+            permit_class=permit_class,
+            page_size=page_size,
+            page_token=page_token,
+        )
+
+
+def add_outlet(
+    deps: Deps,
+    *,
+    uscc: str,
+    kind: OutletKind | None,
+    name: str,
+    location: GeoPoint,
+    receiving_river: str,
+    pollutants: list[str],
+) -> Outlet:
+    """Add an outlet with the next id of its kind and announce it (OutletAdded)."""
+    code = validate_uscc(uscc)
+    if kind is None:
+        raise InvalidArgument("kind", "required: wastewater or waste gas")
+    name, point, river, codes = rules.validate_outlet(kind, name, location, receiving_river, pollutants)
+    with transaction(deps) as tx:
+        # Locking the enterprise row serialises outlet numbering per enterprise.
+        registry_repo.get_or_raise(tx.conn, uscc=code, for_update=True)
+        sequence = registry_repo.count_outlets(tx.conn, uscc=code, kind=kind) + 1
+        outlet = Outlet(rules.outlet_id(code, kind, sequence), code, kind, name, point, river, codes, tx.now)
+        registry_repo.create_outlet(tx.conn, outlet_in=outlet)
+        tx.publish(code, permits_pb2.OutletAdded(outlet=messages.outlet(outlet)))
+    return outlet
+
+
+def get_outlets(deps: Deps, *, uscc: str) -> list[Outlet]:
+    """The enterprise's outlets (NOT_FOUND for an unknown enterprise)."""
+    code = validate_uscc(uscc)
+    with deps.engine.connect() as conn:
+        registry_repo.get_or_raise(conn, uscc=code)
+        return registry_repo.get_outlets(conn, uscc=code)
+
+
+@dataclass(frozen=True)
+class Record:
+    """Everything permits holds on one enterprise (its part of 一企一档)."""
+
+    enterprise: Enterprise
+    outlets: list[Outlet]
+    permits: list[Permit]
+    eia_applications: list[EiaApplication]
+    radiation_permits: list[RadiationPermit]
+    holdings: dict[str, int]
+
+
+def record(deps: Deps, *, uscc: str) -> Record:
+    """The enterprise's full record as permits knows it, read in one transaction."""
+    code = validate_uscc(uscc)
+    with deps.engine.connect() as conn:
+        enterprise = registry_repo.get_or_raise(conn, uscc=code)
+        return Record(
+            enterprise=enterprise,
+            outlets=registry_repo.get_outlets(conn, uscc=code),
+            permits=permit_repo.get_all(conn, uscc=code, page_size=paging.MAX_PAGE_SIZE).items,
+            eia_applications=approvals_repo.get_all_eia(
+                conn, uscc=code, page_size=paging.MAX_PAGE_SIZE
+            ).items,
+            radiation_permits=approvals_repo.get_all_radiation(
+                conn, uscc=code, page_size=paging.MAX_PAGE_SIZE
+            ).items,
+            holdings=rights_repo.holdings_of(conn, uscc=code),
+        )

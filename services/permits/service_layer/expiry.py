@@ -1,0 +1,88 @@
+"""Expiry by time: permits whose validity has ended are marked expired, with their events."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from eco.v1 import permits_pb2
+from services.permits.adapters import approvals_repository as approvals_repo
+from services.permits.adapters import messages
+from services.permits.adapters import permit_repository as permit_repo
+from services.permits.domain import permit as permit_rules
+from services.permits.domain import radiation as radiation_rules
+from services.permits.domain.radiation import RadiationPermitStatus
+from services.permits.domain.values import Actor, local_date
+from services.permits.service_layer.unit_of_work import Deps, transaction
+
+log = logging.getLogger(__name__)
+SYSTEM = Actor(department="permits", user="expiry-scheduler", reason="validity ended")
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class ExpiryResult:
+    """What one run expired."""
+
+    permits: list[str]
+    radiation_permits: list[str]
+
+
+def expire_due(deps: Deps, now: datetime) -> ExpiryResult:
+    """Mark expired every permit whose last valid day is before `now`'s date; one event each.
+
+    Each update is conditional on the state read, so two schedulers (two replicas) expire a permit
+    once between them: the loser's update touches no row and it publishes nothing.
+    """
+    today = local_date(now)
+    expired: list[str] = []
+    expired_radiation: list[str] = []
+    from_statuses = permit_rules.TRANSITIONS["expire"][0]
+    while True:
+        with transaction(deps) as tx:
+            due = permit_repo.due_to_expire(tx.conn, statuses=from_statuses, before=today, limit=BATCH)
+            for permit in due:
+                if permit_repo.update_status(
+                    tx.conn,
+                    permit_number=permit.permit_number,
+                    from_statuses=[permit.status],
+                    status=permit_rules.PermitStatus.EXPIRED,
+                    actor=SYSTEM,
+                    now=now,
+                ):
+                    tx.publish(
+                        permit.uscc,
+                        permits_pb2.PermitExpired(
+                            uscc=permit.uscc,
+                            permit_number=permit.permit_number,
+                            valid_until=messages.date_pb(permit.valid_until),
+                        ),
+                    )
+                    expired.append(permit.permit_number)
+        if len(due) < BATCH:
+            break
+    while True:
+        with transaction(deps) as tx:
+            page = approvals_repo.get_all_radiation(
+                tx.conn, statuses=radiation_rules.VALID, valid_until_before=today, page_size=BATCH
+            )
+            for radiation in page.items:
+                if approvals_repo.update_radiation(
+                    tx.conn,
+                    permit_number=radiation.permit_number,
+                    from_statuses=radiation_rules.VALID,
+                    status=RadiationPermitStatus.EXPIRED,
+                    now=now,
+                ):
+                    ended = replace(radiation, status=RadiationPermitStatus.EXPIRED)
+                    tx.publish(
+                        ended.uscc,
+                        permits_pb2.RadiationPermitExpired(permit=messages.radiation_permit(ended)),
+                    )
+                    expired_radiation.append(radiation.permit_number)
+        if not page.next_token:
+            break
+    if expired or expired_radiation:
+        log.info("expired %d permits and %d radiation permits", len(expired), len(expired_radiation))
+    return ExpiryResult(expired, expired_radiation)

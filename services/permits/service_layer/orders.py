@@ -1,0 +1,45 @@
+"""Orders from other services that change permits: enforcement's suspension orders."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.engine import Connection
+
+from eco.v1 import permits_pb2
+from services.permits.adapters import permit_repository as permit_repo
+from services.permits.domain.permit import VALID
+from services.permits.domain.values import Actor
+from services.permits.service_layer import permits as permit_cases
+from services.permits.service_layer.unit_of_work import Deps, transaction
+
+log = logging.getLogger(__name__)
+
+
+def apply_suspend_order(deps: Deps, conn: Connection, order: permits_pb2.SuspendPermitOrder) -> bool:
+    """Suspend the ordered permit inside the consumer's transaction; False when there is nothing to do.
+
+    An order that cannot apply (unknown permit, another enterprise's permit, a permit no longer in
+    force) is logged and dropped rather than raised: raising would make the consumer retry the
+    same message forever and hold up every event behind it.
+    """
+    number = order.permit_number.strip().upper()
+    with transaction(deps, conn) as tx:
+        permit = permit_repo.get(tx.conn, permit_number=number, for_update=True)
+        if permit is None or permit.uscc != order.uscc.strip().upper():
+            log.warning(
+                "suspend order for case %s: no permit %s of %s; ignored", order.case_id, number, order.uscc
+            )
+            return False
+        if permit.status not in VALID:
+            log.warning(
+                "suspend order for case %s: permit %s is %s; ignored", order.case_id, number, permit.status
+            )
+            return False
+        actor = Actor(
+            department="enforcement",
+            user=f"case {order.case_id}",
+            reason=order.reason or "enforcement decision",
+        )
+        permit_cases.suspend_in(tx, permit_number=number, actor=actor, case_id=order.case_id)
+    return True

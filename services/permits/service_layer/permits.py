@@ -1,0 +1,246 @@
+"""Use cases of pollutant-discharge permits: apply, review, issue, renew, revoke, suspend, read."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from eco.v1 import permits_pb2
+from services.permits.adapters import messages, paging
+from services.permits.adapters import permit_repository as permit_repo
+from services.permits.adapters import repository as registry_repo
+from services.permits.domain import permit as rules
+from services.permits.domain.permit import LIVE, VALID, OutletLimits, Permit, PermitStatus
+from services.permits.domain.uscc import validate_uscc
+from services.permits.domain.values import Actor, local_date
+from services.permits.service_layer.unit_of_work import Deps, Tx, transaction
+from shared.errors import FailedPrecondition, InvalidArgument
+
+
+def _require_reason(actor: Actor, action: str) -> None:
+    if not actor.reason:
+        raise InvalidArgument("actor.reason", f"required: say why the permit is {action}")
+
+
+def _known_outlets(tx: Tx, uscc: str) -> dict[str, rules.OutletKind]:
+    return {o.outlet_id: o.kind for o in registry_repo.get_outlets(tx.conn, uscc=uscc)}
+
+
+def apply(
+    deps: Deps, *, uscc: str, outlets_in: list[OutletLimits], applied_on: date | None, actor: Actor
+) -> Permit:
+    """Record an application with its requested limits; the number is assigned here."""
+    code = validate_uscc(uscc)
+    with transaction(deps) as tx:
+        day = applied_on or tx.today
+        if day > tx.today:
+            raise InvalidArgument("applied_on", f"{day} is in the future (today is {tx.today})")
+        enterprise = registry_repo.get_or_raise(tx.conn, uscc=code, for_update=True)
+        rules.check_may_apply(enterprise.fields.permit_class)
+        limits = rules.validate_outlet_limits(outlets_in, _known_outlets(tx, code), required=True)
+        live = permit_repo.live_for(tx.conn, uscc=code, statuses=LIVE)
+        if live:
+            raise FailedPrecondition(
+                f"enterprise {code} already has permit {live[0].permit_number} ({live[0].status}); "
+                "renew it or end it before applying again"
+            )
+        number = rules.permit_number(code, permit_repo.count_for(tx.conn, uscc=code) + 1)
+        permit = Permit(
+            number,
+            code,
+            PermitStatus.APPLIED,
+            enterprise.fields.permit_class,
+            limits,
+            day,
+            None,
+            None,
+            0,
+            actor,
+            tx.now,
+        )
+        permit_repo.create(tx.conn, permit_in=permit)
+    return permit
+
+
+def start_review(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
+    """applied -> under review."""
+    with transaction(deps) as tx:
+        permit = permit_repo.get_or_raise(tx.conn, permit_number=permit_number, for_update=True)
+        status = rules.next_status(permit.status, "start_review", permit_number)
+        permit_repo.update_status(
+            tx.conn,
+            permit_number=permit_number,
+            from_statuses=[permit.status],
+            status=status,
+            actor=actor,
+            now=tx.now,
+        )
+        return permit_repo.get_or_raise(tx.conn, permit_number=permit_number)
+
+
+def issue(
+    deps: Deps, *, permit_number: str, valid_from: date | None, outlets_in: list[OutletLimits], actor: Actor
+) -> Permit:
+    """under review -> issued for 5 years; PermitIssued carries the limits monitoring enforces."""
+    with transaction(deps) as tx:
+        permit = permit_repo.get_or_raise(tx.conn, permit_number=permit_number, for_update=True)
+        status = rules.next_status(permit.status, "issue", permit_number)
+        start, until = rules.validity(valid_from or tx.today)
+        if start < permit.applied_on:
+            raise InvalidArgument("valid_from", f"{start} is before the application on {permit.applied_on}")
+        if rules.is_due_to_expire(until, tx.today):
+            raise InvalidArgument(
+                "valid_from", f"a term from {start} would have ended on {until}, before today"
+            )
+        if outlets_in:
+            limits = rules.validate_outlet_limits(outlets_in, _known_outlets(tx, permit.uscc), required=True)
+            permit_repo.replace_limits(tx.conn, permit_number=permit_number, outlets_in=limits)
+        permit_repo.update_status(
+            tx.conn,
+            permit_number=permit_number,
+            from_statuses=[permit.status],
+            status=status,
+            actor=actor,
+            now=tx.now,
+            valid_from=start,
+            valid_until=until,
+        )
+        issued = permit_repo.get_or_raise(tx.conn, permit_number=permit_number)
+        tx.publish(
+            issued.uscc,
+            permits_pb2.PermitIssued(
+                uscc=issued.uscc,
+                permit_number=issued.permit_number,
+                permit_class=messages.PERMIT_CLASS[issued.permit_class],
+                valid_from=messages.date_pb(start),
+                valid_until=messages.date_pb(until),
+                outlets=[messages.outlet_limits(o) for o in issued.outlets],
+                actor=messages.actor(actor),
+            ),
+        )
+        return issued
+
+
+def renew(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
+    """Extend a valid permit by another 5-year term, only inside the 60-day renewal window."""
+    with transaction(deps) as tx:
+        permit = permit_repo.get_or_raise(tx.conn, permit_number=permit_number, for_update=True)
+        status = rules.next_status(permit.status, "renew", permit_number)
+        assert permit.valid_until is not None  # a valid permit has a term
+        rules.check_renewal_window(permit_number, permit.valid_until, tx.today)
+        start, until = rules.validity(permit.valid_until + timedelta(days=1))
+        permit_repo.update_status(
+            tx.conn,
+            permit_number=permit_number,
+            from_statuses=[permit.status],
+            status=status,
+            actor=actor,
+            now=tx.now,
+            valid_from=start,
+            valid_until=until,
+            renewals=permit.renewals + 1,
+        )
+        renewed = permit_repo.get_or_raise(tx.conn, permit_number=permit_number)
+        tx.publish(
+            renewed.uscc,
+            permits_pb2.PermitRenewed(
+                uscc=renewed.uscc,
+                permit_number=permit_number,
+                valid_from=messages.date_pb(start),
+                valid_until=messages.date_pb(until),
+                outlets=[messages.outlet_limits(o) for o in renewed.outlets],
+                actor=messages.actor(actor),
+            ),
+        )
+        return renewed
+
+
+def revoke(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
+    """Revoke a permit in force (or suspended); PermitRevoked."""
+    _require_reason(actor, "revoked")
+    with transaction(deps) as tx:
+        permit = permit_repo.get_or_raise(tx.conn, permit_number=permit_number, for_update=True)
+        status = rules.next_status(permit.status, "revoke", permit_number)
+        permit_repo.update_status(
+            tx.conn,
+            permit_number=permit_number,
+            from_statuses=[permit.status],
+            status=status,
+            actor=actor,
+            now=tx.now,
+        )
+        tx.publish(
+            permit.uscc,
+            permits_pb2.PermitRevoked(
+                uscc=permit.uscc, permit_number=permit_number, actor=messages.actor(actor)
+            ),
+        )
+        return permit_repo.get_or_raise(tx.conn, permit_number=permit_number)
+
+
+def suspend_in(tx: Tx, *, permit_number: str, actor: Actor, case_id: str = "") -> Permit:
+    """Suspend a valid permit inside an open transaction; PermitSuspended."""
+    permit = permit_repo.get_or_raise(tx.conn, permit_number=permit_number, for_update=True)
+    status = rules.next_status(permit.status, "suspend", permit_number)
+    permit_repo.update_status(
+        tx.conn,
+        permit_number=permit_number,
+        from_statuses=[permit.status],
+        status=status,
+        actor=actor,
+        now=tx.now,
+    )
+    tx.publish(
+        permit.uscc,
+        permits_pb2.PermitSuspended(
+            uscc=permit.uscc, permit_number=permit_number, actor=messages.actor(actor), case_id=case_id
+        ),
+    )
+    return replace(permit, status=status, last_action=actor, updated_at=tx.now)
+
+
+def suspend(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
+    """Suspend a valid permit."""
+    _require_reason(actor, "suspended")
+    with transaction(deps) as tx:
+        return suspend_in(tx, permit_number=permit_number, actor=actor)
+
+
+def get(deps: Deps, *, permit_number: str) -> Permit:
+    """One permit, or NOT_FOUND."""
+    with deps.engine.connect() as conn:
+        return permit_repo.get_or_raise(conn, permit_number=permit_number.strip().upper())
+
+
+def get_all(
+    deps: Deps,
+    *,
+    uscc: str = "",
+    status: PermitStatus | None = None,
+    page_size: int = 0,
+    page_token: str = "",
+) -> paging.Page[Permit]:
+    """Permits by enterprise and state."""
+    code = validate_uscc(uscc) if uscc else ""
+    with deps.engine.connect() as conn:
+        return permit_repo.get_all(conn, uscc=code, status=status, page_size=page_size, page_token=page_token)
+
+
+def expiring(
+    deps: Deps, *, start: date | None, end: date | None, page_size: int = 0, page_token: str = ""
+) -> paging.Page[Permit]:
+    """Permits in force whose validity ends between start and end (defaults: today .. +60 days)."""
+    today = local_date(deps.clock.now())
+    first = start or today
+    last = end or first + timedelta(days=rules.RENEWAL_WINDOW_DAYS)
+    if last < first:
+        raise InvalidArgument("to", f"{last} is before from {first}")
+    with deps.engine.connect() as conn:
+        return permit_repo.get_all(
+            conn,
+            statuses=VALID,
+            valid_until_from=first,
+            valid_until_to=last,
+            page_size=page_size,
+            page_token=page_token,
+        )

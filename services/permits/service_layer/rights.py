@@ -1,0 +1,204 @@
+"""Use cases of the discharge-rights ledger.
+
+Invariants, held by the transaction: no balance goes negative, and reserve + holdings = cap at
+every commit. Every movement locks the balance rows it touches (SELECT ... FOR UPDATE, in sorted
+order) before reading them, so two clients taking the last tonnes queue instead of both
+succeeding; the CHECK (balance_g >= 0) constraint backs this up.
+"""
+
+from __future__ import annotations
+
+from eco.v1 import permits_pb2
+from services.permits.adapters import messages, paging
+from services.permits.adapters import repository as registry_repo
+from services.permits.adapters import rights_repository as rights_repo
+from services.permits.domain import rights as rules
+from services.permits.domain.rights import RESERVE, Entry, EntryKind, Position
+from services.permits.domain.uscc import validate_uscc
+from services.permits.domain.values import Actor
+from services.permits.service_layer.unit_of_work import Deps, Tx, transaction
+from shared.db import is_postgres
+from shared.errors import FailedPrecondition, InvalidArgument, NotFound
+
+
+def _require_reason(actor: Actor) -> None:
+    if not actor.reason:
+        raise InvalidArgument("actor.reason", "required: every ledger movement records why")
+
+
+def _require_cap(tx: Tx, pollutant: str) -> None:
+    if rights_repo.get_cap(tx.conn, pollutant=pollutant) is None:
+        raise FailedPrecondition(f"no city cap is set for {pollutant}; set one first")
+
+
+def _short(holder: str, have: int, want: int, pollutant: str) -> FailedPrecondition:
+    who = "the reserve" if holder == RESERVE else f"enterprise {holder}"
+    return FailedPrecondition(
+        f"{who} holds {rules.to_tonnes(have)} t/a of {pollutant}, "
+        f"less than the {rules.to_tonnes(want)} t/a asked"
+    )
+
+
+def set_cap(deps: Deps, *, pollutant: str, cap_tonnes: float, actor: Actor) -> Position:
+    """Set or change a pollutant's city cap; the change is added to (or taken from) the reserve."""
+    code = rules.pollutant(pollutant)
+    cap = rules.to_grams("cap_tonnes", cap_tonnes, allow_zero=True)
+    _require_reason(actor)
+    with transaction(deps) as tx:
+        current = rights_repo.get_cap(tx.conn, pollutant=code, for_update=True)
+        if current is None:
+            rights_repo.create_cap(tx.conn, pollutant=code, cap_g=cap)
+            delta = cap
+        else:
+            reserve = rights_repo.lock_balances(tx.conn, pollutant=code, holders=[RESERVE])[RESERVE]
+            delta = cap - current
+            if reserve + delta < 0:
+                raise FailedPrecondition(
+                    f"lowering the {code} cap by {rules.to_tonnes(-delta)} t/a needs that much in reserve, "
+                    f"which holds {rules.to_tonnes(reserve)} t/a; recall allocations first"
+                )
+            rights_repo.update_cap(tx.conn, pollutant=code, cap_g=cap)
+            rights_repo.add_to_balance(tx.conn, pollutant=code, holder=RESERVE, delta_g=delta)
+        rights_repo.add_entry(
+            tx.conn,
+            kind=EntryKind.CAP_SET,
+            pollutant=code,
+            from_holder="",
+            to_holder=RESERVE,
+            grams=delta,
+            actor=actor,
+            at=tx.now,
+        )
+        position = rights_repo.position(tx.conn, pollutant=code)
+    assert position is not None
+    return position
+
+
+def allocate(deps: Deps, *, pollutant: str, uscc: str, tonnes: float, actor: Actor) -> Entry:
+    """Reserve -> enterprise; RightsAllocated."""
+    code, holder, grams = rules.pollutant(pollutant), validate_uscc(uscc), rules.to_grams("tonnes", tonnes)
+    _require_reason(actor)
+    with transaction(deps) as tx:
+        registry_repo.get_or_raise(tx.conn, uscc=holder)
+        _require_cap(tx, code)
+        balances = rights_repo.lock_balances(tx.conn, pollutant=code, holders=[RESERVE, holder])
+        if balances[RESERVE] < grams:
+            raise _short(RESERVE, balances[RESERVE], grams, code)
+        rights_repo.add_to_balance(tx.conn, pollutant=code, holder=RESERVE, delta_g=-grams)
+        rights_repo.add_to_balance(tx.conn, pollutant=code, holder=holder, delta_g=grams)
+        entry = rights_repo.add_entry(
+            tx.conn,
+            kind=EntryKind.ALLOCATION,
+            pollutant=code,
+            from_holder=RESERVE,
+            to_holder=holder,
+            grams=grams,
+            actor=actor,
+            at=tx.now,
+        )
+        tx.publish(
+            holder,
+            permits_pb2.RightsAllocated(
+                entry=messages.rights_entry(entry),
+                reserve_after_tonnes=rules.to_tonnes(balances[RESERVE] - grams),
+                holding_after_tonnes=rules.to_tonnes(balances[holder] + grams),
+            ),
+        )
+    return entry
+
+
+def transfer(
+    deps: Deps, *, pollutant: str, from_uscc: str, to_uscc: str, tonnes: float, actor: Actor
+) -> Entry:
+    """Enterprise -> enterprise; RightsTransferred (keyed by the seller)."""
+    code, grams = rules.pollutant(pollutant), rules.to_grams("tonnes", tonnes)
+    seller, buyer = validate_uscc(from_uscc), validate_uscc(to_uscc)
+    if seller == buyer:
+        raise InvalidArgument("to_uscc", "must differ from from_uscc")
+    _require_reason(actor)
+    with transaction(deps) as tx:
+        for who in (seller, buyer):
+            registry_repo.get_or_raise(tx.conn, uscc=who)
+        _require_cap(tx, code)
+        balances = rights_repo.lock_balances(tx.conn, pollutant=code, holders=[seller, buyer])
+        if balances[seller] < grams:
+            raise _short(seller, balances[seller], grams, code)
+        rights_repo.add_to_balance(tx.conn, pollutant=code, holder=seller, delta_g=-grams)
+        rights_repo.add_to_balance(tx.conn, pollutant=code, holder=buyer, delta_g=grams)
+        entry = rights_repo.add_entry(
+            tx.conn,
+            kind=EntryKind.TRANSFER,
+            pollutant=code,
+            from_holder=seller,
+            to_holder=buyer,
+            grams=grams,
+            actor=actor,
+            at=tx.now,
+        )
+        tx.publish(
+            seller,
+            permits_pb2.RightsTransferred(
+                entry=messages.rights_entry(entry),
+                from_holding_after_tonnes=rules.to_tonnes(balances[seller] - grams),
+                to_holding_after_tonnes=rules.to_tonnes(balances[buyer] + grams),
+            ),
+        )
+    return entry
+
+
+def return_to_reserve(deps: Deps, *, pollutant: str, uscc: str, tonnes: float, actor: Actor) -> Entry:
+    """Enterprise -> reserve; RightsReturned."""
+    code, holder, grams = rules.pollutant(pollutant), validate_uscc(uscc), rules.to_grams("tonnes", tonnes)
+    _require_reason(actor)
+    with transaction(deps) as tx:
+        registry_repo.get_or_raise(tx.conn, uscc=holder)
+        _require_cap(tx, code)
+        balances = rights_repo.lock_balances(tx.conn, pollutant=code, holders=[RESERVE, holder])
+        if balances[holder] < grams:
+            raise _short(holder, balances[holder], grams, code)
+        rights_repo.add_to_balance(tx.conn, pollutant=code, holder=holder, delta_g=-grams)
+        rights_repo.add_to_balance(tx.conn, pollutant=code, holder=RESERVE, delta_g=grams)
+        entry = rights_repo.add_entry(
+            tx.conn,
+            kind=EntryKind.RETURN,
+            pollutant=code,
+            from_holder=holder,
+            to_holder=RESERVE,
+            grams=grams,
+            actor=actor,
+            at=tx.now,
+        )
+        tx.publish(
+            holder,
+            permits_pb2.RightsReturned(
+                entry=messages.rights_entry(entry),
+                reserve_after_tonnes=rules.to_tonnes(balances[RESERVE] + grams),
+                holding_after_tonnes=rules.to_tonnes(balances[holder] - grams),
+            ),
+        )
+    return entry
+
+
+def position(deps: Deps, *, pollutant: str) -> Position:
+    """Cap, reserve and holdings of one pollutant (NOT_FOUND before a cap is set)."""
+    code = rules.pollutant(pollutant)
+    with deps.engine.connect() as conn:
+        if is_postgres(conn):
+            # Cap and balances are two reads: one snapshot keeps them consistent with each other.
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        found = rights_repo.position(conn, pollutant=code)
+    if found is None:
+        raise NotFound("rights cap", code)
+    return found
+
+
+def entries(
+    deps: Deps, *, pollutant: str = "", uscc: str = "", page_size: int = 0, page_token: str = ""
+) -> paging.Page[Entry]:
+    """Ledger entries, newest first."""
+    code = rules.pollutant(pollutant) if pollutant else ""
+    holder = validate_uscc(uscc) if uscc else ""
+    with deps.engine.connect() as conn:
+        return rights_repo.get_entries(
+            conn, pollutant=code, holder=holder, page_size=page_size, page_token=page_token
+        )

@@ -1,0 +1,217 @@
+"""Discharge permits through the service layer: lifecycle, renewal window, expiry by the clock."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from eco.v1 import permits_pb2
+from services.permits.domain.enterprise import OutletKind, PermitClass
+from services.permits.domain.permit import OutletLimits, PermitStatus, PollutantLimit
+from services.permits.domain.values import Actor
+from services.permits.service_layer import enterprises, orders, permits
+from services.permits.service_layer.expiry import expire_due
+from services.permits.service_layer.unit_of_work import Deps
+from shared.clock import ManualClock
+from shared.errors import FailedPrecondition, InvalidArgument, NotFound
+from tests.unit.permits.factories import CIXI, fields, random_uscc
+from tests.unit.permits.support import published
+
+OFFICER = Actor("bureau", "officer-1", "checked on site")
+
+
+def _enterprise(deps: Deps, permit_class: PermitClass = PermitClass.KEY) -> tuple[str, str]:
+    code = random_uscc()
+    enterprises.register(deps, uscc=code, fields_in=fields(permit_class=permit_class))
+    outlet = enterprises.add_outlet(
+        deps,
+        uscc=code,
+        kind=OutletKind.WASTEWATER,
+        name="总排口",
+        location=CIXI,
+        receiving_river="四灶浦",
+        pollutants=["COD"],
+    )
+    return code, outlet.outlet_id
+
+
+def _limits(outlet_id: str, cod: float = 50.0) -> list[OutletLimits]:
+    return [
+        OutletLimits(
+            outlet_id,
+            None,
+            (PollutantLimit("COD", cod, "mg/L", 12.5), PollutantLimit("NH3N", 5, "mg/L", 1.2)),
+        )
+    ]
+
+
+def _issued(deps: Deps) -> tuple[str, str]:
+    code, outlet_id = _enterprise(deps)
+    permit = permits.apply(deps, uscc=code, outlets_in=_limits(outlet_id), applied_on=None, actor=OFFICER)
+    permits.start_review(deps, permit_number=permit.permit_number, actor=OFFICER)
+    permits.issue(deps, permit_number=permit.permit_number, valid_from=None, outlets_in=[], actor=OFFICER)
+    return code, permit.permit_number
+
+
+def test_apply_review_issue_publishes_the_limits(deps: Deps, clock: ManualClock) -> None:
+    code, outlet_id = _enterprise(deps)
+    applied = permits.apply(deps, uscc=code, outlets_in=_limits(outlet_id), applied_on=None, actor=OFFICER)
+    assert applied.permit_number == f"{code}001P"
+    assert applied.status is PermitStatus.APPLIED and applied.valid_from is None
+    assert (
+        permits.start_review(deps, permit_number=applied.permit_number, actor=OFFICER).status
+        is PermitStatus.UNDER_REVIEW
+    )
+    issued = permits.issue(
+        deps,
+        permit_number=applied.permit_number,
+        valid_from=None,
+        outlets_in=_limits(outlet_id, cod=40.0),
+        actor=OFFICER,
+    )
+    assert issued.status is PermitStatus.ISSUED
+    assert (issued.valid_from, issued.valid_until) == (date(2026, 3, 2), date(2031, 3, 1))
+    assert issued.renewal_opens_on == date(2030, 12, 31)
+    [(subject, event)] = published(deps, "PermitIssued")
+    assert subject == code
+    assert event.permit_number == issued.permit_number
+    assert (event.valid_until.year, event.valid_until.month, event.valid_until.day) == (2031, 3, 1)
+    [outlet] = event.outlets
+    assert outlet.outlet_id == outlet_id and outlet.kind == permits_pb2.OUTLET_KIND_WASTEWATER
+    cod = next(lim for lim in outlet.limits if lim.parameter == "COD")
+    assert (cod.concentration_limit.value, cod.concentration_limit.unit, cod.annual_tonnes) == (
+        40.0,
+        "mg/L",
+        12.5,
+    )
+
+
+def test_illegal_steps_are_failed_precondition(deps: Deps) -> None:
+    code, outlet_id = _enterprise(deps)
+    applied = permits.apply(deps, uscc=code, outlets_in=_limits(outlet_id), applied_on=None, actor=OFFICER)
+    number = applied.permit_number
+    with pytest.raises(FailedPrecondition, match=r"cannot issue a permit that is applied"):
+        permits.issue(deps, permit_number=number, valid_from=None, outlets_in=[], actor=OFFICER)
+    with pytest.raises(FailedPrecondition, match=r"cannot renew"):
+        permits.renew(deps, permit_number=number, actor=OFFICER)
+    with pytest.raises(FailedPrecondition, match=r"cannot suspend"):
+        permits.suspend(deps, permit_number=number, actor=OFFICER)
+    with pytest.raises(FailedPrecondition, match=r"cannot revoke"):
+        permits.revoke(deps, permit_number=number, actor=OFFICER)
+    assert permits.get(deps, permit_number=number).status is PermitStatus.APPLIED
+    with pytest.raises(FailedPrecondition, match=r"already has permit"):
+        permits.apply(deps, uscc=code, outlets_in=_limits(outlet_id), applied_on=None, actor=OFFICER)
+    with pytest.raises(NotFound):
+        permits.start_review(deps, permit_number="NOPE", actor=OFFICER)
+
+
+def test_registration_class_files_no_permit(deps: Deps) -> None:
+    code, outlet_id = _enterprise(deps, PermitClass.REGISTRATION)
+    with pytest.raises(FailedPrecondition, match=r"registration"):
+        permits.apply(deps, uscc=code, outlets_in=_limits(outlet_id), applied_on=None, actor=OFFICER)
+
+
+def test_suspend_and_revoke_need_a_reason_then_work(deps: Deps) -> None:
+    code, number = _issued(deps)
+    with pytest.raises(InvalidArgument, match=r"actor.reason"):
+        permits.suspend(deps, permit_number=number, actor=Actor("bureau"))
+    assert permits.suspend(deps, permit_number=number, actor=OFFICER).status is PermitStatus.SUSPENDED
+    with pytest.raises(FailedPrecondition, match=r"cannot renew a permit that is suspended"):
+        permits.renew(deps, permit_number=number, actor=OFFICER)
+    revoked = permits.revoke(deps, permit_number=number, actor=OFFICER)
+    assert revoked.status is PermitStatus.REVOKED and revoked.last_action == OFFICER
+    assert [s for s, _ in published(deps, "PermitSuspended")] == [code]
+    assert [s for s, _ in published(deps, "PermitRevoked")] == [code]
+
+
+def test_renewal_only_inside_the_60_day_window(deps: Deps, clock: ManualClock) -> None:
+    _, number = _issued(deps)
+    until = permits.get(deps, permit_number=number).valid_until
+    assert until is not None
+    clock.advance(timedelta(days=(until - date(2026, 3, 2)).days - 61))
+    with pytest.raises(FailedPrecondition, match=r"renewal window opens on"):
+        permits.renew(deps, permit_number=number, actor=OFFICER)
+    clock.advance(timedelta(days=1))
+    renewed = permits.renew(deps, permit_number=number, actor=OFFICER)
+    assert renewed.status is PermitStatus.RENEWED and renewed.renewals == 1
+    assert renewed.valid_from == until + timedelta(days=1)
+    assert renewed.valid_until == date(2036, 3, 1)
+    [(_, event)] = published(deps, "PermitRenewed")
+    assert event.valid_until.year == 2036 and len(event.outlets) == 1
+
+
+def test_expiry_by_the_injected_clock(deps: Deps, clock: ManualClock) -> None:
+    code, number = _issued(deps)
+    _, suspended = _issued(deps)
+    permits.suspend(deps, permit_number=suspended, actor=OFFICER)
+    until = permits.get(deps, permit_number=number).valid_until
+    assert until is not None
+    on_last_day = clock.now() + timedelta(days=(until - date(2026, 3, 2)).days)
+    assert expire_due(deps, on_last_day).permits == []
+    assert permits.get(deps, permit_number=number).status is PermitStatus.ISSUED
+    day_after = on_last_day + timedelta(days=1)
+    assert sorted(expire_due(deps, day_after).permits) == sorted([number, suspended])
+    assert permits.get(deps, permit_number=number).status is PermitStatus.EXPIRED
+    assert expire_due(deps, day_after).permits == []  # a second run finds nothing
+    expired = published(deps, "PermitExpired")
+    assert sorted(e.permit_number for _, e in expired) == sorted([number, suspended])
+    clock.set(day_after)
+    with pytest.raises(FailedPrecondition, match=r"cannot renew a permit that is expired"):
+        permits.renew(deps, permit_number=number, actor=OFFICER)
+    # The enterprise may apply again once its permit has ended.
+    outlet_id = f"{code}-DW001"
+    again = permits.apply(deps, uscc=code, outlets_in=_limits(outlet_id), applied_on=None, actor=OFFICER)
+    assert again.permit_number == f"{code}002P"
+
+
+def test_expiring_lists_permits_ending_in_a_range(deps: Deps, clock: ManualClock) -> None:
+    _, number = _issued(deps)
+    clock.advance(timedelta(days=400))
+    _issued(deps)  # ends 400 days later: outside the range below
+    first_end = permits.get(deps, permit_number=number).valid_until
+    assert first_end is not None
+    assert [
+        p.permit_number
+        for p in permits.expiring(deps, start=first_end - timedelta(days=10), end=first_end).items
+    ] == [number]
+    assert permits.expiring(deps, start=None, end=None).items == []
+    with pytest.raises(InvalidArgument, match=r"to: .* is before from"):
+        permits.expiring(deps, start=date(2027, 1, 2), end=date(2027, 1, 1))
+
+
+def test_issue_dates_out_of_order_are_refused(deps: Deps) -> None:
+    code, outlet_id = _enterprise(deps)
+    applied = permits.apply(
+        deps, uscc=code, outlets_in=_limits(outlet_id), applied_on=date(2026, 2, 1), actor=OFFICER
+    )
+    permits.start_review(deps, permit_number=applied.permit_number, actor=OFFICER)
+    with pytest.raises(InvalidArgument, match=r"valid_from: 2026-01-01 is before the application"):
+        permits.issue(
+            deps,
+            permit_number=applied.permit_number,
+            valid_from=date(2026, 1, 1),
+            outlets_in=[],
+            actor=OFFICER,
+        )
+    with pytest.raises(InvalidArgument, match=r"applied_on: .* is in the future"):
+        permits.apply(deps, uscc=random_uscc(), outlets_in=[], applied_on=date(2027, 1, 1), actor=OFFICER)
+
+
+def test_suspend_order_suspends_once_and_ignores_what_cannot_apply(deps: Deps) -> None:
+    code, number = _issued(deps)
+    order = permits_pb2.SuspendPermitOrder(
+        uscc=code, permit_number=number, case_id="CASE-1", reason="超标排放"
+    )
+    with deps.engine.begin() as conn:
+        assert orders.apply_suspend_order(deps, conn, order)
+    suspended = permits.get(deps, permit_number=number)
+    assert suspended.status is PermitStatus.SUSPENDED
+    assert suspended.last_action == Actor("enforcement", "case CASE-1", "超标排放")
+    [(_, event)] = published(deps, "PermitSuspended")
+    assert event.case_id == "CASE-1"
+    with deps.engine.begin() as conn:
+        assert not orders.apply_suspend_order(deps, conn, order)  # already suspended
+        wrong = permits_pb2.SuspendPermitOrder(uscc=random_uscc(), permit_number=number, case_id="CASE-2")
+        assert not orders.apply_suspend_order(deps, conn, wrong)
+    assert len(published(deps, "PermitSuspended")) == 1

@@ -1,0 +1,129 @@
+"""Discharge-permit lifecycle, validity and renewal window (排污许可管理条例 2021, art. 14)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.permits.domain.enterprise import OutletKind
+from services.permits.domain.permit import (
+    TRANSITIONS,
+    OutletLimits,
+    PermitStatus,
+    PollutantLimit,
+    check_renewal_window,
+    next_status,
+    renewal_opens_on,
+    validate_outlet_limits,
+    validity,
+)
+from shared.errors import FailedPrecondition, InvalidArgument
+
+S = PermitStatus
+LEGAL = {
+    ("start_review", S.APPLIED): S.UNDER_REVIEW,
+    ("issue", S.UNDER_REVIEW): S.ISSUED,
+    ("renew", S.ISSUED): S.RENEWED,
+    ("renew", S.RENEWED): S.RENEWED,
+    ("suspend", S.ISSUED): S.SUSPENDED,
+    ("suspend", S.RENEWED): S.SUSPENDED,
+    ("revoke", S.ISSUED): S.REVOKED,
+    ("revoke", S.RENEWED): S.REVOKED,
+    ("revoke", S.SUSPENDED): S.REVOKED,
+    ("expire", S.ISSUED): S.EXPIRED,
+    ("expire", S.RENEWED): S.EXPIRED,
+    ("expire", S.SUSPENDED): S.EXPIRED,
+}
+
+
+@pytest.mark.parametrize(("action", "current"), [(a, s) for a in TRANSITIONS for s in PermitStatus])
+def test_every_action_from_every_state(action: str, current: PermitStatus) -> None:
+    if (action, current) in LEGAL:
+        assert next_status(current, action, "P1") is LEGAL[(action, current)]
+    else:
+        with pytest.raises(
+            FailedPrecondition, match=f"cannot {action.replace('_', ' ')} a permit that is {current}"
+        ):
+            next_status(current, action, "P1")
+
+
+def test_terminal_states_allow_nothing() -> None:
+    for terminal in (S.EXPIRED, S.REVOKED):
+        for action in TRANSITIONS:
+            with pytest.raises(FailedPrecondition):
+                next_status(terminal, action, "P1")
+
+
+def test_validity_is_five_years_to_the_day_before() -> None:
+    assert validity(date(2024, 1, 1)) == (date(2024, 1, 1), date(2028, 12, 31))
+    assert validity(date(2024, 2, 29)) == (date(2024, 2, 29), date(2029, 2, 27))
+
+
+def test_renewal_window_opens_60_days_before_expiry() -> None:
+    until = date(2028, 12, 31)
+    assert renewal_opens_on(until) == date(2028, 11, 1)
+    with pytest.raises(FailedPrecondition, match=r"renewal window opens on 2028-11-01"):
+        check_renewal_window("P1", until, date(2028, 10, 31))
+    check_renewal_window("P1", until, date(2028, 11, 1))
+    check_renewal_window("P1", until, until)
+    with pytest.raises(FailedPrecondition, match=r"validity ended on 2028-12-31"):
+        check_renewal_window("P1", until, date(2029, 1, 1))
+
+
+def _limit(**overrides: object) -> PollutantLimit:
+    values = dict(
+        parameter="COD", concentration=50.0, unit="mg/L", annual_tonnes=10.0, concentration_floor=0.0
+    )
+    values.update(overrides)
+    return PollutantLimit(**values)  # type: ignore[arg-type]
+
+
+KNOWN = {"X-DW001": OutletKind.WASTEWATER}
+
+
+def test_limits_are_normalised_and_take_the_outlet_kind() -> None:
+    [checked] = validate_outlet_limits(
+        [
+            OutletLimits(
+                "X-DW001",
+                None,
+                (
+                    _limit(parameter="nh3n"),
+                    _limit(parameter="PH", unit="", concentration=9, concentration_floor=6),
+                ),
+            )
+        ],
+        KNOWN,
+        required=True,
+    )
+    assert checked.kind is OutletKind.WASTEWATER
+    assert [lim.parameter for lim in checked.limits] == ["NH3N", "PH"]
+
+
+@pytest.mark.parametrize(
+    ("limit", "field"),
+    [
+        (_limit(concentration=float("nan")), "outlets[0].limits[0].concentration_limit.value"),
+        (_limit(concentration=float("inf")), "outlets[0].limits[0].concentration_limit.value"),
+        (_limit(concentration=-1.0), "outlets[0].limits[0].concentration_limit.value"),
+        (_limit(concentration=0.0), "outlets[0].limits[0].concentration_limit.value"),
+        (_limit(annual_tonnes=-0.1), "outlets[0].limits[0].annual_tonnes"),
+        (_limit(unit=""), "outlets[0].limits[0].concentration_limit.unit"),
+        (_limit(parameter="NH3-N"), "outlets[0].limits[0].parameter"),
+        (_limit(concentration_floor=60.0), "outlets[0].limits[0].concentration_floor"),
+    ],
+)
+def test_bad_limits_name_the_field(limit: PollutantLimit, field: str) -> None:
+    with pytest.raises(InvalidArgument) as err:
+        validate_outlet_limits([OutletLimits("X-DW001", None, (limit,))], KNOWN, required=True)
+    assert err.value.field == field
+
+
+def test_unknown_or_repeated_outlets_are_refused() -> None:
+    with pytest.raises(InvalidArgument, match=r"not an outlet of this enterprise"):
+        validate_outlet_limits([OutletLimits("Y-DW001", None, (_limit(),))], KNOWN, required=True)
+    with pytest.raises(InvalidArgument, match=r"listed twice"):
+        validate_outlet_limits([OutletLimits("X-DW001", None, (_limit(),))] * 2, KNOWN, required=True)
+    with pytest.raises(InvalidArgument, match=r"at least one outlet"):
+        validate_outlet_limits([], KNOWN, required=True)
