@@ -23,7 +23,9 @@ def service_serving(address: str, name: str) -> bool:
     """Whether the gRPC service at address reports SERVING."""
     with grpc.insecure_channel(address) as channel:
         try:
-            reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=name), timeout=1)
+            reply = health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(service=name), timeout=1
+            )
         except grpc.RpcError:
             return False
     return reply.status == health_pb2.HealthCheckResponse.SERVING
@@ -51,14 +53,22 @@ def main() -> int:
     while time.monotonic() - started < args.timeout:
         for name in list(pending):
             if service_serving(pending[name], GRPC_SERVICE_NAMES[name]):
-                print(f"  {name:<12} ready at {pending.pop(name)} ({time.monotonic() - started:.1f}s)", flush=True)
+                print(
+                    f"  {name:<12} ready at {pending.pop(name)} ({time.monotonic() - started:.1f}s)",
+                    flush=True,
+                )
         if not pending and gateway_up(gateway_base):
-            print(f"  {'gateway':<12} ready at {gateway_base} ({time.monotonic() - started:.1f}s)", flush=True)
+            print(
+                f"  {'gateway':<12} ready at {gateway_base} ({time.monotonic() - started:.1f}s)", flush=True
+            )
             return 0
         waiting = ", ".join(pending) or "gateway"
         print(f"  ... {time.monotonic() - started:4.0f}s, waiting for {waiting}", end="\r", flush=True)
         time.sleep(0.5)
-    print(f"\nnot ready after {args.timeout:.0f}s: {', '.join(pending) or 'gateway'}; see .run/logs/", file=sys.stderr)
+    print(
+        f"\nnot ready after {args.timeout:.0f}s: {', '.join(pending) or 'gateway'}; see .run/logs/",
+        file=sys.stderr,
+    )
     return 1
 
 

@@ -29,7 +29,9 @@ def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
         raise shared_settings.SettingsError("ECO_GATEWAY_PORT", f"expected a port number, got {port_raw!r}")
     rate_raw = env.get("ECO_PUBLIC_RATE_PER_MINUTE", "120")
     if not rate_raw.isdigit():
-        raise shared_settings.SettingsError("ECO_PUBLIC_RATE_PER_MINUTE", f"expected an integer, got {rate_raw!r}")
+        raise shared_settings.SettingsError(
+            "ECO_PUBLIC_RATE_PER_MINUTE", f"expected an integer, got {rate_raw!r}"
+        )
     return GatewaySettings(
         base=shared_settings.load("gateway", env),
         host=env.get("ECO_GATEWAY_HOST", "127.0.0.1"),

@@ -26,7 +26,9 @@ class Operator:
     town: str
 
 
-def create(engine: Engine, *, username: str, display_name: str, role: str, token: str, town: str = "") -> Operator:
+def create(
+    engine: Engine, *, username: str, display_name: str, role: str, token: str, town: str = ""
+) -> Operator:
     """Create an operator account (or replace its token and role); returns it."""
     if role not in ROLES:
         raise InvalidArgument("role", f"must be one of {', '.join(ROLES)}, got {role!r}")
@@ -43,7 +45,9 @@ def create(engine: Engine, *, username: str, display_name: str, role: str, token
 def get_by_token(engine: Engine, token: str) -> Operator | None:
     """The operator a token belongs to, if any."""
     with engine.connect() as conn:
-        row = conn.execute(sa.select(operators).where(operators.c.token_sha256 == token_digest(token))).first()
+        row = conn.execute(
+            sa.select(operators).where(operators.c.token_sha256 == token_digest(token))
+        ).first()
     return Operator(row.username, row.display_name, row.role, row.town) if row else None
 
 

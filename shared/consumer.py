@@ -13,7 +13,6 @@ import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
 from google.protobuf.message import Message
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
 from sqlalchemy.engine import Connection, Engine
@@ -118,7 +117,9 @@ class EventConsumer:
 
     def _commit(self, partition: TopicPartition, offset: int, leader_epoch: int | None) -> None:
         assert self._consumer is not None
-        self._consumer.commit({partition: OffsetAndMetadata(offset, "", leader_epoch if leader_epoch else -1)})
+        self._consumer.commit(
+            {partition: OffsetAndMetadata(offset, "", leader_epoch if leader_epoch else -1)}
+        )
 
     def handle_raw(self, raw: bytes) -> bool:
         """Apply one message's event if it is new; returns False for a duplicate or unknown type."""

@@ -87,7 +87,9 @@ def migrate(engine: Engine, migrations: Sequence[Migration]) -> list[int]:
                 continue
             with conn.begin_nested():
                 migration.upgrade(conn)
-                conn.execute(_schema_migrations.insert().values(version=migration.version, name=migration.name))
+                conn.execute(
+                    _schema_migrations.insert().values(version=migration.version, name=migration.name)
+                )
             log.info("applied migration %s %s", migration.version, migration.name)
             applied_now.append(migration.version)
     return applied_now

@@ -141,7 +141,8 @@ class OutboxRelay:
             return [], None
         producer = self._ensure_producer()
         futures = [
-            (row.id, producer.send(row.topic, key=row.key.encode(), value=bytes(row.envelope))) for row in rows
+            (row.id, producer.send(row.topic, key=row.key.encode(), value=bytes(row.envelope)))
+            for row in rows
         ]
         producer.flush(timeout=30)
         sent_ids: list[int] = []
@@ -155,7 +156,9 @@ class OutboxRelay:
         return sent_ids, failure
 
     @staticmethod
-    def _mark(conn: Connection, rows: Sequence[sa.Row[Any]], sent_ids: list[int], failure: Exception | None) -> None:
+    def _mark(
+        conn: Connection, rows: Sequence[sa.Row[Any]], sent_ids: list[int], failure: Exception | None
+    ) -> None:
         if sent_ids:
             conn.execute(sa.update(outbox).where(outbox.c.id.in_(sent_ids)).values(sent_at=datetime.now(UTC)))
         if failure is not None:

@@ -23,7 +23,14 @@ def compile_set(protos: list[str], include: str = "proto") -> descriptor_pb2.Fil
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "set.binpb"
         subprocess.run(
-            [sys.executable, "-m", "grpc_tools.protoc", f"-I{include}", f"--descriptor_set_out={out}", *protos],
+            [
+                sys.executable,
+                "-m",
+                "grpc_tools.protoc",
+                f"-I{include}",
+                f"--descriptor_set_out={out}",
+                *protos,
+            ],
             check=True,
         )
         return descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes())
@@ -64,7 +71,9 @@ def _field_type(field: descriptor_pb2.FieldDescriptorProto) -> str:
     return f"{'repeated ' if field.label == FDP.LABEL_REPEATED else ''}{base}"
 
 
-def breaking_changes(old: descriptor_pb2.FileDescriptorSet, new: descriptor_pb2.FileDescriptorSet) -> list[str]:
+def breaking_changes(
+    old: descriptor_pb2.FileDescriptorSet, new: descriptor_pb2.FileDescriptorSet
+) -> list[str]:
     """Every change from old to new that would break a released client or stored message."""
     problems: list[str] = []
     new_messages = _messages(new)
@@ -79,11 +88,16 @@ def breaking_changes(old: descriptor_pb2.FileDescriptorSet, new: descriptor_pb2.
             current = by_number.get(field.number)
             if current is None:
                 if field.number not in reserved:
-                    problems.append(f"{name}: field {field.number} ({field.name}) removed without `reserved {field.number};`")
+                    problems.append(
+                        f"{name}: field {field.number} ({field.name}) removed"
+                        f" without `reserved {field.number};`"
+                    )
             elif current.name != field.name:
                 problems.append(f"{name}: field {field.number} renamed {field.name} -> {current.name}")
             elif _field_type(current) != _field_type(field):
-                problems.append(f"{name}.{field.name}: type changed {_field_type(field)} -> {_field_type(current)}")
+                problems.append(
+                    f"{name}.{field.name}: type changed {_field_type(field)} -> {_field_type(current)}"
+                )
     new_enums = _enums(new)
     for name, old_enum in _enums(old).items():
         current_values = {v.number: v.name for v in new_enums[name].value} if name in new_enums else None
@@ -100,10 +114,10 @@ def breaking_changes(old: descriptor_pb2.FileDescriptorSet, new: descriptor_pb2.
             problems.append(f"service {name} was removed")
             continue
         for method in old_svc.method:
-            current = methods.get(method.name)
-            if current is None:
+            now = methods.get(method.name)
+            if now is None:
                 problems.append(f"{name}/{method.name} was removed")
-            elif (current.input_type, current.output_type) != (method.input_type, method.output_type):
+            elif (now.input_type, now.output_type) != (method.input_type, method.output_type):
                 problems.append(f"{name}/{method.name}: request or response type changed")
     return problems
 
@@ -125,7 +139,11 @@ def main(argv: list[str]) -> int:
     problems = breaking_changes(descriptor_pb2.FileDescriptorSet.FromString(baseline.read_bytes()), current)
     for problem in problems:
         print(f"breaking: {problem}")
-    print("contracts: compatible with the released baseline" if not problems else f"{len(problems)} breaking change(s)")
+    print(
+        "contracts: compatible with the released baseline"
+        if not problems
+        else f"{len(problems)} breaking change(s)"
+    )
     return 1 if problems else 0
 
 

@@ -90,7 +90,12 @@ def start(app: ServiceApp) -> RunningService:
     port = server.add_insecure_port(settings.grpc_address)
     if port == 0:
         raise SystemExit(f"{settings.service}: cannot listen on {settings.grpc_address} (port in use?)")
-    workers: list[Background] = [audit, app.relay, *app.background, DatabaseHealthWatch(app.engine, health, names)]
+    workers: list[Background] = [
+        audit,
+        app.relay,
+        *app.background,
+        DatabaseHealthWatch(app.engine, health, names),
+    ]
     for worker in workers:
         worker.start()
     server.start()

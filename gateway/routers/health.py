@@ -33,9 +33,15 @@ def _timed(check: Any) -> dict[str, Any]:
 def _service(channel: grpc.Channel, name: str, address: str) -> dict[str, Any]:
     stub = health_pb2_grpc.HealthStub(channel)
     try:
-        reply = stub.Check(health_pb2.HealthCheckRequest(service=GRPC_SERVICE_NAMES[name]), timeout=TIMEOUT_SECONDS)
+        reply = stub.Check(
+            health_pb2.HealthCheckRequest(service=GRPC_SERVICE_NAMES[name]), timeout=TIMEOUT_SECONDS
+        )
         status = "up" if reply.status == health_pb2.HealthCheckResponse.SERVING else "down"
-        return {"status": status, "address": address, "grpc_status": health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)}
+        return {
+            "status": status,
+            "address": address,
+            "grpc_status": health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status),
+        }
     except grpc.RpcError as exc:
         return {"status": "down", "address": address, "error": exc.details() or exc.code().name}  # type: ignore[attr-defined]
 
@@ -44,7 +50,9 @@ def _kafka(bootstrap: str) -> dict[str, Any]:
     # A metadata round trip proves the broker answers the Kafka protocol, not just TCP.
     from kafka import KafkaAdminClient
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap.split(","), request_timeout_ms=2000, client_id="gateway-health")
+    admin = KafkaAdminClient(
+        bootstrap_servers=bootstrap.split(","), request_timeout_ms=2000, client_id="gateway-health"
+    )
     try:
         topics = admin.list_topics()
     finally:
@@ -56,7 +64,11 @@ def _elasticsearch(request: Request) -> dict[str, Any]:
     es = request.app.state.search
     info = es.cluster.health(timeout="1s")
     status = "up" if info["status"] in ("green", "yellow") else "down"
-    return {"status": status, "address": request.app.state.settings.base.elasticsearch_url, "cluster": info["status"]}
+    return {
+        "status": status,
+        "address": request.app.state.settings.base.elasticsearch_url,
+        "cluster": info["status"],
+    }
 
 
 def _database(request: Request) -> dict[str, Any]:

@@ -19,7 +19,11 @@ from pathlib import Path
 from shared.errors import PermissionDenied, Unauthenticated
 
 # Discovery must work with ordinary tools and probes, so these need no token.
-OPEN_SERVICES = ("grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection", "grpc.reflection.v1.ServerReflection")
+OPEN_SERVICES = (
+    "grpc.health.v1.Health",
+    "grpc.reflection.v1alpha.ServerReflection",
+    "grpc.reflection.v1.ServerReflection",
+)
 
 _department: ContextVar[str] = ContextVar("department", default="")
 

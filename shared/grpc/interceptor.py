@@ -41,7 +41,9 @@ class PlatformInterceptor(grpc.ServerInterceptor):
         if is_open(method):
             return handler
         metadata = dict(handler_call_details.invocation_metadata or ())
-        return _wrap_handler(handler, lambda behaviour, streaming: self._guard(behaviour, method, metadata, streaming))
+        return _wrap_handler(
+            handler, lambda behaviour, streaming: self._guard(behaviour, method, metadata, streaming)
+        )
 
     def _guard(
         self, behaviour: Callable[..., Any], method: str, metadata: dict[str, str], streaming: bool
@@ -114,7 +116,9 @@ def _is_abort(context: grpc.ServicerContext) -> bool:
     return code is not None and code != grpc.StatusCode.OK
 
 
-def _wrap_handler(handler: grpc.RpcMethodHandler, wrap: Callable[[Callable[..., Any], bool], Callable[..., Any]]):  # type: ignore[no-untyped-def]
+def _wrap_handler(
+    handler: grpc.RpcMethodHandler, wrap: Callable[[Callable[..., Any], bool], Callable[..., Any]]
+):  # type: ignore[no-untyped-def]
     kinds = {
         "unary_unary": grpc.unary_unary_rpc_method_handler,
         "unary_stream": grpc.unary_stream_rpc_method_handler,

@@ -42,7 +42,11 @@ def test_healthz_is_up_when_everything_is(platform: tuple[TestClient, dict[str, 
     assert body["status"] == "up", body
     assert set(body["services"]) == set(SERVICES)
     for name, service in running.items():
-        assert body["services"][name] == {**body["services"][name], "status": "up", "address": service.address}
+        assert body["services"][name] == {
+            **body["services"][name],
+            "status": "up",
+            "address": service.address,
+        }
     assert body["kafka"]["status"] == "up"
     assert body["elasticsearch"]["status"] == "up"
     assert body["database"] == {**body["database"], "status": "up", "backend": "postgresql"}

@@ -38,7 +38,9 @@ def es() -> Iterator[Elasticsearch]:
     client = Elasticsearch(infra.ES_URL, request_timeout=10)
     # The integ-test-zip has no rest-root module (GET / and ping): ask the cluster itself.
     infra.wait_for(
-        lambda: client.cluster.health(wait_for_status="yellow", timeout="1s")["status"] in ("green", "yellow"),
+        lambda: (
+            client.cluster.health(wait_for_status="yellow", timeout="1s")["status"] in ("green", "yellow")
+        ),
         timeout=90,
         every=1,
         what=f"Elasticsearch at {infra.ES_URL}",
@@ -55,13 +57,13 @@ def pg_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def start_service(
-    tmp_path: Path, kafka_bootstrap: str
-) -> Iterator[Callable[..., RunningService]]:
-    """Start a service in-process on a free port: start_service("permits", build, database_url, **build_kwargs)."""
+def start_service(tmp_path: Path, kafka_bootstrap: str) -> Iterator[Callable[..., RunningService]]:
+    """Start a service in-process on a free port: start_service(name, build, database_url, **build_kwargs)."""
     running: list[RunningService] = []
 
-    def _start(name: str, build: Callable[..., ServiceApp], database_url: str, **build_kwargs: object) -> RunningService:
+    def _start(
+        name: str, build: Callable[..., ServiceApp], database_url: str, **build_kwargs: object
+    ) -> RunningService:
         env = infra.service_env(database_url=database_url, run_dir=tmp_path)
         env[f"ECO_{name.upper()}_DATABASE_URL"] = database_url
         env[f"ECO_{name.upper()}_GRPC_PORT"] = "0"

@@ -34,7 +34,9 @@ def unique(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:10]}"
 
 
-def wait_for(check: Callable[[], T | None], *, timeout: float = 20.0, every: float = 0.1, what: str = "condition") -> T:
+def wait_for(
+    check: Callable[[], T | None], *, timeout: float = 20.0, every: float = 0.1, what: str = "condition"
+) -> T:
     """Poll until `check` returns something truthy; fail with `what` after the timeout."""
     deadline = time.monotonic() + timeout
     last_error: Exception | None = None
@@ -46,7 +48,10 @@ def wait_for(check: Callable[[], T | None], *, timeout: float = 20.0, every: flo
         except Exception as exc:
             last_error = exc
         time.sleep(every)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}" + (f" (last error: {last_error})" if last_error else ""))
+    raise AssertionError(
+        f"timed out after {timeout}s waiting for {what}"
+        + (f" (last error: {last_error})" if last_error else "")
+    )
 
 
 @contextmanager

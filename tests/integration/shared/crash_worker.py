@@ -31,7 +31,9 @@ def main(db_url: str, kafka: str, topic: str, group: str) -> None:
     def handler(conn: sa.Connection, envelope: events_pb2.EventEnvelope, payload: object) -> None:
         record_application(conn, envelope)
 
-    consumer = DiesBeforeOffsetCommit(engine, kafka, group_id=group, topics=[topic], handlers={"CreditChanged": handler})
+    consumer = DiesBeforeOffsetCommit(
+        engine, kafka, group_id=group, topics=[topic], handlers={"CreditChanged": handler}
+    )
     while True:
         consumer.poll_once(timeout_ms=1000)
 

@@ -23,4 +23,7 @@ def record_application(conn: sa.Connection, envelope: events_pb2.EventEnvelope) 
 
 def applications(engine: sa.Engine) -> list[tuple[str, str]]:
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(sa.select(APPLIED.c.event_id, APPLIED.c.subject_id).order_by(APPLIED.c.id))]
+        return [
+            tuple(r)
+            for r in conn.execute(sa.select(APPLIED.c.event_id, APPLIED.c.subject_id).order_by(APPLIED.c.id))
+        ]

@@ -17,7 +17,9 @@ def test_indexed_document_is_found(es: Elasticsearch) -> None:
             document={"name": "慈溪市浒山印染有限公司", "town": "浒山", "kind": "enterprise"},
             refresh="wait_for",
         )
-        es.index(index=index, id="other", document={"name": "宁波某电镀厂", "town": "观海卫"}, refresh="wait_for")
+        es.index(
+            index=index, id="other", document={"name": "宁波某电镀厂", "town": "观海卫"}, refresh="wait_for"
+        )
         hits = es.search(index=index, query={"match": {"town": "浒山"}})["hits"]["hits"]
         assert [h["_id"] for h in hits] == ["91330282MA2H4B0X1N"]
         versions = {node["version"] for node in es.nodes.info()["nodes"].values()}

@@ -40,7 +40,9 @@ def topic() -> str:
 
 
 def _commit_event(engine: sa.Engine, topic: str, subject: str) -> str:
-    envelope = events.make_envelope(source="test", subject_id=subject, payload=evaluation_pb2.CreditChanged(uscc=subject))
+    envelope = events.make_envelope(
+        source="test", subject_id=subject, payload=evaluation_pb2.CreditChanged(uscc=subject)
+    )
     with engine.begin() as conn:
         add_event(conn, topic, envelope)
     return envelope.event_id
@@ -58,14 +60,18 @@ def _consumer(engine: sa.Engine, kafka: str, topic: str, group: str) -> EventCon
 
 def _all_values(kafka: str, topic: str, expected: int) -> list[bytes]:
     """Every message on the topic, read from the start by a group-less consumer."""
-    reader = KafkaConsumer(topic, bootstrap_servers=kafka, auto_offset_reset="earliest", consumer_timeout_ms=3000)
+    reader = KafkaConsumer(
+        topic, bootstrap_servers=kafka, auto_offset_reset="earliest", consumer_timeout_ms=3000
+    )
     values = [m.value for m in reader]
     reader.close()
     assert len(values) >= expected
     return values
 
 
-def test_committed_event_reaches_a_consumer_with_its_trace(engine: sa.Engine, kafka_bootstrap: str, topic: str) -> None:
+def test_committed_event_reaches_a_consumer_with_its_trace(
+    engine: sa.Engine, kafka_bootstrap: str, topic: str
+) -> None:
     with trace_scope("trace-outbox-1"):
         event_id = _commit_event(engine, topic, "91330100716105852F")
     relay = OutboxRelay(engine, kafka_bootstrap, client_id="test-relay")
@@ -77,7 +83,9 @@ def test_committed_event_reaches_a_consumer_with_its_trace(engine: sa.Engine, ka
 
     consumer = _consumer(engine, kafka_bootstrap, topic, infra.unique("g-"))
     try:
-        infra.wait_for(lambda: consumer.poll_once(500) or consumer.handled, timeout=30, what="the event to be consumed")
+        infra.wait_for(
+            lambda: consumer.poll_once(500) or consumer.handled, timeout=30, what="the event to be consumed"
+        )
     finally:
         consumer.stop()
     assert applications(engine) == [(event_id, "91330100716105852F")]
@@ -85,8 +93,12 @@ def test_committed_event_reaches_a_consumer_with_its_trace(engine: sa.Engine, ka
     assert envelope.trace_id == "trace-outbox-1"
 
 
-def test_rolled_back_transaction_publishes_nothing(engine: sa.Engine, kafka_bootstrap: str, topic: str) -> None:
-    doomed = events.make_envelope(source="test", subject_id="doomed", payload=evaluation_pb2.CreditChanged(uscc="doomed"))
+def test_rolled_back_transaction_publishes_nothing(
+    engine: sa.Engine, kafka_bootstrap: str, topic: str
+) -> None:
+    doomed = events.make_envelope(
+        source="test", subject_id="doomed", payload=evaluation_pb2.CreditChanged(uscc="doomed")
+    )
     with pytest.raises(RuntimeError), engine.begin() as conn:
         add_event(conn, topic, doomed)
         raise RuntimeError("state change failed after the event was written")
@@ -112,7 +124,15 @@ def test_consumer_killed_before_offset_commit_redelivers_without_double_apply(
     group = infra.unique("g-crash-")
 
     worker = subprocess.run(
-        [sys.executable, "-m", "tests.integration.shared.crash_worker", pg_url, kafka_bootstrap, topic, group],
+        [
+            sys.executable,
+            "-m",
+            "tests.integration.shared.crash_worker",
+            pg_url,
+            kafka_bootstrap,
+            topic,
+            group,
+        ],
         cwd=infra.REPO,
         env={**os.environ, "PYTHONPATH": str(infra.REPO)},
         timeout=90,
@@ -164,7 +184,9 @@ def private_kafka(tmp_path: Path) -> Iterator[PrivateKafka]:
 def test_events_wait_in_the_outbox_while_kafka_is_down(
     engine: sa.Engine, private_kafka: PrivateKafka, topic: str
 ) -> None:
-    relay = OutboxRelay(engine, private_kafka.bootstrap, client_id="test-relay", poll_seconds=0.1, max_backoff_seconds=1.0)
+    relay = OutboxRelay(
+        engine, private_kafka.bootstrap, client_id="test-relay", poll_seconds=0.1, max_backoff_seconds=1.0
+    )
     relay.start()
     try:
         first = _commit_event(engine, topic, "before-outage")
@@ -177,7 +199,9 @@ def test_events_wait_in_the_outbox_while_kafka_is_down(
         assert pending_count(engine) == 5
 
         private_kafka.start()
-        infra.wait_for(lambda: pending_count(engine) == 0, timeout=90, what="the outbox to drain after Kafka returned")
+        infra.wait_for(
+            lambda: pending_count(engine) == 0, timeout=90, what="the outbox to drain after Kafka returned"
+        )
     finally:
         relay.stop()
     published = [events.decode(v).event_id for v in _all_values(private_kafka.bootstrap, topic, 6)]

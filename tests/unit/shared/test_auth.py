@@ -8,7 +8,9 @@ from shared.grpc.auth import Department, Grants, is_open, token_digest
 GRANTS = Grants(
     [
         Department("bureau", token_digest("t-bureau"), ("*",)),
-        Department("water", token_digest("t-water"), ("eco.v1.MonitoringService/*", "eco.v1.PermitsService/Get*")),
+        Department(
+            "water", token_digest("t-water"), ("eco.v1.MonitoringService/*", "eco.v1.PermitsService/Get*")
+        ),
     ]
 )
 
@@ -28,7 +30,7 @@ def test_grants_are_per_method() -> None:
     water = GRANTS.authenticate("Bearer t-water")
     GRANTS.authorize(water, "eco.v1.PermitsService/GetEnterprise")
     GRANTS.authorize(water, "eco.v1.MonitoringService/IngestReadings")
-    with pytest.raises(PermissionDenied, match="'water' is not granted eco.v1.PermitsService/IssuePermit"):
+    with pytest.raises(PermissionDenied, match=r"'water' is not granted eco\.v1\.PermitsService/IssuePermit"):
         GRANTS.authorize(water, "eco.v1.PermitsService/IssuePermit")
 
 

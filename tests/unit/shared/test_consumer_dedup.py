@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from eco.v1 import evaluation_pb2
@@ -40,11 +41,13 @@ def test_a_failing_handler_leaves_the_event_unclaimed(tmp_path: Path) -> None:
         if len(attempts) == 1:
             raise RuntimeError("database hiccup")
 
-    consumer = EventConsumer(engine, "unused:9092", group_id="g", topics=["t"], handlers={"CreditChanged": flaky})
-    raw = events.make_envelope(source="t", subject_id="u", payload=evaluation_pb2.CreditChanged(uscc="u")).SerializeToString()
-    try:
+    consumer = EventConsumer(
+        engine, "unused:9092", group_id="g", topics=["t"], handlers={"CreditChanged": flaky}
+    )
+    raw = events.make_envelope(
+        source="t", subject_id="u", payload=evaluation_pb2.CreditChanged(uscc="u")
+    ).SerializeToString()
+    with pytest.raises(RuntimeError, match="database hiccup"):
         consumer.handle_raw(raw)
-    except RuntimeError:
-        pass
     assert consumer.handle_raw(raw) is True
     assert len(attempts) == 2

@@ -13,7 +13,9 @@ def test_envelope_round_trip() -> None:
     payload = evaluation_pb2.CreditChanged(uscc="91330100716105852F", score=72.5)
     when = datetime(2026, 5, 1, 8, 30, tzinfo=UTC)
     with trace_scope("abc123"):
-        envelope = events.make_envelope(source="evaluation", subject_id=payload.uscc, payload=payload, occurred_at=when)
+        envelope = events.make_envelope(
+            source="evaluation", subject_id=payload.uscc, payload=payload, occurred_at=when
+        )
     decoded = events.decode(envelope.SerializeToString())
     assert decoded.type == "CreditChanged"
     assert decoded.subject_id == "91330100716105852F"

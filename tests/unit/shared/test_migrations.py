@@ -32,7 +32,9 @@ def test_a_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> None:
     bad = Migration(1, "bad", lambda conn: conn.execute(sa.text("CREATE TABLE ok (a TEXT); nonsense")))
     with pytest.raises(sa.exc.DBAPIError):
         migrate(engine, [bad])
-    assert migrate(engine, [Migration(1, "good", lambda c: c.execute(sa.text("CREATE TABLE ok (a TEXT)")))]) == [1]
+    assert migrate(
+        engine, [Migration(1, "good", lambda c: c.execute(sa.text("CREATE TABLE ok (a TEXT)")))]
+    ) == [1]
 
 
 def test_duplicate_versions_are_refused(tmp_path: Path) -> None:

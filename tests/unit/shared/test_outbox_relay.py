@@ -54,7 +54,9 @@ def engine(tmp_path: Path) -> sa.Engine:
 
 
 def _add(engine: sa.Engine, subject: str) -> None:
-    envelope = events.make_envelope(source="t", subject_id=subject, payload=evaluation_pb2.CreditChanged(uscc=subject))
+    envelope = events.make_envelope(
+        source="t", subject_id=subject, payload=evaluation_pb2.CreditChanged(uscc=subject)
+    )
     with engine.begin() as conn:
         add_event(conn, "eco.t.events", envelope)
 
@@ -73,7 +75,9 @@ def test_confirmed_rows_are_marked_sent_in_order(engine: sa.Engine) -> None:
 def test_unconfirmed_rows_stay_pending_with_the_error(engine: sa.Engine) -> None:
     _add(engine, "ok")
     _add(engine, "down")
-    relay = OutboxRelay(engine, "unused:9092", client_id="t", producer_factory=lambda: ScriptedProducer({"down"}))
+    relay = OutboxRelay(
+        engine, "unused:9092", client_id="t", producer_factory=lambda: ScriptedProducer({"down"})
+    )
     with pytest.raises(ConnectionError):
         relay.publish_pending()
     assert pending_count(engine) == 1
@@ -84,7 +88,9 @@ def test_unconfirmed_rows_stay_pending_with_the_error(engine: sa.Engine) -> None
 
 
 def test_rolled_back_transaction_leaves_no_event(engine: sa.Engine) -> None:
-    envelope = events.make_envelope(source="t", subject_id="x", payload=evaluation_pb2.CreditChanged(uscc="x"))
+    envelope = events.make_envelope(
+        source="t", subject_id="x", payload=evaluation_pb2.CreditChanged(uscc="x")
+    )
     with pytest.raises(RuntimeError), engine.begin() as conn:
         add_event(conn, "eco.t.events", envelope)
         raise RuntimeError("the state change failed")

@@ -25,7 +25,10 @@ def _compile(tmp_path: Path, text: str, name: str) -> object:
 @pytest.mark.parametrize(
     ("changed", "expected"),
     [
-        (RELEASED.replace("int32 year = 2;", "int32 issued_year = 2;"), "field 2 renamed year -> issued_year"),
+        (
+            RELEASED.replace("int32 year = 2;", "int32 issued_year = 2;"),
+            "field 2 renamed year -> issued_year",
+        ),
         (RELEASED.replace("int32 year = 2;", ""), "field 2 (year) removed without `reserved 2;`"),
         (RELEASED.replace("int32 year = 2;", "string year = 2;"), "type changed TYPE_INT32 -> TYPE_STRING"),
         (RELEASED.replace("repeated string outlets", "string outlets"), "type changed repeated"),
