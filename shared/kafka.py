@@ -34,6 +34,8 @@ def manual_commit_consumer(bootstrap_servers: str, *, group_id: str, topics: lis
         max_poll_records=200,
         session_timeout_ms=10000,
         heartbeat_interval_ms=3000,
+        # A topic created after this consumer started is noticed within 30 s, not kafka-python's 5 min.
+        metadata_max_age_ms=30000,
     )
     consumer.subscribe(topics)
     return consumer

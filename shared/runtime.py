@@ -19,6 +19,7 @@ from shared.grpc.auth import Grants
 from shared.grpc.server import DatabaseHealthWatch, build_server
 from shared.outbox import OutboxRelay
 from shared.settings import Settings
+from shared.topics import ensure_topics_or_warn
 from shared.topology import GRPC_SERVICE_NAMES
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ def start(app: ServiceApp) -> RunningService:
     """Migrate, start the workers and serve gRPC (port 0 in the settings picks a free port)."""
     settings = app.settings
     app.prepare()
+    ensure_topics_or_warn(settings.kafka_bootstrap_servers)
     grants = Grants.load(settings.grants_file)
     audit = AuditWriter(app.engine)
     names = [GRPC_SERVICE_NAMES[settings.service]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.permits.domain.uscc import with_check_characters
+from shared.uscc import with_check_characters
 
 
 def make_uscc(serial: int, *, division: str = "330282") -> str:

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from services.permits.domain import values
-from services.permits.domain.uscc import validate_uscc
 from services.permits.domain.values import GeoPoint
 from shared.errors import InvalidArgument
+from shared.uscc import validate_uscc
 
 
 class RiskFlag(enum.StrEnum):

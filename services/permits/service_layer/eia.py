@@ -12,10 +12,10 @@ from services.permits.adapters import messages, paging
 from services.permits.adapters import repository as registry_repo
 from services.permits.domain import eia as rules
 from services.permits.domain.eia import EiaApplication, EiaDocumentType, EiaStatus
-from services.permits.domain.uscc import validate_uscc
 from services.permits.domain.values import Actor, local_date, text
 from services.permits.service_layer.unit_of_work import Deps, transaction
 from shared.errors import InvalidArgument
+from shared.uscc import validate_uscc
 
 
 def today(deps: Deps) -> date:

@@ -22,10 +22,10 @@ from services.permits.domain.enterprise import (
 )
 from services.permits.domain.permit import Permit
 from services.permits.domain.radiation import RadiationPermit
-from services.permits.domain.uscc import validate_uscc
 from services.permits.domain.values import GeoPoint
 from services.permits.service_layer.unit_of_work import Deps, transaction
 from shared.errors import InvalidArgument
+from shared.uscc import validate_uscc
 
 
 def register(deps: Deps, *, uscc: str, fields_in: EnterpriseFields) -> Enterprise:

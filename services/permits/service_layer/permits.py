@@ -11,10 +11,10 @@ from services.permits.adapters import permit_repository as permit_repo
 from services.permits.adapters import repository as registry_repo
 from services.permits.domain import permit as rules
 from services.permits.domain.permit import LIVE, VALID, OutletLimits, Permit, PermitStatus
-from services.permits.domain.uscc import validate_uscc
 from services.permits.domain.values import Actor, local_date
 from services.permits.service_layer.unit_of_work import Deps, Tx, transaction
 from shared.errors import FailedPrecondition, InvalidArgument
+from shared.uscc import validate_uscc
 
 
 def _require_reason(actor: Actor, action: str) -> None:

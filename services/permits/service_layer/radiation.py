@@ -12,10 +12,10 @@ from services.permits.adapters import repository as registry_repo
 from services.permits.domain import radiation as rules
 from services.permits.domain.enterprise import RiskFlag
 from services.permits.domain.radiation import HoldingRate, RadiationPermit, RadiationPermitStatus
-from services.permits.domain.uscc import validate_uscc
 from services.permits.domain.values import Actor, local_date, text
 from services.permits.service_layer.unit_of_work import Deps, transaction
 from shared.errors import FailedPrecondition, InvalidArgument
+from shared.uscc import validate_uscc
 
 
 def issue(

@@ -14,11 +14,11 @@ from services.permits.adapters import repository as registry_repo
 from services.permits.adapters import rights_repository as rights_repo
 from services.permits.domain import rights as rules
 from services.permits.domain.rights import RESERVE, Entry, EntryKind, Position
-from services.permits.domain.uscc import validate_uscc
 from services.permits.domain.values import Actor
 from services.permits.service_layer.unit_of_work import Deps, Tx, transaction
 from shared.db import is_postgres
 from shared.errors import FailedPrecondition, InvalidArgument, NotFound
+from shared.uscc import validate_uscc
 
 
 def _require_reason(actor: Actor) -> None:

@@ -6,8 +6,8 @@ import random
 
 from eco.v1 import common_pb2, permits_pb2
 from services.permits.domain.enterprise import EnterpriseFields, PermitClass, RiskFlag
-from services.permits.domain.uscc import ALPHABET, with_check_characters
 from services.permits.domain.values import GeoPoint
+from shared.uscc import ALPHABET, with_check_characters
 
 # Cixi centre, REFERENCE.md (the demo city).
 CIXI = GeoPoint(30.17, 121.27)

@@ -1,4 +1,4 @@
-"""Unified social credit code (统一社会信用代码) validation, GB 32100-2015.
+"""Unified social credit code (统一社会信用代码) validation, GB 32100-2015, shared by every service.
 
 Input handling, decided once for every caller: surrounding whitespace is stripped, full-width
 characters are folded to ASCII (NFKC, as codes pasted from Chinese documents often are) and lower

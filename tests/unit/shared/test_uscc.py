@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.permits.domain.uscc import ALPHABET, validate_uscc, with_check_characters
 from shared.errors import InvalidArgument
+from shared.uscc import ALPHABET, validate_uscc, with_check_characters
 
 # Real codes from REFERENCE.md.
 REAL = ["91330100716105852F", "914403001922038216", "91440300708461136T"]

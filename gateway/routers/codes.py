@@ -1,0 +1,152 @@
+"""Operators' routes for enterprise codes: images, printable sheets, rotation and revocation, scan counts.
+
+Every image is rendered by the code service (RenderCode) in the enterprise's credit colour as it is
+now, so images are never cached.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from eco.v1 import codes_pb2, codes_pb2_grpc, common_pb2
+from gateway import operators
+from shared.errors import InvalidArgument
+
+router = APIRouter(prefix="/api/v1", tags=["codes"])
+CALL_TIMEOUT = 10.0
+CODE_STATUSES = {codes_pb2.CODE_STATUS_ACTIVE: "active", codes_pb2.CODE_STATUS_REVOKED: "revoked"}
+# Who may change a code (print runs and revocations are the bureau's decisions).
+CODE_MANAGERS = ("admin", "officer")
+
+AnyOperator = Annotated[operators.Operator, Depends(operators.require())]
+CodeManager = Annotated[operators.Operator, Depends(operators.require(*CODE_MANAGERS))]
+
+
+class ReasonIn(BaseModel):
+    """Why a code is rotated, revoked or reissued (kept in the audit trail)."""
+
+    reason: str = Field(default="", max_length=500)
+
+
+def _call(request: Request, method: str, message: Any) -> Any:
+    clients = request.app.state.clients
+    stub = clients.stub("codes", codes_pb2_grpc.CodesServiceStub)
+    return getattr(stub, method)(message, metadata=clients.metadata(), timeout=CALL_TIMEOUT)
+
+
+def _code_out(code: codes_pb2.Code) -> dict[str, Any]:
+    return {
+        "uscc": code.uscc,
+        "version": code.version,
+        "status": CODE_STATUSES.get(code.status, "unspecified"),
+        "url": code.url,
+        "key_id": code.key_id,
+        "issued_at": code.issued_at.ToJsonString() if code.HasField("issued_at") else None,
+        "revoked_at": code.revoked_at.ToJsonString() if code.HasField("revoked_at") else None,
+        "revoke_reason": code.revoke_reason,
+    }
+
+
+def _image(request: Request, uscc: str, fmt: codes_pb2.ImageFormat, module_pixels: int) -> Response:
+    image = _call(
+        request, "RenderCode", codes_pb2.RenderCodeRequest(uscc=uscc, format=fmt, module_pixels=module_pixels)
+    )
+    return Response(
+        content=image.content,
+        media_type=image.content_type,
+        # The frame colour follows the credit level: a cached image would show yesterday's colour.
+        headers={"Cache-Control": "no-store", "X-Code-Version": str(image.version)},
+    )
+
+
+@router.get("/enterprises/{uscc}/code.png", response_class=Response)
+def code_png(
+    uscc: str, request: Request, _: AnyOperator, module_pixels: int = Query(0, ge=0, le=40)
+) -> Response:
+    """The enterprise's QR code as PNG, framed in its credit colour, its name underneath."""
+    return _image(request, uscc, codes_pb2.IMAGE_FORMAT_PNG, module_pixels)
+
+
+@router.get("/enterprises/{uscc}/code.svg", response_class=Response)
+def code_svg(uscc: str, request: Request, _: AnyOperator) -> Response:
+    """The enterprise's QR code as SVG (scales to any print size)."""
+    return _image(request, uscc, codes_pb2.IMAGE_FORMAT_SVG, 0)
+
+
+@router.get("/codes/sheet.pdf", response_class=Response)
+def code_sheet(
+    request: Request,
+    _: AnyOperator,
+    uscc: Annotated[list[str] | None, Query()] = None,
+    town: str = "",
+) -> Response:
+    """A printable A4 sheet of codes for field teams: the listed enterprises, or a town's active codes."""
+    sheet = _call(request, "RenderSheet", codes_pb2.RenderSheetRequest(uscc=uscc or [], town=town))
+    return Response(
+        content=sheet.pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": 'attachment; filename="codes.pdf"',
+            "Cache-Control": "no-store",
+            "X-Codes": str(sheet.codes),
+        },
+    )
+
+
+@router.get("/enterprises/{uscc}/code")
+def get_code(uscc: str, request: Request, _: AnyOperator) -> dict[str, Any]:
+    """The enterprise's current code: version, status and the URL printed in it."""
+    return _code_out(_call(request, "GetCode", codes_pb2.GetCodeRequest(uscc=uscc)))
+
+
+@router.post("/enterprises/{uscc}/code/rotate")
+def rotate_code(uscc: str, body: ReasonIn, request: Request, _: CodeManager) -> dict[str, Any]:
+    """Replace the code by a new version; stickers of the old one are refused as superseded."""
+    return _code_out(_call(request, "RotateCode", codes_pb2.RotateCodeRequest(uscc=uscc, reason=body.reason)))
+
+
+@router.post("/enterprises/{uscc}/code/revoke")
+def revoke_code(uscc: str, body: ReasonIn, request: Request, _: CodeManager) -> dict[str, Any]:
+    """Withdraw the code (a reason is required); scans then show that it was revoked."""
+    return _code_out(_call(request, "RevokeCode", codes_pb2.RevokeCodeRequest(uscc=uscc, reason=body.reason)))
+
+
+@router.post("/enterprises/{uscc}/code/reissue")
+def reissue_code(uscc: str, body: ReasonIn, request: Request, _: CodeManager) -> dict[str, Any]:
+    """Give a revoked code a new active version."""
+    return _code_out(
+        _call(request, "ReissueCode", codes_pb2.ReissueCodeRequest(uscc=uscc, reason=body.reason))
+    )
+
+
+def _date_in(value: str, field: str) -> common_pb2.Date:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise InvalidArgument(field, f"must be a date YYYY-MM-DD, got {value!r}") from None
+    return common_pb2.Date(year=day.year, month=day.month, day=day.day)
+
+
+@router.get("/codes/scans")
+def scan_stats(
+    request: Request,
+    _: AnyOperator,
+    from_: Annotated[str, Query(alias="from")],
+    to: str,
+    uscc: str = "",
+) -> dict[str, Any]:
+    """Scans per enterprise and local day (no data about who scanned is kept anywhere)."""
+    message = codes_pb2.GetScanStatsRequest(uscc=uscc, to=_date_in(to, "to"))
+    getattr(message, "from").CopyFrom(_date_in(from_, "from"))
+    stats = _call(request, "GetScanStats", message)
+    return {
+        "total": stats.total,
+        "counts": [
+            {"uscc": c.uscc, "day": f"{c.day.year:04d}-{c.day.month:02d}-{c.day.day:02d}", "count": c.count}
+            for c in stats.counts
+        ],
+    }

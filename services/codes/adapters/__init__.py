@@ -1,0 +1,1 @@
+"""The code service's database tables and queries."""

@@ -1,0 +1,63 @@
+"""Wires the code service's dependencies into a runnable app."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+import grpc
+
+from eco.v1 import codes_pb2_grpc
+from services.codes import config
+from services.codes.adapters.tables import MIGRATIONS
+from services.codes.domain.token import KeyRing
+from services.codes.entrypoints import consumers
+from services.codes.entrypoints.grpc_servicer import CodesServicer
+from services.codes.service_layer.context import Context
+from shared.clock import Clock, SystemClock
+from shared.consumer import EventConsumer
+from shared.runtime import ServiceApp
+from shared.settings import Settings
+
+
+def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    keys: KeyRing | None = None,
+    topics: list[str] | None = None,
+    group_id: str = consumers.GROUP_ID,
+    env: Mapping[str, str] = os.environ,
+) -> ServiceApp:
+    """The code service process: servicer, consumers of permits' and evaluation's events, outbox relay.
+
+    `keys`, `topics` and `group_id` are for tests, which isolate themselves on their own topics."""
+    codes_config = config.load(env)
+    engine, relay = ServiceApp.base(settings)
+    ctx = Context(
+        engine=engine,
+        keys=keys or codes_config.keys,
+        clock=clock or SystemClock(),
+        public_base_url=settings.public_base_url,
+        font_path=codes_config.font_path,
+        notify=relay.notify,
+    )
+    consumer = EventConsumer(
+        engine,
+        settings.kafka_bootstrap_servers,
+        group_id=group_id,
+        topics=topics or consumers.TOPICS,
+        handlers=consumers.handlers(ctx),
+    )
+
+    def register(server: grpc.Server) -> None:
+        codes_pb2_grpc.add_CodesServiceServicer_to_server(CodesServicer(ctx), server)
+
+    return ServiceApp(
+        settings=settings,
+        engine=engine,
+        relay=relay,
+        migrations=MIGRATIONS,
+        register=register,
+        background=[consumer],
+    )

@@ -1,0 +1,1 @@
+"""Use cases of the code service: one transaction each, events written to the outbox inside it."""

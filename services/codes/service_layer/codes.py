@@ -1,0 +1,140 @@
+"""Issuing, reading, rotating, revoking and reissuing codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from google.protobuf.message import Message
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from eco.v1 import codes_pb2
+from services.codes.adapters.repository import CodeRepository, StatusRepository
+from services.codes.domain import model, token
+from services.codes.domain.model import Code, VersionEnd
+from services.codes.service_layer.context import SERVICE, TOPIC, Context
+from shared import events, outbox
+from shared.errors import AlreadyExists, FailedPrecondition, NotFound
+from shared.uscc import validate_uscc
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    """A code with the token and URL of its current version."""
+
+    code: Code
+    token: str
+    url: str
+
+
+def present(ctx: Context, code: Code) -> IssuedCode:
+    """The token and public URL of a code's current version."""
+    key = ctx.keys.get(code.key_id)
+    if key is None:
+        raise FailedPrecondition(
+            f"code of {code.uscc} was signed with key {code.key_id!r}, which is no longer configured: "
+            "rotate the code"
+        )
+    signed = token.sign(key, code.uscc, code.version)
+    return IssuedCode(code=code, token=signed, url=f"{ctx.public_base_url}/c/{signed}")
+
+
+def _emit(conn: Connection, uscc: str, payload: Message) -> None:
+    outbox.add_event(conn, TOPIC, events.make_envelope(source=SERVICE, subject_id=uscc, payload=payload))
+
+
+def ensure_code(conn: Connection, ctx: Context, *, uscc: str) -> IssuedCode | None:
+    """Issue version 1 in the caller's transaction unless the enterprise has a code; the new code or None."""
+    repo = CodeRepository(conn)
+    if repo.get(uscc=uscc, for_update=True) is not None:
+        return None
+    code = model.first(uscc, ctx.keys.signer.kid, ctx.clock.now())
+    repo.create(code_in=code)
+    issued = present(ctx, code)
+    _emit(conn, uscc, codes_pb2.CodeIssued(uscc=uscc, version=1, key_id=code.key_id, url=issued.url))
+    return issued
+
+
+def issue_code(ctx: Context, *, uscc: str) -> IssuedCode:
+    """Issue the first code of an enterprise known from the registry (ALREADY_EXISTS if it has one)."""
+    key = validate_uscc(uscc)
+    try:
+        with ctx.engine.begin() as conn:
+            status = StatusRepository(conn).get(uscc=key)
+            if status is None or not status.registered:
+                raise NotFound("enterprise", key)
+            issued = ensure_code(conn, ctx, uscc=key)
+            if issued is None:
+                raise AlreadyExists("code of enterprise", key)
+    except IntegrityError:  # a concurrent issue (or the registry event) won the race
+        raise AlreadyExists("code of enterprise", key) from None
+    ctx.notify()
+    return issued
+
+
+def get_code(ctx: Context, *, uscc: str) -> IssuedCode:
+    """The enterprise's current code."""
+    key = validate_uscc(uscc)
+    with ctx.engine.connect() as conn:
+        return present(ctx, CodeRepository(conn).get_or_raise(uscc=key))
+
+
+def rotate_code(ctx: Context, *, uscc: str, reason: str) -> IssuedCode:
+    """A new version of an active code, signed with the current signing key; the old one is superseded."""
+    key, why = validate_uscc(uscc), model.clean_reason(reason, required=False)
+    with ctx.engine.begin() as conn:
+        repo = CodeRepository(conn)
+        current = repo.get_or_raise(uscc=key, for_update=True)
+        code = model.rotate(current, ctx.keys.signer.kid, ctx.clock.now())
+        repo.update(code_in=code, ended=VersionEnd.ROTATED, now=code.issued_at, reason=why)
+        issued = present(ctx, code)
+        _emit(
+            conn,
+            key,
+            codes_pb2.CodeRotated(
+                uscc=key,
+                previous_version=current.version,
+                version=code.version,
+                key_id=code.key_id,
+                url=issued.url,
+                reason=why,
+            ),
+        )
+    ctx.notify()
+    return issued
+
+
+def revoke_code(ctx: Context, *, uscc: str, reason: str) -> IssuedCode:
+    """Withdraw an active code; its token is refused as revoked."""
+    key, why = validate_uscc(uscc), model.clean_reason(reason, required=True)
+    with ctx.engine.begin() as conn:
+        repo = CodeRepository(conn)
+        code = model.revoke(repo.get_or_raise(uscc=key, for_update=True), why, ctx.clock.now())
+        repo.update(
+            code_in=code, ended=VersionEnd.REVOKED, now=code.revoked_at or ctx.clock.now(), reason=why
+        )
+        _emit(conn, key, codes_pb2.CodeRevoked(uscc=key, version=code.version, reason=why))
+    ctx.notify()
+    return present(ctx, code)
+
+
+def reissue_code(ctx: Context, *, uscc: str, reason: str) -> IssuedCode:
+    """A new active version after a revocation."""
+    key, why = validate_uscc(uscc), model.clean_reason(reason, required=False)
+    with ctx.engine.begin() as conn:
+        repo = CodeRepository(conn)
+        code = model.reissue(
+            repo.get_or_raise(uscc=key, for_update=True), ctx.keys.signer.kid, ctx.clock.now()
+        )
+        # The revoked version was already ended by the revocation.
+        repo.update(code_in=code, ended=None, now=code.issued_at, reason=why)
+        issued = present(ctx, code)
+        _emit(
+            conn,
+            key,
+            codes_pb2.CodeIssued(
+                uscc=key, version=code.version, key_id=code.key_id, url=issued.url, reissue=True, reason=why
+            ),
+        )
+    ctx.notify()
+    return issued

@@ -1,0 +1,63 @@
+"""The gateway app in-process (FastAPI TestClient) wired to an in-process code service and a
+stand-in enforcement endpoint, plus operator accounts for the routes that need one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent import futures
+from contextlib import contextmanager
+from pathlib import Path
+
+import grpc
+from fastapi.testclient import TestClient
+
+from eco.v1 import enforcement_pb2_grpc
+from gateway import config, operators
+from gateway.app import create_app
+from tests.support import infra
+
+
+@contextmanager
+def enforcement_endpoint(servicer: enforcement_pb2_grpc.EnforcementServiceServicer) -> Iterator[str]:
+    """Serve an EnforcementService on a free port; the bare generated servicer answers UNIMPLEMENTED,
+    which is what enforcement answers for every method its issue has not built yet."""
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    enforcement_pb2_grpc.add_EnforcementServiceServicer_to_server(servicer, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.stop(grace=0.5).wait()
+
+
+@contextmanager
+def gateway(
+    run_dir: Path, *, codes_address: str, enforcement_address: str, rate: int = 1000
+) -> Iterator[TestClient]:
+    """The gateway app with its own fresh PostgreSQL database, calling the given services."""
+    with infra.fresh_postgres_database() as database_url:
+        env = {
+            "ECO_RUN_DIR": str(run_dir),
+            "ECO_GATEWAY_DATABASE_URL": database_url,
+            "ECO_CODES_ADDR": codes_address,
+            "ECO_ENFORCEMENT_ADDR": enforcement_address,
+            "ECO_PUBLIC_RATE_PER_MINUTE": str(rate),
+            "KAFKA_BOOTSTRAP_SERVERS": infra.KAFKA,
+            "ELASTICSEARCH_URL": infra.ES_URL,
+        }
+        with TestClient(create_app(config.load(env))) as client:
+            yield client
+
+
+def operator_headers(client: TestClient, role: str) -> dict[str, str]:
+    """A new operator account with the role; the Authorization header it calls with."""
+    token = infra.unique("op-token-")
+    name = infra.unique("op-")
+    operators.create(client.app.state.engine, username=name, display_name=name, role=role, token=token)  # type: ignore[attr-defined]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def dead_address() -> str:
+    """An address where nothing listens (a service that is down)."""
+    return f"127.0.0.1:{infra.free_port()}"

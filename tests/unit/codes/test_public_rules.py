@@ -1,0 +1,83 @@
+"""The gateway's public-route rules that need no server: petition input, penalties window, rate limit.
+
+(They live with the code service's unit tests because they belong to the public scan.)"""
+
+from datetime import UTC, datetime
+
+import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from eco.v1 import enforcement_pb2
+from gateway.ratelimit import RateLimited, RateLimiter
+from gateway.routers.public import _decisions, petition_in
+from shared.errors import InvalidArgument
+
+GOOD = {"category": "water", "text": "排口夜间排放黄色污水。", "contact": ""}
+
+
+@pytest.mark.parametrize("contact", ["13805741234", "0574-63012369", "057463012369", "a.b@example.cn"])
+def test_accepted_contacts(contact: str) -> None:
+    assert petition_in({**GOOD, "contact": f" {contact} "}).contact == contact
+
+
+def test_a_petition_without_contact_or_location_leaves_them_unset() -> None:
+    request = petition_in(GOOD)
+    assert not request.HasField("contact") and not request.HasField("location")
+    assert (request.source, request.category) == ("code_page", "water")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"category": ""}, "category"),
+        ({"text": "短"}, "text"),
+        ({"text": "正常文字\x00隐藏的控制字符"}, "text"),
+        ({"contact": "12345"}, "contact"),
+        ({"contact": "1" * 101}, "contact"),
+        ({"lat": "30.1"}, "lon"),
+        ({"lat": "nan", "lon": "121"}, "lat"),
+        ({"lat": "30", "lon": "181"}, "lon"),
+    ],
+)
+def test_refusals_name_the_field(change: dict[str, str], field: str) -> None:
+    with pytest.raises(InvalidArgument) as err:
+        petition_in({**GOOD, **change})
+    assert err.value.field == field
+
+
+def _decided(
+    at: datetime, stage: enforcement_pb2.CaseStage = enforcement_pb2.CASE_STAGE_CLOSED
+) -> enforcement_pb2.Case:
+    ts = Timestamp()
+    ts.FromDatetime(at)
+    return enforcement_pb2.Case(
+        case_number="c", stage=stage, decision=enforcement_pb2.CaseDecision(decided_at=ts)
+    )  # type: ignore[arg-type]
+
+
+def test_penalties_window_is_three_calendar_years_even_from_29_february() -> None:
+    now = datetime(2028, 2, 29, 4, 0, tzinfo=UTC)
+    inside = _decided(datetime(2025, 2, 28, 0, 0, tzinfo=UTC))  # 08:00 in Cixi, on the first day
+    outside = _decided(datetime(2025, 2, 26, 0, 0, tzinfo=UTC))
+    open_cases, penalties = _decisions(
+        [inside, outside, _decided(now, enforcement_pb2.CASE_STAGE_DECIDED)], now
+    )
+    assert penalties["since"] == "2025-02-28"
+    assert penalties["count"] == 2 and open_cases["count"] == 1
+
+
+def test_rate_limit_slides_and_keeps_only_keyed_hashes() -> None:
+    now = [0.0]
+    limiter = RateLimiter(2, window=60, clock=lambda: now[0])
+    limiter.hit("203.0.113.7")
+    limiter.hit("203.0.113.7")
+    with pytest.raises(RateLimited) as err:
+        limiter.hit("203.0.113.7")
+    assert err.value.retry_after == 60
+    limiter.hit("198.51.100.1")  # another client is not affected
+    now[0] = 60.5
+    limiter.hit("203.0.113.7")  # the window moved on
+    assert all("203.0.113.7" not in key for key in limiter._hits)
+    assert limiter.client_key("203.0.113.7") != RateLimiter(2).client_key("203.0.113.7")  # per-process key
+    now[0] = 200
+    assert limiter.tracked_clients() == 0  # nothing is kept once the window has passed
