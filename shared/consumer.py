@@ -4,6 +4,9 @@ For every message: open a database transaction, claim the event id in `processed
 repeat finds it taken and is skipped), run the handler in the same transaction, commit, and only
 then commit the Kafka offset. A crash anywhere before the offset commit means redelivery, which the
 claim turns into a no-op.
+
+An event whose handler keeps failing is retried a few times, then kept whole in `dead_letters` and
+passed over, so that one bad event neither blocks its partition nor disappears.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from google.protobuf.message import Message
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
@@ -21,13 +25,21 @@ from sqlalchemy.exc import IntegrityError
 from eco.v1 import events_pb2
 from shared import events
 from shared.kafka import manual_commit_consumer
-from shared.schema import processed_events
+from shared.schema import dead_letters, processed_events
 from shared.tracing import trace_scope
 
 log = logging.getLogger(__name__)
 
 # A handler gets the open transaction, the envelope and its unpacked payload.
 Handler = Callable[[Connection, events_pb2.EventEnvelope, Message], None]
+
+
+class HandlerFailed(Exception):
+    """A handler raised; the message will be delivered again."""
+
+    def __init__(self, position: tuple[str, int, int], attempts: int) -> None:
+        topic, partition, offset = position
+        super().__init__(f"handling {topic}[{partition}]@{offset} failed (attempt {attempts})")
 
 
 def claim(conn: Connection, consumer: str, event_id: str) -> bool:
@@ -56,8 +68,14 @@ class EventConsumer:
         topics: list[str],
         handlers: Mapping[str, Handler],
         consumer_factory: Callable[[], KafkaConsumer] | None = None,
+        max_attempts: int = 5,
+        retry_pause_seconds: float = 1.0,
     ) -> None:
         self.engine = engine
+        self.max_attempts = max_attempts
+        self.retry_pause_seconds = retry_pause_seconds
+        self._failures: dict[tuple[str, int, int], int] = {}
+        self.dead_lettered = 0
         self.group_id = group_id
         self.handlers = dict(handlers)
         self._factory = consumer_factory or (
@@ -86,6 +104,9 @@ class EventConsumer:
         while not self._stop.is_set():
             try:
                 self.poll_once(timeout_ms=500)
+            except HandlerFailed as failed:
+                log.warning("consumer %s: %s; retrying", self.group_id, failed, exc_info=failed.__cause__)
+                self._stop.wait(self.retry_pause_seconds)
             except Exception:
                 # A failing handler or a broker outage: the offset was not committed, so the
                 # message comes again after the pause. Never skip an event silently.
@@ -109,11 +130,44 @@ class EventConsumer:
         count = 0
         for partition, messages in batches.items():
             for message in messages:
-                self.handle_raw(message.value)
+                self._handle_or_set_aside(message)
                 # Commit each offset right after its event: a crash then repeats at most one event.
                 self._commit(partition, message.offset + 1, message.leader_epoch)
                 count += 1
         return count
+
+    def _handle_or_set_aside(self, message: Any) -> None:
+        """Handle a message; after max_attempts failures keep it in dead_letters and move on."""
+        position = (message.topic, message.partition, message.offset)
+        try:
+            self.handle_raw(message.value)
+            self._failures.pop(position, None)
+        except Exception as exc:
+            attempts = self._failures.get(position, 0) + 1
+            self._failures[position] = attempts
+            if attempts < self.max_attempts:
+                # Not committed: rewind to it, so the next poll after the pause delivers it again.
+                assert self._consumer is not None
+                self._consumer.seek(TopicPartition(message.topic, message.partition), message.offset)
+                raise HandlerFailed(position, attempts) from exc
+            self._failures.pop(position, None)
+            with self.engine.begin() as conn:
+                conn.execute(
+                    dead_letters.insert().values(
+                        consumer=self.group_id,
+                        topic=message.topic,
+                        partition=message.partition,
+                        offset=message.offset,
+                        raw=message.value,
+                        error=f"{type(exc).__name__}: {exc}"[:4000],
+                        attempts=attempts,
+                        failed_at=datetime.now(UTC),
+                    )
+                )
+            self.dead_lettered += 1
+            log.error(
+                "consumer %s: set aside %s after %d attempts: %s", self.group_id, position, attempts, exc
+            )
 
     def _commit(self, partition: TopicPartition, offset: int, leader_epoch: int | None) -> None:
         assert self._consumer is not None

@@ -50,6 +50,24 @@ audit_log = sa.Table(
     sa.Column("detail", sa.Text, nullable=True),
 )
 
+# Events a consumer could not handle after several attempts: kept whole, so that nothing is lost
+# and one bad event does not block its partition; an operator replays them after a fix.
+dead_letters = sa.Table(
+    "dead_letters",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("consumer", sa.String(100), nullable=False),
+    sa.Column("topic", sa.String(200), nullable=False),
+    sa.Column("partition", sa.Integer, nullable=False),
+    sa.Column("offset", sa.BigInteger, nullable=False),
+    sa.Column("raw", sa.LargeBinary, nullable=False),
+    sa.Column("error", sa.Text, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("replayed_at", sa.DateTime(timezone=True), nullable=True),
+)
+
 MIGRATIONS = [
     Migration(1, "outbox, processed events, audit log", create_tables(outbox, processed_events, audit_log)),
+    Migration(2, "dead letters", create_tables(dead_letters)),
 ]

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from kafka import KafkaConsumer
 
-from eco.v1 import evaluation_pb2
+from eco.v1 import evaluation_pb2, events_pb2
 from shared import events, schema
 from shared.consumer import EventConsumer
 from shared.db import make_engine, migrate
@@ -207,3 +207,41 @@ def test_events_wait_in_the_outbox_while_kafka_is_down(
     published = [events.decode(v).event_id for v in _all_values(private_kafka.bootstrap, topic, 6)]
     assert set(published) == {first, *during}
     assert [p for p in published if p in during] == during  # the outage did not reorder the subject's events
+
+
+def test_an_event_that_keeps_failing_is_set_aside_and_does_not_block_the_next(
+    engine: sa.Engine, kafka_bootstrap: str, topic: str
+) -> None:
+    # Same subject, so both events share a partition and the good one waits behind the bad one.
+    poison = _commit_event(engine, topic, "shared-subject")
+    good = _commit_event(engine, topic, "shared-subject")
+    relay = OutboxRelay(engine, kafka_bootstrap, client_id="test-relay")
+    try:
+        assert relay.publish_pending() == 2
+    finally:
+        relay.stop()
+
+    def handler(conn: sa.Connection, envelope: events_pb2.EventEnvelope, _payload: object) -> None:
+        if envelope.event_id == poison:
+            raise ValueError("payload this version cannot handle")
+        record_application(conn, envelope)
+
+    consumer = EventConsumer(
+        engine,
+        kafka_bootstrap,
+        group_id=infra.unique("g-dlq-"),
+        topics=[topic],
+        handlers={"CreditChanged": handler},
+        max_attempts=3,
+        retry_pause_seconds=0.1,
+    )
+    consumer.start()
+    try:
+        infra.wait_for(lambda: consumer.handled == 1, timeout=60, what="the good event after the bad one")
+    finally:
+        consumer.stop()
+    assert applications(engine) == [(good, "shared-subject")]
+    with engine.connect() as conn:
+        letters = conn.execute(sa.select(schema.dead_letters)).all()
+    assert [(events.decode(row.raw).event_id, row.attempts) for row in letters] == [(poison, 3)]
+    assert "payload this version cannot handle" in letters[0].error
