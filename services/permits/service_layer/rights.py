@@ -74,34 +74,44 @@ def set_cap(deps: Deps, *, pollutant: str, cap_tonnes: float, actor: Actor) -> P
     return position
 
 
+def _move(
+    tx: Tx, *, kind: EntryKind, code: str, source: str, target: str, grams: int, actor: Actor
+) -> tuple[Entry, dict[str, int]]:
+    """Move grams from source to target under row locks; returns the entry and the balances after."""
+    _require_cap(tx, code)
+    balances = rights_repo.lock_balances(tx.conn, pollutant=code, holders=[source, target])
+    if balances[source] < grams:
+        raise _short(source, balances[source], grams, code)
+    rights_repo.add_to_balance(tx.conn, pollutant=code, holder=source, delta_g=-grams)
+    rights_repo.add_to_balance(tx.conn, pollutant=code, holder=target, delta_g=grams)
+    entry = rights_repo.add_entry(
+        tx.conn,
+        kind=kind,
+        pollutant=code,
+        from_holder=source,
+        to_holder=target,
+        grams=grams,
+        actor=actor,
+        at=tx.now,
+    )
+    return entry, {source: balances[source] - grams, target: balances[target] + grams}
+
+
 def allocate(deps: Deps, *, pollutant: str, uscc: str, tonnes: float, actor: Actor) -> Entry:
     """Reserve -> enterprise; RightsAllocated."""
     code, holder, grams = rules.pollutant(pollutant), validate_uscc(uscc), rules.to_grams("tonnes", tonnes)
     _require_reason(actor)
     with transaction(deps) as tx:
         registry_repo.get_or_raise(tx.conn, uscc=holder)
-        _require_cap(tx, code)
-        balances = rights_repo.lock_balances(tx.conn, pollutant=code, holders=[RESERVE, holder])
-        if balances[RESERVE] < grams:
-            raise _short(RESERVE, balances[RESERVE], grams, code)
-        rights_repo.add_to_balance(tx.conn, pollutant=code, holder=RESERVE, delta_g=-grams)
-        rights_repo.add_to_balance(tx.conn, pollutant=code, holder=holder, delta_g=grams)
-        entry = rights_repo.add_entry(
-            tx.conn,
-            kind=EntryKind.ALLOCATION,
-            pollutant=code,
-            from_holder=RESERVE,
-            to_holder=holder,
-            grams=grams,
-            actor=actor,
-            at=tx.now,
+        entry, after = _move(
+            tx, kind=EntryKind.ALLOCATION, code=code, source=RESERVE, target=holder, grams=grams, actor=actor
         )
         tx.publish(
             holder,
             permits_pb2.RightsAllocated(
                 entry=messages.rights_entry(entry),
-                reserve_after_tonnes=rules.to_tonnes(balances[RESERVE] - grams),
-                holding_after_tonnes=rules.to_tonnes(balances[holder] + grams),
+                reserve_after_tonnes=rules.to_tonnes(after[RESERVE]),
+                holding_after_tonnes=rules.to_tonnes(after[holder]),
             ),
         )
     return entry
@@ -119,28 +129,15 @@ def transfer(
     with transaction(deps) as tx:
         for who in (seller, buyer):
             registry_repo.get_or_raise(tx.conn, uscc=who)
-        _require_cap(tx, code)
-        balances = rights_repo.lock_balances(tx.conn, pollutant=code, holders=[seller, buyer])
-        if balances[seller] < grams:
-            raise _short(seller, balances[seller], grams, code)
-        rights_repo.add_to_balance(tx.conn, pollutant=code, holder=seller, delta_g=-grams)
-        rights_repo.add_to_balance(tx.conn, pollutant=code, holder=buyer, delta_g=grams)
-        entry = rights_repo.add_entry(
-            tx.conn,
-            kind=EntryKind.TRANSFER,
-            pollutant=code,
-            from_holder=seller,
-            to_holder=buyer,
-            grams=grams,
-            actor=actor,
-            at=tx.now,
+        entry, after = _move(
+            tx, kind=EntryKind.TRANSFER, code=code, source=seller, target=buyer, grams=grams, actor=actor
         )
         tx.publish(
             seller,
             permits_pb2.RightsTransferred(
                 entry=messages.rights_entry(entry),
-                from_holding_after_tonnes=rules.to_tonnes(balances[seller] - grams),
-                to_holding_after_tonnes=rules.to_tonnes(balances[buyer] + grams),
+                from_holding_after_tonnes=rules.to_tonnes(after[seller]),
+                to_holding_after_tonnes=rules.to_tonnes(after[buyer]),
             ),
         )
     return entry
@@ -152,28 +149,15 @@ def return_to_reserve(deps: Deps, *, pollutant: str, uscc: str, tonnes: float, a
     _require_reason(actor)
     with transaction(deps) as tx:
         registry_repo.get_or_raise(tx.conn, uscc=holder)
-        _require_cap(tx, code)
-        balances = rights_repo.lock_balances(tx.conn, pollutant=code, holders=[RESERVE, holder])
-        if balances[holder] < grams:
-            raise _short(holder, balances[holder], grams, code)
-        rights_repo.add_to_balance(tx.conn, pollutant=code, holder=holder, delta_g=-grams)
-        rights_repo.add_to_balance(tx.conn, pollutant=code, holder=RESERVE, delta_g=grams)
-        entry = rights_repo.add_entry(
-            tx.conn,
-            kind=EntryKind.RETURN,
-            pollutant=code,
-            from_holder=holder,
-            to_holder=RESERVE,
-            grams=grams,
-            actor=actor,
-            at=tx.now,
+        entry, after = _move(
+            tx, kind=EntryKind.RETURN, code=code, source=holder, target=RESERVE, grams=grams, actor=actor
         )
         tx.publish(
             holder,
             permits_pb2.RightsReturned(
                 entry=messages.rights_entry(entry),
-                reserve_after_tonnes=rules.to_tonnes(balances[RESERVE] + grams),
-                holding_after_tonnes=rules.to_tonnes(balances[holder] - grams),
+                reserve_after_tonnes=rules.to_tonnes(after[RESERVE]),
+                holding_after_tonnes=rules.to_tonnes(after[holder]),
             ),
         )
     return entry
