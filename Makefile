@@ -56,13 +56,13 @@ test-integration: proto ## Integration and e2e tests against real Kafka, Elastic
 	@bash deploy/local/with-infra.sh $(PY) -m pytest -q tests/integration tests/e2e
 
 lint: proto ## ruff check, ruff format --check, mypy
-	$(VENV)/bin/ruff check shared services gateway tests deploy
-	$(VENV)/bin/ruff format --check shared services gateway tests deploy
+	$(VENV)/bin/ruff check shared services gateway tests deploy bench
+	$(VENV)/bin/ruff format --check shared services gateway tests deploy bench
 	$(VENV)/bin/mypy
 
 fmt: venv ## Apply ruff's formatting and fixes
-	$(VENV)/bin/ruff format shared services gateway tests deploy
-	$(VENV)/bin/ruff check --fix shared services gateway tests deploy
+	$(VENV)/bin/ruff format shared services gateway tests deploy bench
+	$(VENV)/bin/ruff check --fix shared services gateway tests deploy bench
 
 bench: proto ## Benchmarks, each against a baseline measured in the same run
 	@bash deploy/local/with-infra.sh $(PY) -m bench

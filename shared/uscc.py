@@ -52,31 +52,31 @@ def with_check_characters(first16: str) -> str:
     return first17 + uscc_check_character(first17)
 
 
-def validate_uscc(raw: str) -> str:
-    """The normalised code, or InvalidArgument("uscc", "position N: ...") naming what fails."""
+def validate_uscc(raw: str, field: str = "uscc") -> str:
+    """The normalised code, or InvalidArgument(field, "position N: ...") naming what fails."""
     code = normalise(raw or "")
     if not code:
-        raise InvalidArgument("uscc", "required (18 characters, GB 32100-2015)")
+        raise InvalidArgument(field, "required (18 characters, GB 32100-2015)")
     for position, symbol in enumerate(code[:LENGTH], start=1):
         if symbol not in _INDEX:
             raise InvalidArgument(
-                "uscc",
+                field,
                 f"position {position}: {symbol!r} is not a GB 32100 symbol "
                 "(digits and upper-case letters except I, O, S, V, Z)",
             )
     if len(code) != LENGTH:
-        raise InvalidArgument("uscc", f"must be {LENGTH} characters (GB 32100-2015), got {len(code)}")
+        raise InvalidArgument(field, f"must be {LENGTH} characters (GB 32100-2015), got {len(code)}")
     expected_org = org_check_character(code[8:16])
     if code[16] != expected_org:
         raise InvalidArgument(
-            "uscc",
+            field,
             f"position 17: organisation-code check character should be {expected_org!r}, "
             f"got {code[16]!r} (GB 11714 check over positions 9-16)",
         )
     expected = uscc_check_character(code[:17])
     if code[17] != expected:
         raise InvalidArgument(
-            "uscc",
+            field,
             f"position 18: check character should be {expected!r}, got {code[17]!r} "
             "(GB 32100 check over positions 1-17)",
         )

@@ -90,7 +90,7 @@ def register_enterprise(stub: permits_pb2_grpc.PermitsServiceStub, e: city.DemoE
         town=e.town,
         grid=f"{e.town}-1",
         location=common_pb2.GeoPoint(lat=lat, lon=lon),
-        risk_flags=[permits_pb2.RiskFlag.Value(f"RISK_FLAG_{flag.upper()}") for flag in e.risk_flags],
+        risk_flags=[permits_pb2.RiskFlag.Value(f"RISK_FLAG_{flag.upper()}") for flag in e.risk_flags],  # type: ignore[misc]
         permit_class=PERMIT_CLASSES[e.permit_class],
     )
     created = already_exists(

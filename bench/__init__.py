@@ -1,0 +1,1 @@
+"""Benchmarks, each measured next to baselines in the same run (`make bench`)."""

@@ -1,0 +1,98 @@
+"""python -m bench: every benchmark with its baselines, a results table, and a profile summary.
+
+Sizes come from the environment: BENCH_READINGS (per stream, default 150000), BENCH_STREAMS (2),
+BENCH_STATIONS (100), BENCH_BATCH (500), BENCH_KAFKA_MESSAGES (100000), BENCH_PROFILE (1: also run
+once under cProfile). Results are written to bench/results/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+from bench import ingest
+from bench.ingest import Figure, progress
+from bench.workload import Workload
+
+TARGET = 50_000  # readings/s with batches of 500 on a 2-core machine (issue 4)
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _table(figures: list[Figure], real: Figure, noop: Figure, kafka: Figure) -> str:
+    lines = [
+        f"{'benchmark':<78} {'count':>9} {'seconds':>8} {'per second':>11} {'vs no-op':>9} {'vs Kafka':>9}",
+        "-" * 128,
+    ]
+    for f in figures:
+        lines.append(
+            f"{f.name:<78} {f.count:>9} {f.seconds:>8.2f} {f.rate:>11,.0f} "
+            f"{f.rate / noop.rate:>9.2f} {f.rate / kafka.rate:>9.2f}"
+        )
+        if f.note:
+            lines.append(f"{'':<4}{f.note}")
+    verdict = "meets" if real.rate >= TARGET else "misses"
+    lines.append("")
+    lines.append(f"target {TARGET:,} readings/s: the service {verdict} it ({real.rate:,.0f} readings/s)")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Run everything and print the table."""
+    workload = Workload(
+        stations=_int("BENCH_STATIONS", 100),
+        streams=_int("BENCH_STREAMS", 2),
+        readings_per_stream=_int("BENCH_READINGS", 150_000),
+        batch_size=_int("BENCH_BATCH", 500),
+    )
+    print(f"bench: {workload}, {os.cpu_count()} CPUs, Python {platform.python_version()}", flush=True)
+    run_dir = Path(tempfile.mkdtemp(prefix="eco-bench-"))
+    progress("Kafka producer baseline")
+    kafka = ingest.kafka_run(_int("BENCH_KAFKA_MESSAGES", 100_000))
+    progress(f"{kafka.rate:,.0f} messages/s")
+    progress("no-op servicer baseline")
+    noop = ingest.noop_run(workload)
+    progress(f"{noop.rate:,.0f} readings/s")
+    progress("monitoring service")
+    real, _ = ingest.monitoring_run(workload, run_dir, profile=False)
+    progress(f"{real.rate:,.0f} readings/s")
+    figures = [real, noop, kafka]
+    profile_text = ""
+    if _int("BENCH_PROFILE", 1):
+        progress("monitoring service again under cProfile (slower; for where the time goes)")
+        profiled, profile_text = ingest.monitoring_run(workload, run_dir, profile=True)
+        figures.insert(1, profiled)
+    table = _table(figures, real, noop, kafka)
+    print()
+    print(table)
+    if profile_text:
+        print("\nWhere the server's stream threads spend their time (cProfile, by own time):")
+        print(profile_text)
+    RESULTS.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    (RESULTS / f"ingest-{stamp}.txt").write_text(table + "\n\n" + profile_text, encoding="utf-8")
+    (RESULTS / f"ingest-{stamp}.json").write_text(
+        json.dumps(
+            {
+                "workload": workload.__dict__,
+                "figures": [
+                    {"name": f.name, "count": f.count, "seconds": f.seconds, "rate": f.rate, **f.extra}
+                    for f in figures
+                ],
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    print(f"results written to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

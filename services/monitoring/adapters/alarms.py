@@ -1,0 +1,194 @@
+"""Exceedances, device faults and treatment-idle alarms: the records behind the events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from services.monitoring.adapters.tables import exceedances, faults, idle_alarms
+
+
+@dataclass(frozen=True)
+class ExceedanceRow:
+    """One exceedance as stored."""
+
+    exceedance_id: str
+    series_id: int
+    station_id: str
+    parameter: str
+    unit: str
+    limit_value: float
+    limit_basis: str
+    target_class: int | None
+    opened_ts: int
+    cleared_ts: int | None
+    max_value: float
+    max_multiple: float
+    uscc: str = ""
+    outlet_id: str = ""
+
+
+@dataclass(frozen=True)
+class FaultRow:
+    """One device fault as stored."""
+
+    fault_id: str
+    series_id: int
+    station_id: str
+    parameter: str
+    kind: int
+    detail: str
+    opened_ts: int
+    cleared_ts: int | None
+
+
+def create_exceedance(conn: Connection, *, exceedance_in: ExceedanceRow) -> None:
+    """Record a newly opened exceedance."""
+    conn.execute(exceedances.insert().values(**exceedance_in.__dict__))
+
+
+def clear_exceedance(
+    conn: Connection, *, exceedance_id: str, cleared_ts: int, max_value: float, max_multiple: float
+) -> None:
+    """Close an exceedance with its final peak."""
+    conn.execute(
+        exceedances.update()
+        .where(exceedances.c.exceedance_id == exceedance_id)
+        .values(cleared_ts=cleared_ts, max_value=max_value, max_multiple=max_multiple)
+    )
+
+
+def update_peaks(conn: Connection, peaks: Sequence[tuple[str, float, float]]) -> None:
+    """Raise the recorded peak of open exceedances: (id, max value, max multiple)."""
+    if not peaks:
+        return
+    stmt = (
+        exceedances.update()
+        .where(exceedances.c.exceedance_id == sa.bindparam("eid"))
+        .values(max_value=sa.bindparam("mv"), max_multiple=sa.bindparam("mm"))
+    )
+    conn.execute(stmt, [{"eid": e, "mv": v, "mm": m} for e, v, m in peaks])
+
+
+def get_open_exceedance(conn: Connection, *, series_id: int) -> ExceedanceRow | None:
+    """The open exceedance of a series, if any."""
+    row = conn.execute(
+        sa.select(exceedances).where(exceedances.c.series_id == series_id, exceedances.c.cleared_ts.is_(None))
+    ).first()
+    return None if row is None else ExceedanceRow(**row._mapping)
+
+
+def get_all_exceedances(
+    conn: Connection, *, station_id: str = "", open_only: bool = False, offset: int = 0, limit: int = 100
+) -> list[ExceedanceRow]:
+    """Exceedances, newest first."""
+    query = sa.select(exceedances).order_by(exceedances.c.opened_ts.desc(), exceedances.c.exceedance_id)
+    if station_id:
+        query = query.where(exceedances.c.station_id == station_id)
+    if open_only:
+        query = query.where(exceedances.c.cleared_ts.is_(None))
+    return [ExceedanceRow(**r._mapping) for r in conn.execute(query.offset(offset).limit(limit))]
+
+
+def create_fault(conn: Connection, *, fault_in: FaultRow) -> None:
+    """Record a device fault (a gap found late is stored opened and cleared)."""
+    conn.execute(faults.insert().values(**fault_in.__dict__))
+
+
+def clear_fault(conn: Connection, *, series_id: int, kind: int, cleared_ts: int) -> str | None:
+    """Close the open fault of this kind on a series; returns its id."""
+    row = conn.execute(
+        sa.select(faults.c.fault_id).where(
+            faults.c.series_id == series_id, faults.c.kind == kind, faults.c.cleared_ts.is_(None)
+        )
+    ).first()
+    if row is None:
+        return None
+    conn.execute(faults.update().where(faults.c.fault_id == row.fault_id).values(cleared_ts=cleared_ts))
+    return str(row.fault_id)
+
+
+def open_fault_kinds(conn: Connection, *, series_id: int) -> set[int]:
+    """Kinds of the faults open on a series."""
+    query = sa.select(faults.c.kind).where(faults.c.series_id == series_id, faults.c.cleared_ts.is_(None))
+    return {int(k) for k in conn.execute(query).scalars()}
+
+
+def get_all_faults(
+    conn: Connection, *, station_id: str = "", open_only: bool = False, offset: int = 0, limit: int = 100
+) -> list[FaultRow]:
+    """Device faults, newest first."""
+    query = sa.select(faults).order_by(faults.c.opened_ts.desc(), faults.c.fault_id)
+    if station_id:
+        query = query.where(faults.c.station_id == station_id)
+    if open_only:
+        query = query.where(faults.c.cleared_ts.is_(None))
+    return [FaultRow(**r._mapping) for r in conn.execute(query.offset(offset).limit(limit))]
+
+
+def count_open(conn: Connection, *, station_ids: Sequence[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """Open exceedances and open faults per station."""
+    if not station_ids:
+        return {}, {}
+    result = []
+    for table in (exceedances, faults):
+        query = (
+            sa.select(table.c.station_id, sa.func.count())
+            .where(table.c.station_id.in_(list(station_ids)), table.c.cleared_ts.is_(None))
+            .group_by(table.c.station_id)
+        )
+        result.append({str(s): int(n) for s, n in conn.execute(query)})
+    return result[0], result[1]
+
+
+def open_exceedance_series(conn: Connection, *, series_ids: Sequence[int]) -> set[int]:
+    """Which of these series have an open exceedance."""
+    if not series_ids:
+        return set()
+    query = sa.select(exceedances.c.series_id).where(
+        exceedances.c.series_id.in_(list(series_ids)), exceedances.c.cleared_ts.is_(None)
+    )
+    return {int(s) for s in conn.execute(query).scalars()}
+
+
+def create_idle_alarm(
+    conn: Connection,
+    *,
+    alarm_id: str,
+    uscc: str,
+    production: str,
+    treatment: str,
+    started_ts: int,
+    detected_ts: int,
+) -> None:
+    """Record a treatment-idle alarm."""
+    conn.execute(
+        idle_alarms.insert().values(
+            alarm_id=alarm_id,
+            uscc=uscc,
+            production_station_id=production,
+            treatment_station_id=treatment,
+            started_ts=started_ts,
+            detected_ts=detected_ts,
+        )
+    )
+
+
+def idle_alarm_exists(conn: Connection, *, production: str, started_ts: int) -> bool:
+    """Whether the alarm for this period was already raised (used when rebuilding state)."""
+    query = sa.select(idle_alarms.c.alarm_id).where(
+        idle_alarms.c.production_station_id == production, idle_alarms.c.started_ts == started_ts
+    )
+    return conn.execute(query).first() is not None
+
+
+def latest_idle_alarm_start(conn: Connection, *, production: str) -> int | None:
+    """When the newest recorded idle period of a production line started."""
+    query = sa.select(sa.func.max(idle_alarms.c.started_ts)).where(
+        idle_alarms.c.production_station_id == production
+    )
+    value = conn.execute(query).scalar()
+    return None if value is None else int(value)

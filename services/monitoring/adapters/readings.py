@@ -1,0 +1,172 @@
+"""The time series: one set-based insert per batch, the latest-reading table, and aggregates.
+
+The insert is the hot path of ingestion. On PostgreSQL the batch travels as four arrays in one
+statement (`INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING`): one round trip, no
+per-row statement, duplicates dropped by the primary key. The arrays go in binary, packed in one
+call each (adapters/pg_arrays.py) rather than formatted as 2,000 numbers of text.
+SQLite uses INSERT OR IGNORE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from services.monitoring.adapters import pg_arrays
+from services.monitoring.adapters.pg_arrays import Float8Array, Int4Array, Int8Array
+from services.monitoring.adapters.tables import latest, readings
+from shared.db import is_postgres
+
+_PG_INSERT = (
+    "INSERT INTO readings (series_id, ts, value, flags) "
+    "SELECT * FROM unnest(%b::int4[], %b::int8[], %b::float8[], %b::int4[]) "
+    "ON CONFLICT DO NOTHING"
+)
+_SQLITE_INSERT = "INSERT OR IGNORE INTO readings (series_id, ts, value, flags) VALUES (?, ?, ?, ?)"
+_UPSERT_TAIL = (
+    " ON CONFLICT (series_id) DO UPDATE SET ts = excluded.ts, value = excluded.value, flags = excluded.flags"
+    " WHERE latest_readings.ts < excluded.ts"
+)
+_PG_LATEST = (
+    "INSERT INTO latest_readings (series_id, ts, value, flags) "
+    "SELECT * FROM unnest(%b::int4[], %b::int8[], %b::float8[], %b::int4[])" + _UPSERT_TAIL
+)
+_SQLITE_LATEST = (
+    "INSERT INTO latest_readings (series_id, ts, value, flags) VALUES (?, ?, ?, ?)" + _UPSERT_TAIL
+)
+
+
+@dataclass
+class Columns:
+    """Readings of one batch as parallel columns."""
+
+    series_ids: list[int]
+    ts: list[int]
+    values: list[float]
+    flags: list[int]
+
+    def __len__(self) -> int:
+        return len(self.ts)
+
+
+def insert(conn: Connection, columns: Columns) -> int:
+    """Store readings not stored yet; returns how many were new (the rest were duplicates)."""
+    if not columns.ts:
+        return 0
+    if is_postgres(conn):
+        pg_arrays.register(conn.connection.driver_connection)  # type: ignore[arg-type]
+        args = (
+            Int4Array(columns.series_ids),
+            Int8Array(columns.ts),
+            Float8Array(columns.values),
+            Int4Array(columns.flags),
+        )
+        return int(conn.exec_driver_sql(_PG_INSERT, args).rowcount)
+    rows = list(zip(columns.series_ids, columns.ts, columns.values, columns.flags, strict=True))
+    return int(conn.exec_driver_sql(_SQLITE_INSERT, rows).rowcount)
+
+
+def upsert_latest(conn: Connection, rows: Sequence[tuple[int, int, float, int]]) -> None:
+    """Move each series' latest reading forward (never back: a late reading leaves it alone)."""
+    if not rows:
+        return
+    if is_postgres(conn):
+        pg_arrays.register(conn.connection.driver_connection)  # type: ignore[arg-type]
+        sids, times, values, flags = (list(c) for c in zip(*rows, strict=True))
+        args = (Int4Array(sids), Int8Array(times), Float8Array(values), Int4Array(flags))
+        conn.exec_driver_sql(_PG_LATEST, args)
+    else:
+        conn.exec_driver_sql(_SQLITE_LATEST, list(rows))
+
+
+def add_flags(conn: Connection, marks: Sequence[tuple[int, int, int]]) -> None:
+    """OR flags into stored readings: (series id, time, flags), e.g. a flat line found late."""
+    if not marks:
+        return
+    stmt = (
+        sa.update(readings)
+        .where(readings.c.series_id == sa.bindparam("sid"))
+        .where(readings.c.ts == sa.bindparam("t"))
+        .values(flags=readings.c.flags.op("|")(sa.bindparam("f")))
+    )
+    conn.execute(stmt, [{"sid": s, "t": t, "f": f} for s, t, f in marks])
+
+
+def last_readings(conn: Connection, *, series_id: int, count: int) -> list[tuple[int, float, int]]:
+    """The newest readings of a series, oldest first: (time, value, flags)."""
+    query = (
+        sa.select(readings.c.ts, readings.c.value, readings.c.flags)
+        .where(readings.c.series_id == series_id)
+        .order_by(readings.c.ts.desc())
+        .limit(count)
+    )
+    return [(int(r.ts), float(r.value), int(r.flags)) for r in reversed(conn.execute(query).all())]
+
+
+def between(conn: Connection, *, series_id: int, start: int, end: int) -> list[tuple[int, float, int]]:
+    """Readings of a series with start <= time < end, in time order."""
+    query = (
+        sa.select(readings.c.ts, readings.c.value, readings.c.flags)
+        .where(readings.c.series_id == series_id, readings.c.ts >= start, readings.c.ts < end)
+        .order_by(readings.c.ts)
+    )
+    return [(int(r.ts), float(r.value), int(r.flags)) for r in conn.execute(query)]
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """Aggregates of one bucket: unflagged mean/min/max/count, and the flagged count."""
+
+    start: int
+    mean: float | None
+    low: float | None
+    high: float | None
+    received: int
+    flagged: int
+
+
+def buckets(
+    conn: Connection, *, series_id: int, start: int, end: int, size_ms: int, offset_ms: int
+) -> list[Bucket]:
+    """Aggregate a series into buckets of size_ms aligned at offset_ms (e.g. local midnight)."""
+    # Integer floor division on both backends (times are positive).
+    key = (readings.c.ts + offset_ms) // size_ms
+    good = readings.c.flags == 0
+    value_if_good = sa.case((good, readings.c.value), else_=None)
+    query = (
+        sa.select(
+            key.label("k"),
+            sa.func.avg(value_if_good).label("mean"),
+            sa.func.min(value_if_good).label("low"),
+            sa.func.max(value_if_good).label("high"),
+            sa.func.count(value_if_good).label("received"),
+            sa.func.sum(sa.case((good, 0), else_=1)).label("flagged"),
+        )
+        .where(readings.c.series_id == series_id, readings.c.ts >= start, readings.c.ts < end)
+        .group_by(key)
+        .order_by(key)
+    )
+    result = []
+    for r in conn.execute(query):
+        result.append(
+            Bucket(
+                start=int(r.k) * size_ms - offset_ms,
+                mean=None if r.mean is None else float(r.mean),
+                low=None if r.low is None else float(r.low),
+                high=None if r.high is None else float(r.high),
+                received=int(r.received),
+                flagged=int(r.flagged or 0),
+            )
+        )
+    return result
+
+
+def latest_of(conn: Connection, *, series_ids: Sequence[int]) -> dict[int, tuple[int, float, int]]:
+    """The latest reading of each series that has one: series id -> (time, value, flags)."""
+    if not series_ids:
+        return {}
+    query = sa.select(latest).where(latest.c.series_id.in_(list(series_ids)))
+    return {int(r.series_id): (int(r.ts), float(r.value), int(r.flags)) for r in conn.execute(query)}

@@ -1,0 +1,77 @@
+"""Wires monitoring's dependencies into a runnable app."""
+
+from __future__ import annotations
+
+import grpc
+
+from eco.v1 import monitoring_pb2_grpc
+from services.monitoring import config as monitoring_config
+from services.monitoring.adapters.tables import MIGRATIONS
+from services.monitoring.config import MonitoringConfig
+from services.monitoring.entrypoints.consumers import GROUP_ID, permit_consumer
+from services.monitoring.entrypoints.grpc_servicer import MonitoringServicer
+from services.monitoring.service_layer.background import Periodic, sweep_missing
+from services.monitoring.service_layer.context import Context
+from shared.clock import Clock, SystemClock
+from shared.runtime import ServiceApp
+from shared.settings import Settings
+
+
+class _Loader:
+    """Fills the caches once the runtime has migrated the database (workers start after prepare)."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    def start(self) -> None:
+        """Load stations and permit limits."""
+        self.context.load()
+
+    def stop(self) -> None:
+        """Nothing to stop."""
+
+
+def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    config: MonitoringConfig | None = None,
+    consume_permits: bool = True,
+    permits_group: str = GROUP_ID,
+) -> ServiceApp:
+    """The monitoring service process: servicer, permit consumer, missing-data sweep, limit refresh."""
+    clock = clock or SystemClock()
+    config = config or monitoring_config.load()
+    engine, relay = ServiceApp.base(settings)
+    context = Context.build(engine, clock, config, relay.notify)
+
+    def register(server: grpc.Server) -> None:
+        monitoring_pb2_grpc.add_MonitoringServiceServicer_to_server(MonitoringServicer(context), server)
+
+    background: list = [_Loader(context)]
+    if consume_permits:
+        background.append(
+            permit_consumer(
+                engine, settings.kafka_bootstrap_servers, context.assessor, group_id=permits_group
+            )
+        )
+    background.append(
+        Periodic(
+            "missing-data-sweep",
+            config.sweep_seconds,
+            lambda: sweep_missing(engine, context.evaluator, clock, relay.notify),
+        )
+    )
+    background.append(
+        Periodic("limits-refresh", config.refresh_seconds, lambda: context.assessor.reload_from(engine))
+    )
+    app = ServiceApp(
+        settings=settings,
+        engine=engine,
+        relay=relay,
+        migrations=MIGRATIONS,
+        register=register,
+        background=background,
+    )
+    app.context = context  # type: ignore[attr-defined]
+    return app

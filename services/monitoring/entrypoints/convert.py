@@ -1,0 +1,137 @@
+"""Protobuf <-> service-layer translation for the monitoring servicer."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TypeVar
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from eco.v1 import monitoring_pb2
+from services.monitoring.domain import gb3838
+from services.monitoring.domain.parameters import StationType
+from services.monitoring.domain.stations import (
+    Details,
+    ElectricityMonitor,
+    Equipment,
+    Parameter,
+    SourceMonitor,
+    Station,
+    WaterSection,
+)
+from services.monitoring.service_layer.ingest import BatchResult, RawBatch
+from shared.errors import InvalidArgument
+
+MAX_REJECTIONS = 1000
+
+
+E = TypeVar("E", bound=IntEnum)
+
+
+def _enum(cls: type[E], value: int, field_name: str) -> E:
+    try:
+        return cls(value)
+    except ValueError:
+        raise InvalidArgument(field_name, "must be set to a known value") from None
+
+
+def station_in(message: monitoring_pb2.Station) -> Station:
+    """The domain station a registration asks for (validated by the service layer)."""
+    station_type = _enum(StationType, message.type, "station.type")
+    details: Details = None
+    which = message.WhichOneof("details")
+    if which == "water_section":
+        w = message.water_section
+        details = WaterSection(
+            river=w.river,
+            position_km=w.position_km,
+            target_class=_enum(gb3838.WaterClass, w.target_class, "station.water_section.target_class"),
+            water_body=_enum(gb3838.WaterBody, w.water_body, "station.water_section.water_body"),
+            county_level_or_above=w.county_level_or_above,
+        )
+    elif which == "source":
+        details = SourceMonitor(uscc=message.source.uscc, outlet_id=message.source.outlet_id)
+    elif which == "electricity":
+        e = message.electricity
+        details = ElectricityMonitor(
+            uscc=e.uscc,
+            equipment=_enum(Equipment, e.equipment, "station.electricity.equipment"),
+            equipment_id=e.equipment_id,
+            threshold_kw=e.threshold_kw,
+            linked_station_id=e.linked_station_id,
+            idle_minutes=e.idle_minutes,
+        )
+    return Station(
+        station_id=message.station_id,
+        name=message.name,
+        type=station_type,
+        lat=message.location.lat,
+        lon=message.location.lon,
+        town=message.town,
+        parameters=tuple(
+            Parameter(
+                p.code.strip().upper(),
+                p.unit,
+                p.interval_seconds,
+                p.alarm_limit if p.HasField("alarm_limit") else None,
+            )
+            for p in message.parameters
+        ),
+        details=details,
+    )
+
+
+def raw_batch(batch: monitoring_pb2.ReadingBatch) -> RawBatch:
+    """A batch's readings as columns (one pass per field over the C-backed message list)."""
+    readings = batch.readings
+    times = [r.time for r in readings]
+    return RawBatch(
+        station_ids=[r.station_id for r in readings],
+        parameters=[r.parameter for r in readings],
+        ts=[t.seconds * 1000 + t.nanos // 1_000_000 for t in times],
+        values=[r.value for r in readings],
+        flags=[r.flags for r in readings],
+    )
+
+
+def millis(ts: Timestamp, field_name: str) -> int:
+    """Epoch milliseconds of a required timestamp field."""
+    if ts.seconds == 0 and ts.nanos == 0:
+        raise InvalidArgument(field_name, "is required")
+    return ts.seconds * 1000 + ts.nanos // 1_000_000
+
+
+class SummaryBuilder:
+    """Adds up the results of a stream's batches into one IngestSummary."""
+
+    def __init__(self) -> None:
+        self.summary = monitoring_pb2.IngestSummary()
+        self._unassessed: dict[tuple[str, str, str], int] = {}
+
+    def add(self, batch_no: int, result: BatchResult) -> None:
+        """Count one batch's result."""
+        s = self.summary
+        s.batches += 1
+        s.received += result.received
+        s.accepted += result.accepted
+        s.duplicates += result.duplicates
+        s.rejected += len(result.rejections)
+        s.flagged += result.flagged
+        room = MAX_REJECTIONS - len(s.rejections)
+        for r in result.rejections[: max(0, room)]:
+            s.rejections.add(batch=batch_no, index=r.index, field=r.field, reason=r.reason)
+        for a in result.alarms:
+            alarm = s.alarms.add(
+                kind=a.kind, alarm_id=a.alarm_id, station_id=a.station_id, parameter=a.parameter
+            )
+            alarm.at.FromMilliseconds(a.ts)
+        for key, count in result.unassessed.items():
+            self._unassessed[key] = self._unassessed.get(key, 0) + count
+
+    def build(self) -> monitoring_pb2.IngestSummary:
+        """The finished summary."""
+        for (station_id, parameter, reason), count in sorted(self._unassessed.items()):
+            self.summary.unassessed.add(
+                station_id=station_id, parameter=parameter, reason=reason, readings=count
+            )
+        return self.summary

@@ -1,0 +1,204 @@
+"""Monitoring's gRPC layer: translates between protobuf and the service layer, nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import grpc
+
+from eco.v1 import monitoring_pb2, monitoring_pb2_grpc
+from services.monitoring.domain.parameters import StationType
+from services.monitoring.entrypoints import convert
+from services.monitoring.service_layer import history, messages, queries, stations
+from services.monitoring.service_layer.context import Context
+from shared.errors import InvalidArgument
+
+DEFAULT_PAGE = 100
+MAX_PAGE = 1000
+
+
+def _page_size(page: object) -> int:
+    size = getattr(page, "page_size", 0)
+    if size < 0:
+        raise InvalidArgument("page.page_size", "must not be negative")
+    return min(size or DEFAULT_PAGE, MAX_PAGE)
+
+
+def _offset(token: str) -> int:
+    if not token:
+        return 0
+    if not token.isdigit():
+        raise InvalidArgument("page.page_token", "not a token this service gave")
+    return int(token)
+
+
+def _station_type(value: int) -> StationType | None:
+    if value == 0:
+        return None
+    try:
+        return StationType(value)
+    except ValueError:
+        raise InvalidArgument("type", "unknown station type") from None
+
+
+class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
+    """Translates between protobuf and monitoring's service layer."""
+
+    def __init__(self, context: Context) -> None:
+        self.ctx = context
+
+    def RegisterStation(
+        self, request: monitoring_pb2.RegisterStationRequest, context: grpc.ServicerContext
+    ) -> monitoring_pb2.Station:
+        """Register a station (idempotent for the identical station)."""
+        station, _ = stations.register(
+            self.ctx.engine,
+            self.ctx.catalog,
+            self.ctx.clock,
+            station_in=convert.station_in(request.station),
+            notify=self.ctx.notify,
+        )
+        return messages.station_message(station)
+
+    def GetStation(
+        self, request: monitoring_pb2.GetStationRequest, context: grpc.ServicerContext
+    ) -> monitoring_pb2.Station:
+        """One station."""
+        return messages.station_message(
+            stations.get_or_raise(self.ctx.engine, station_id=request.station_id).station
+        )
+
+    def ListStations(
+        self, request: monitoring_pb2.ListStationsRequest, context: grpc.ServicerContext
+    ) -> monitoring_pb2.ListStationsResponse:
+        """A page of stations."""
+        size = _page_size(request.page)
+        found = stations.get_all(
+            self.ctx.engine,
+            station_type=_station_type(request.type),
+            town=request.town,
+            after=request.page.page_token,
+            limit=size + 1,
+        )
+        response = monitoring_pb2.ListStationsResponse(
+            stations=[messages.station_message(s.station) for s in found[:size]]
+        )
+        if len(found) > size:
+            response.page.next_page_token = found[size - 1].station.station_id
+        return response
+
+    def StreamReadings(
+        self, request_iterator: Iterator[monitoring_pb2.ReadingBatch], context: grpc.ServicerContext
+    ) -> monitoring_pb2.IngestSummary:
+        """Ingest batches as they come; each is committed before the next is read."""
+        builder = convert.SummaryBuilder()
+        for batch_no, batch in enumerate(request_iterator):
+            builder.add(batch_no, self.ctx.ingestor.ingest(convert.raw_batch(batch)))
+        return builder.build()
+
+    def IngestReadings(
+        self, request: monitoring_pb2.ReadingBatch, context: grpc.ServicerContext
+    ) -> monitoring_pb2.IngestSummary:
+        """Ingest one batch."""
+        builder = convert.SummaryBuilder()
+        builder.add(0, self.ctx.ingestor.ingest(convert.raw_batch(request)))
+        return builder.build()
+
+    def ListStationStatus(
+        self, request: monitoring_pb2.ListStationStatusRequest, context: grpc.ServicerContext
+    ) -> monitoring_pb2.ListStationStatusResponse:
+        """Latest readings and open alarms of a page of stations."""
+        statuses, next_token = queries.station_status(
+            self.ctx.engine,
+            self.ctx.clock,
+            station_type=_station_type(request.type),
+            station_ids=list(request.station_ids),
+            after=request.page.page_token,
+            limit=_page_size(request.page),
+        )
+        response = monitoring_pb2.ListStationStatusResponse(statuses=statuses)
+        response.page.next_page_token = next_token
+        return response
+
+    def GetTimeSeries(
+        self, request: monitoring_pb2.GetTimeSeriesRequest, context: grpc.ServicerContext
+    ) -> monitoring_pb2.TimeSeries:
+        """Aggregated readings of one parameter."""
+        return queries.time_series(
+            self.ctx.engine,
+            station_id=request.station_id,
+            parameter=request.parameter,
+            start=convert.millis(request.__getattribute__("from"), "from"),
+            end=convert.millis(request.to, "to"),
+            interval=request.interval,
+        )
+
+    def GetSectionClassHistory(
+        self, request: monitoring_pb2.GetHistoryRequest, context: grpc.ServicerContext
+    ) -> monitoring_pb2.SectionClassHistory:
+        """GB 3838 class per hour or day."""
+        return history.section_classes(
+            self.ctx.engine,
+            station_id=request.station_id,
+            start=convert.millis(request.__getattribute__("from"), "from"),
+            end=convert.millis(request.to, "to"),
+            interval=request.interval,
+        )
+
+    def GetAqiHistory(
+        self, request: monitoring_pb2.GetHistoryRequest, context: grpc.ServicerContext
+    ) -> monitoring_pb2.AqiHistory:
+        """HJ 633 AQI per hour or day."""
+        return history.aqi_history(
+            self.ctx.engine,
+            station_id=request.station_id,
+            start=convert.millis(request.__getattribute__("from"), "from"),
+            end=convert.millis(request.to, "to"),
+            interval=request.interval,
+        )
+
+    def GetSectionCoverage(
+        self, request: monitoring_pb2.GetSectionCoverageRequest, context: grpc.ServicerContext
+    ) -> monitoring_pb2.SectionCoverage:
+        """The automatic-monitoring coverage KPI."""
+        return queries.section_coverage(self.ctx.engine, self.ctx.clock)
+
+    def ListExceedances(
+        self, request: monitoring_pb2.ListExceedancesRequest, context: grpc.ServicerContext
+    ) -> monitoring_pb2.ListExceedancesResponse:
+        """Exceedances, newest first."""
+        size, offset = _page_size(request.page), _offset(request.page.page_token)
+        found = queries.exceedances(
+            self.ctx.engine,
+            station_id=request.station_id,
+            open_only=request.open_only,
+            offset=offset,
+            limit=size + 1,
+        )
+        response = monitoring_pb2.ListExceedancesResponse(exceedances=found[:size])
+        if len(found) > size:
+            response.page.next_page_token = str(offset + size)
+        return response
+
+    def ListFaults(
+        self, request: monitoring_pb2.ListFaultsRequest, context: grpc.ServicerContext
+    ) -> monitoring_pb2.ListFaultsResponse:
+        """Device faults, newest first."""
+        size, offset = _page_size(request.page), _offset(request.page.page_token)
+        found = queries.faults(
+            self.ctx.engine,
+            station_id=request.station_id,
+            open_only=request.open_only,
+            offset=offset,
+            limit=size + 1,
+        )
+        response = monitoring_pb2.ListFaultsResponse(faults=found[:size])
+        if len(found) > size:
+            response.page.next_page_token = str(offset + size)
+        return response
+
+    def GetOutletThresholds(
+        self, request: monitoring_pb2.GetOutletThresholdsRequest, context: grpc.ServicerContext
+    ) -> monitoring_pb2.OutletThresholds:
+        """The permit limits in force for an outlet."""
+        return queries.outlet_thresholds(self.ctx.engine, outlet_id=request.outlet_id)

@@ -1,0 +1,231 @@
+"""Read side: station status, time series with coverage, the coverage KPI, alarms, outlet thresholds.
+
+Results are built directly as the contract's messages: the read side has no rules of its own beyond
+the standards it calls, so a second set of dataclasses would only copy fields.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.engine import Engine
+
+from eco.v1 import common_pb2, monitoring_pb2
+from services.monitoring.adapters import alarms as alarms_repo
+from services.monitoring.adapters import readings as readings_repo
+from services.monitoring.adapters import repository
+from services.monitoring.domain import gb3838
+from services.monitoring.domain.parameters import StationType
+from services.monitoring.domain.stations import WaterSection
+from services.monitoring.service_layer import messages
+from shared.clock import Clock
+from shared.errors import InvalidArgument, NotFound
+
+HOUR_MS = 3_600_000
+DAY_MS = 24 * HOUR_MS
+# Days are China Standard Time calendar days (UTC+8, no daylight saving).
+CST_MS = 8 * HOUR_MS
+# The plan's target: every county-level-or-above section monitored automatically (REFERENCE.md).
+COVERAGE_TARGET = 1.0
+MAX_BUCKETS = 2000
+
+
+def bucket_geometry(interval: int) -> tuple[int, int]:
+    """(bucket size, alignment offset) of an eco.v1.Interval."""
+    if interval == monitoring_pb2.INTERVAL_HOUR:
+        return HOUR_MS, 0
+    if interval == monitoring_pb2.INTERVAL_DAY:
+        return DAY_MS, CST_MS
+    raise InvalidArgument("interval", "must be INTERVAL_HOUR or INTERVAL_DAY")
+
+
+def check_range(start: int, end: int, size: int) -> int:
+    """The aligned start of a query range; InvalidArgument for an empty or too long range."""
+    if end <= start:
+        raise InvalidArgument("to", "must be after from")
+    if (end - start) // size > MAX_BUCKETS:
+        raise InvalidArgument("to", f"at most {MAX_BUCKETS} buckets per query")
+    return start
+
+
+def _aligned(start: int, size: int, offset: int) -> int:
+    return (start + offset) // size * size - offset
+
+
+def time_series(
+    engine: Engine, *, station_id: str, parameter: str, start: int, end: int, interval: int
+) -> monitoring_pb2.TimeSeries:
+    """Mean, min, max and coverage (received vs expected readings) per bucket."""
+    size, offset = bucket_geometry(interval)
+    check_range(start, end, size)
+    with engine.connect() as conn:
+        stored = repository.get(conn, station_id=station_id)
+        if stored is None:
+            raise NotFound("station", station_id)
+        param = stored.station.parameter(parameter)
+        if param is None:
+            raise InvalidArgument("parameter", f"station {station_id!r} does not measure {parameter!r}")
+        found = readings_repo.buckets(
+            conn, series_id=stored.series_ids[parameter], start=start, end=end, size_ms=size, offset_ms=offset
+        )
+    by_start = {b.start: b for b in found}
+    expected = max(1, size // (param.interval_seconds * 1000))
+    series = monitoring_pb2.TimeSeries(
+        station_id=station_id, parameter=parameter, unit=param.unit, interval=messages.pb_enum(interval)
+    )
+    at = _aligned(start, size, offset)
+    while at < end:
+        b = by_start.get(at)
+        point = series.points.add(start=messages.timestamp(at), expected=expected)
+        if b is not None:
+            point.received, point.flagged = b.received, b.flagged
+            point.coverage = min(1.0, b.received / expected)
+            if b.mean is not None:
+                point.mean, point.min, point.max = b.mean, b.low or 0.0, b.high or 0.0
+        at += size
+    return series
+
+
+def station_status(
+    engine: Engine,
+    clock: Clock,
+    *,
+    station_type: StationType | None,
+    station_ids: list[str],
+    after: str,
+    limit: int,
+) -> tuple[list[monitoring_pb2.StationStatus], str]:
+    """The latest reading of each parameter of a page of stations, from the latest-reading table."""
+    now_ms = int(clock.now().timestamp() * 1000)
+    with engine.connect() as conn:
+        page = repository.get_all(
+            conn, station_type=station_type, station_ids=station_ids or None, after=after, limit=limit + 1
+        )
+        more = len(page) > limit
+        page = page[:limit]
+        ids = [sid for s in page for sid in s.series_ids.values()]
+        latest = readings_repo.latest_of(conn, series_ids=ids)
+        open_exc, open_faults = alarms_repo.count_open(conn, station_ids=[s.station.station_id for s in page])
+        exceeding = alarms_repo.open_exceedance_series(conn, series_ids=ids)
+    result = []
+    for s in page:
+        station = s.station
+        status = monitoring_pb2.StationStatus(
+            station=messages.station_message(station),
+            open_exceedances=open_exc.get(station.station_id, 0),
+            open_faults=open_faults.get(station.station_id, 0),
+        )
+        newest = 0
+        classes: dict[str, gb3838.WaterClass] = {}
+        for p in station.parameters:
+            sid = s.series_ids[p.code]
+            if sid not in latest:
+                continue
+            ts, value, flags = latest[sid]
+            newest = max(newest, ts)
+            ps = status.parameters.add(
+                parameter=p.code,
+                unit=p.unit,
+                time=messages.timestamp(ts),
+                value=value,
+                flags=flags,
+                exceeding=sid in exceeding,
+            )
+            if isinstance(station.details, WaterSection):
+                water_class = gb3838.reading_class(p.code, value, station.details.water_body)
+                if water_class is not None:
+                    ps.water_class = messages.pb_enum(water_class)
+                    if flags == 0:
+                        classes[p.code] = water_class
+        if newest:
+            status.last_reading_at.CopyFrom(messages.timestamp(newest))
+            status.reporting = now_ms - newest <= DAY_MS
+        worst, _ = gb3838.section_class(classes)
+        if worst is not None:
+            status.water_class = messages.pb_enum(worst)
+        result.append(status)
+    return result, page[-1].station.station_id if more and page else ""
+
+
+def section_coverage(engine: Engine, clock: Clock) -> monitoring_pb2.SectionCoverage:
+    """Share of county-level-or-above sections whose automatic station reported in the last 24 h."""
+    now = clock.now()
+    since = int((now - timedelta(hours=24)).timestamp() * 1000)
+    with engine.connect() as conn:
+        sections = [
+            s
+            for s in repository.get_all(conn, station_type=StationType.WATER_SECTION)
+            if isinstance(s.station.details, WaterSection) and s.station.details.county_level_or_above
+        ]
+        latest = readings_repo.latest_of(
+            conn, series_ids=[sid for s in sections for sid in s.series_ids.values()]
+        )
+    silent = [
+        s.station.station_id
+        for s in sections
+        if not any(latest.get(sid, (0,))[0] >= since for sid in s.series_ids.values())
+    ]
+    total = len(sections)
+    reporting = total - len(silent)
+    result = monitoring_pb2.SectionCoverage(
+        value=reporting / total if total else 0.0,
+        target=COVERAGE_TARGET,
+        numerator=reporting,
+        denominator=total,
+        silent_station_ids=silent,
+    )
+    result.at.FromDatetime(now)
+    return result
+
+
+def exceedances(
+    engine: Engine, *, station_id: str, open_only: bool, offset: int, limit: int
+) -> list[monitoring_pb2.Exceedance]:
+    """Exceedances, newest first."""
+    with engine.connect() as conn:
+        rows = alarms_repo.get_all_exceedances(
+            conn, station_id=station_id, open_only=open_only, offset=offset, limit=limit
+        )
+        stations = (
+            {
+                s.station.station_id: s.station
+                for s in repository.get_all(conn, station_ids=list({r.station_id for r in rows}))
+            }
+            if rows
+            else {}
+        )
+    return [messages.exceedance_message(r, stations[r.station_id]) for r in rows if r.station_id in stations]
+
+
+def faults(
+    engine: Engine, *, station_id: str, open_only: bool, offset: int, limit: int
+) -> list[monitoring_pb2.Fault]:
+    """Device faults, newest first."""
+    with engine.connect() as conn:
+        rows = alarms_repo.get_all_faults(
+            conn, station_id=station_id, open_only=open_only, offset=offset, limit=limit
+        )
+    return [messages.fault_message(r) for r in rows]
+
+
+def outlet_thresholds(engine: Engine, *, outlet_id: str) -> monitoring_pb2.OutletThresholds:
+    """The permit limits in force for an outlet (none: the outlet has no valid permit limit)."""
+    if not outlet_id:
+        raise InvalidArgument("outlet_id", "is required")
+    with engine.connect() as conn:
+        rows = repository.get_all_outlet_limits(conn, outlet_id=outlet_id)
+    result = monitoring_pb2.OutletThresholds(outlet_id=outlet_id)
+    for r in rows:
+        result.thresholds.add(
+            parameter=r.parameter,
+            limit=common_pb2.Quantity(value=r.limit_value, unit=r.unit),
+            permit_number=r.permit_number,
+            valid_from=common_pb2.Date(
+                year=r.valid_from.year, month=r.valid_from.month, day=r.valid_from.day
+            ),
+            valid_to=common_pb2.Date(
+                year=r.valid_until.year, month=r.valid_until.month, day=r.valid_until.day
+            ),
+            floor=r.floor,
+        )
+    return result
