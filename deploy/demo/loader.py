@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import grpc
 
-from deploy.demo import city
+from deploy.demo import city, monitoring
 from eco.v1 import common_pb2, permits_pb2, permits_pb2_grpc
 from gateway import config as gateway_config
 from gateway import operators
@@ -155,11 +155,30 @@ def load_enterprises(enterprises: Iterable[city.DemoEnterprise] = city.ENTERPRIS
         progress("enterprise", list(enterprises), lambda e: register_enterprise(stub, e))
 
 
+def outlets_by_enterprise() -> dict[str, list[tuple[str, str]]]:
+    """uscc -> [(outlet id, "wastewater" | "waste_gas")] as the permits service assigned them."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    with channel(service_address("permits")) as ch:
+        stub = permits_pb2_grpc.PermitsServiceStub(ch)
+        for e in city.ENTERPRISES:
+            reply = stub.ListOutlets(
+                permits_pb2.ListOutletsRequest(uscc=e.uscc), metadata=call_metadata(TOKEN)
+            )
+            found[e.uscc] = [
+                (o.outlet_id, permits_pb2.OutletKind.Name(o.kind).removeprefix("OUTLET_KIND_").lower())
+                for o in reply.outlets
+            ]
+    return found
+
+
 def main() -> int:
     """Load everything; returns a process exit code."""
     print("Operators")
     load_operators()
     print("Enterprises, outlets and permits (permits service)")
     load_enterprises()
+    print("Monitoring network and a day of readings (monitoring service)")
+    stations = monitoring.load_stations(outlets_by_enterprise(), TOKEN)
+    monitoring.stream_day(stations, TOKEN)
     print("Demo city loaded.")
     return 0
