@@ -65,7 +65,7 @@ fmt: venv ## Apply ruff's formatting and fixes
 	$(VENV)/bin/ruff check --fix shared services gateway tests deploy bench
 
 bench: proto ## Benchmarks, each against a baseline measured in the same run
-	@bash deploy/local/with-infra.sh $(PY) -m bench
+	@PG_DURABLE=1 bash deploy/local/with-infra.sh $(PY) -m bench
 
 clean: ## Remove generated code and the virtualenv (keeps downloads in .cache/)
 	rm -rf eco $(VENV)

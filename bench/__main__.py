@@ -14,9 +14,12 @@ import tempfile
 import time
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from bench import ingest
 from bench.ingest import Figure, progress
 from bench.workload import Workload
+from tests.support import infra
 
 TARGET = 50_000  # readings/s with batches of 500 on a 2-core machine (issue 4)
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -44,6 +47,20 @@ def _table(figures: list[Figure], real: Figure, noop: Figure, kafka: Figure) -> 
     return "\n".join(lines)
 
 
+def postgres_durability() -> str:
+    """The server's flush settings, printed with the figures, since they change what a commit costs."""
+    engine = sa.create_engine(f"{infra.PG_BASE}/postgres")
+    try:
+        with engine.connect() as conn:
+            settings = [
+                f"{name}={conn.execute(sa.text(f'SHOW {name}')).scalar_one()}"
+                for name in ("fsync", "synchronous_commit")
+            ]
+    finally:
+        engine.dispose()
+    return ", ".join(settings)
+
+
 def main() -> None:
     """Run everything and print the table."""
     workload = Workload(
@@ -53,6 +70,13 @@ def main() -> None:
         batch_size=_int("BENCH_BATCH", 500),
     )
     print(f"bench: {workload}, {os.cpu_count()} CPUs, Python {platform.python_version()}", flush=True)
+    durability = postgres_durability()
+    print(f"bench: PostgreSQL {durability}", flush=True)
+    if "fsync=off" in durability:
+        print(
+            "bench: NOTE commits are not flushed to disk on this server; start it with PG_DURABLE=1",
+            flush=True,
+        )
     run_dir = Path(tempfile.mkdtemp(prefix="eco-bench-"))
     progress("Kafka producer baseline")
     kafka = ingest.kafka_run(_int("BENCH_KAFKA_MESSAGES", 100_000))
@@ -69,7 +93,7 @@ def main() -> None:
         progress("monitoring service again under cProfile (slower; for where the time goes)")
         profiled, profile_text = ingest.monitoring_run(workload, run_dir, profile=True)
         figures.insert(1, profiled)
-    table = _table(figures, real, noop, kafka)
+    table = _table(figures, real, noop, kafka) + f"\nPostgreSQL: {durability}"
     print()
     print(table)
     if profile_text:

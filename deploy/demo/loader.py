@@ -6,6 +6,7 @@ Safe to run again: what already exists is left as it is.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TypeVar
@@ -13,7 +14,7 @@ from typing import TypeVar
 import grpc
 
 from deploy.demo import city, monitoring
-from eco.v1 import common_pb2, permits_pb2, permits_pb2_grpc
+from eco.v1 import codes_pb2, codes_pb2_grpc, common_pb2, permits_pb2, permits_pb2_grpc
 from gateway import config as gateway_config
 from gateway import operators
 from shared.db import make_engine
@@ -180,5 +181,32 @@ def main() -> int:
     print("Monitoring network and a day of readings (monitoring service)")
     stations = monitoring.load_stations(outlets_by_enterprise(), TOKEN)
     monitoring.stream_day(stations, TOKEN)
+    print("Enterprise codes (codes service, issued from EnterpriseRegistered)")
+    show_a_code(city.ENTERPRISES[1])
     print("Demo city loaded.")
     return 0
+
+
+def show_a_code(enterprise: city.DemoEnterprise) -> None:
+    """Print where to see one enterprise's code and public page, waiting briefly for the code."""
+    with channel(service_address("codes")) as ch:
+        stub = codes_pb2_grpc.CodesServiceStub(ch)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                code = stub.GetCode(
+                    codes_pb2.GetCodeRequest(uscc=enterprise.uscc), metadata=call_metadata(TOKEN)
+                )
+                break
+            except grpc.RpcError as exc:
+                if exc.code() != grpc.StatusCode.NOT_FOUND or time.monotonic() > deadline:  # type: ignore[attr-defined]
+                    print(f"  no code yet for {enterprise.uscc}: {exc.details()}")  # type: ignore[attr-defined]
+                    return
+                time.sleep(0.5)
+    base = gateway_config.load()
+    print(f"  {enterprise.name} ({enterprise.uscc}):")
+    print(f"    public page (what a scan opens)  {code.url}")
+    print(
+        f"    QR code image (operators)        http://{base.host}:{base.port}/api/v1/enterprises/"
+        f"{enterprise.uscc}/code.png   with 'Authorization: Bearer dev-officer-token'"
+    )

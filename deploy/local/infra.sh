@@ -589,12 +589,15 @@ pg_start() {
     mkdir -p "$ECO_LOG_DIR"
     pg_initdb_once "$data"
     # Settings on the command line so they always match this script. TCP only
-    # (no unix socket dir to own). fsync off: a dev/test cluster, only an OS
-    # crash could lose data; a server stop/restart loses nothing.
+    # (no unix socket dir to own). fsync off by default: a dev/test cluster, only
+    # an OS crash could lose data; a server stop/restart loses nothing.
+    # PG_DURABLE=1 keeps PostgreSQL's durable defaults (`make bench` asks for it,
+    # so its figures include the flush of every commit).
+    local durability=(-c fsync=off -c synchronous_commit=off -c full_page_writes=off)
+    [[ ${PG_DURABLE:-0} == 1 ]] && durability=()
     as_user "$PG_USER"
     launch "$PG_PID" "$PG_LOG" "${AS_USER[@]}" "$PG_BIN/postgres" -D "$data" -c port="$PG_PORT" -c listen_addresses="$ECO_HOST" \
-        -c unix_socket_directories= -c max_connections=300 -c fsync=off -c synchronous_commit=off \
-        -c full_page_writes=off -c logging_collector=off
+        -c unix_socket_directories= -c max_connections=300 "${durability[@]}" -c logging_collector=off
 }
 
 pg_psql() { "$PG_BIN/psql" -X -q -h "$ECO_HOST" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -tA "$@"; }
