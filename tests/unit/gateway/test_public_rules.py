@@ -8,8 +8,9 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from eco.v1 import enforcement_pb2
+from gateway.public.petitions import petition_in
+from gateway.public.views import decisions
 from gateway.ratelimit import RateLimited, RateLimiter
-from gateway.routers.public import _decisions, petition_in
 from shared.errors import InvalidArgument
 
 GOOD = {"category": "water", "text": "排口夜间排放黄色污水。", "contact": ""}
@@ -59,7 +60,7 @@ def test_penalties_window_is_three_calendar_years_even_from_29_february() -> Non
     now = datetime(2028, 2, 29, 4, 0, tzinfo=UTC)
     inside = _decided(datetime(2025, 2, 28, 0, 0, tzinfo=UTC))  # 08:00 in Cixi, on the first day
     outside = _decided(datetime(2025, 2, 26, 0, 0, tzinfo=UTC))
-    open_cases, penalties = _decisions(
+    open_cases, penalties = decisions(
         [inside, outside, _decided(now, enforcement_pb2.CASE_STAGE_DECIDED)], now
     )
     assert penalties["since"] == "2025-02-28"
