@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import grpc
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from shared.errors import DomainError
@@ -37,6 +38,14 @@ def install(app: FastAPI) -> None:
         code = exc.code().name  # type: ignore[attr-defined]
         status = HTTP_STATUS_OF.get(code, 502)
         return JSONResponse(_body(code, exc.details() or code), status_code=status)  # type: ignore[attr-defined]
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own 422 shape would be a second error dialect; say it like every other refusal.
+        first = exc.errors()[0] if exc.errors() else {"loc": ("request",), "msg": "invalid"}
+        field = ".".join(str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path"))
+        message = f"{field or 'request'}: {first.get('msg', 'invalid')}"
+        return JSONResponse(_body("INVALID_ARGUMENT", message), status_code=400)
 
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
