@@ -88,7 +88,13 @@ def start(app: ServiceApp) -> RunningService:
     grants = Grants.load(settings.grants_file)
     audit = AuditWriter(app.engine)
     names = [GRPC_SERVICE_NAMES[settings.service]]
-    server, health = build_server(register=app.register, service_names=names, grants=grants, audit=audit)
+    server, health = build_server(
+        register=app.register,
+        service_names=names,
+        grants=grants,
+        audit=audit,
+        max_workers=settings.grpc_workers,
+    )
     port = server.add_insecure_port(settings.grpc_address)
     if port == 0:
         raise SystemExit(f"{settings.service}: cannot listen on {settings.grpc_address} (port in use?)")

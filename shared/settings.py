@@ -36,6 +36,8 @@ class Settings:
     outbox_poll_seconds: float
     # Base URL printed in QR codes; the gateway serves /c/{token} under it.
     public_base_url: str
+    # Threads serving gRPC calls; a client stream holds one for as long as it is open.
+    grpc_workers: int
 
     @property
     def grpc_address(self) -> str:
@@ -53,6 +55,15 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     if not 0 <= value < 65536:
         raise SettingsError(name, f"expected a port number 0..65535 (0: any free port), got {value}")
     return value
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(name, f"expected a whole number of at least 1, got {raw!r}")
+    return int(raw)
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -104,4 +115,5 @@ def load(service: str, env: Mapping[str, str] = os.environ) -> Settings:
         log_level=env.get("ECO_LOG_LEVEL", "INFO").upper(),
         outbox_poll_seconds=_float(env, "ECO_OUTBOX_POLL_SECONDS", 0.2),
         public_base_url=env.get("ECO_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        grpc_workers=_count(env, "ECO_GRPC_WORKERS", 32),
     )

@@ -30,3 +30,10 @@ def test_bad_port_names_the_variable() -> None:
 def test_service_address_prefers_explicit_address() -> None:
     assert settings.service_address("risk", {"ECO_RISK_ADDR": "risk:9000"}) == "risk:9000"
     assert settings.service_address("risk", {}) == "127.0.0.1:50054"
+
+
+def test_grpc_workers_default_and_validation() -> None:
+    assert settings.load("permits", {}).grpc_workers == 32
+    assert settings.load("permits", {"ECO_GRPC_WORKERS": "64"}).grpc_workers == 64
+    with pytest.raises(SystemExit, match="ECO_GRPC_WORKERS"):
+        settings.load("permits", {"ECO_GRPC_WORKERS": "0"})
