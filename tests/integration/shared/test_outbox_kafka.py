@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from kafka import KafkaConsumer
 
 from eco.v1 import evaluation_pb2, events_pb2
-from shared import events, schema
+from shared import dead_letters, events, schema
 from shared.consumer import EventConsumer
 from shared.db import make_engine, migrate
 from shared.outbox import OutboxRelay, add_event, pending_count
@@ -209,39 +209,91 @@ def test_events_wait_in_the_outbox_while_kafka_is_down(
     assert [p for p in published if p in during] == during  # the outage did not reorder the subject's events
 
 
-def test_an_event_that_keeps_failing_is_set_aside_and_does_not_block_the_next(
+def test_an_event_that_keeps_failing_is_set_aside_then_replayed_after_the_fix(
     engine: sa.Engine, kafka_bootstrap: str, topic: str
 ) -> None:
     # Same subject, so both events share a partition and the good one waits behind the bad one.
     poison = _commit_event(engine, topic, "shared-subject")
     good = _commit_event(engine, topic, "shared-subject")
-    relay = OutboxRelay(engine, kafka_bootstrap, client_id="test-relay")
+    _publish_all(engine, kafka_bootstrap, 2)
+    fixed = False
+
+    def handler(conn: sa.Connection, envelope: events_pb2.EventEnvelope, _payload: object) -> None:
+        if envelope.event_id == poison and not fixed:
+            raise ValueError("payload this version cannot handle")
+        record_application(conn, envelope)
+
+    group = infra.unique("g-dlq-")
+
+    def consumer() -> EventConsumer:
+        return EventConsumer(
+            engine,
+            kafka_bootstrap,
+            group_id=group,
+            topics=[topic],
+            handlers={"CreditChanged": handler},
+            max_attempts=3,
+            retry_pause_seconds=0.1,
+        )
+
+    first = consumer()
+    first.start()
     try:
-        assert relay.publish_pending() == 2
+        infra.wait_for(lambda: first.handled == 1, timeout=60, what="the good event after the bad one")
+    finally:
+        first.stop()
+    assert applications(engine) == [(good, "shared-subject")]
+    letters = dead_letters.pending(engine, group)
+    assert [(events.decode(row.raw).event_id, row.attempts) for row in letters] == [(poison, 3)]
+    assert "payload this version cannot handle" in letters[0].error
+
+    fixed = True  # the bug is fixed: replay the set-aside event
+    assert dead_letters.replay(engine, kafka_bootstrap, group) == 1
+    second = consumer()
+    second.start()
+    try:
+        infra.wait_for(lambda: second.handled == 1, timeout=60, what="the replayed event")
+    finally:
+        second.stop()
+    assert sorted(applications(engine)) == sorted([(good, "shared-subject"), (poison, "shared-subject")])
+    assert dead_letters.pending(engine, group) == []
+
+
+def _publish_all(engine: sa.Engine, kafka: str, expected: int) -> None:
+    relay = OutboxRelay(engine, kafka, client_id="test-relay")
+    try:
+        assert relay.publish_pending() == expected
     finally:
         relay.stop()
 
+
+def test_a_failure_in_one_partition_loses_nothing_in_the_others(
+    engine: sa.Engine, kafka_bootstrap: str, topic: str
+) -> None:
+    # Thirty subjects spread over the topic's partitions; the handler fails once, on the first event
+    # it sees. poll() has moved every partition forward, so all must be rewound, not just that one.
+    sent = [_commit_event(engine, topic, f"subject-{i}") for i in range(30)]
+    _publish_all(engine, kafka_bootstrap, 30)
+    failed: list[str] = []
+
     def handler(conn: sa.Connection, envelope: events_pb2.EventEnvelope, _payload: object) -> None:
-        if envelope.event_id == poison:
-            raise ValueError("payload this version cannot handle")
+        if not failed:
+            failed.append(envelope.event_id)
+            raise ValueError("first attempt fails")
         record_application(conn, envelope)
 
     consumer = EventConsumer(
         engine,
         kafka_bootstrap,
-        group_id=infra.unique("g-dlq-"),
+        group_id=infra.unique("g-parts-"),
         topics=[topic],
         handlers={"CreditChanged": handler},
-        max_attempts=3,
         retry_pause_seconds=0.1,
     )
     consumer.start()
     try:
-        infra.wait_for(lambda: consumer.handled == 1, timeout=60, what="the good event after the bad one")
+        infra.wait_for(lambda: consumer.handled == 30, timeout=60, what="all thirty events")
     finally:
         consumer.stop()
-    assert applications(engine) == [(good, "shared-subject")]
-    with engine.connect() as conn:
-        letters = conn.execute(sa.select(schema.dead_letters)).all()
-    assert [(events.decode(row.raw).event_id, row.attempts) for row in letters] == [(poison, 3)]
-    assert "payload this version cannot handle" in letters[0].error
+    assert sorted(event_id for event_id, _ in applications(engine)) == sorted(sent)
+    assert consumer.dead_lettered == 0

@@ -51,3 +51,16 @@ def test_a_failing_handler_leaves_the_event_unclaimed(tmp_path: Path) -> None:
         consumer.handle_raw(raw)
     assert consumer.handle_raw(raw) is True
     assert len(attempts) == 2
+
+
+def test_infrastructure_failures_are_transient_and_event_failures_are_not() -> None:
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from shared.consumer import is_transient
+    from shared.errors import InvalidArgument
+
+    assert is_transient(OperationalError("SELECT 1", {}, Exception("server closed the connection")))
+    assert is_transient(ConnectionError("refused"))
+    assert not is_transient(IntegrityError("INSERT", {}, Exception("duplicate key")))
+    assert not is_transient(InvalidArgument("uscc", "bad"))
+    assert not is_transient(ValueError("cannot parse"))

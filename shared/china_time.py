@@ -1,0 +1,18 @@
+"""The city's clock: China Standard Time, and local ISO times for what people read."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+# China Standard Time has had no daylight saving since 1991, so a fixed UTC+8 names the city's days.
+CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+def local_iso(when: datetime) -> str:
+    """An aware moment as a local (UTC+8) ISO time to the second, e.g. "2025-03-01T10:00:00+08:00"."""
+    return when.astimezone(CHINA_TIME).isoformat(timespec="seconds")
+
+
+def local_day(when: datetime) -> date:
+    """The city's local date at an aware moment."""
+    return when.astimezone(CHINA_TIME).date()
