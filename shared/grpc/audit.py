@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from shared.schema import audit_log
 
@@ -30,15 +31,21 @@ class AuditRecord:
 class AuditWriter:
     """Queues records and inserts them in batches from one thread; flushes everything on stop."""
 
-    def __init__(self, engine: Engine, flush_seconds: float = 0.5) -> None:
+    def __init__(self, engine: Engine, flush_seconds: float = 0.5, max_queued: int = 100_000) -> None:
         self.engine = engine
         self.flush_seconds = flush_seconds
-        self._queue: queue.Queue[AuditRecord] = queue.Queue()
+        # Bounded, so a database that stays away cannot take the process's memory with it.
+        self._queue: queue.Queue[AuditRecord] = queue.Queue(maxsize=max_queued)
+        self.dropped = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def record(self, entry: AuditRecord) -> None:
-        self._queue.put(entry)
+        try:
+            self._queue.put_nowait(entry)
+        except queue.Full:
+            self.dropped += 1
+            log.error("audit: queue full, record of %s dropped (%d so far)", entry.method, self.dropped)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="audit-writer", daemon=True)
@@ -70,8 +77,23 @@ class AuditWriter:
         try:
             with self.engine.begin() as conn:
                 conn.execute(audit_log.insert(), [asdict(entry) for entry in batch])
-        except Exception:
-            for entry in batch:
-                self._queue.put(entry)
+            return len(batch)
+        except (OperationalError, InterfaceError):
+            for entry in batch:  # the database is away: keep them for the next flush
+                self.record(entry)
             raise
-        return len(batch)
+        except DBAPIError:
+            # One bad record must not hold back the rest forever: write them one by one.
+            return self._write_one_by_one(batch)
+
+    def _write_one_by_one(self, batch: list[AuditRecord]) -> int:
+        written = 0
+        for entry in batch:
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(audit_log.insert(), [asdict(entry)])
+                written += 1
+            except DBAPIError as exc:
+                self.dropped += 1
+                log.error("audit: record %s refused by the database, dropped: %s", entry, exc)
+        return written

@@ -36,3 +36,15 @@ def test_subject_is_required_and_times_must_be_aware() -> None:
         events.make_envelope(source="s", subject_id="", payload=payload)
     with pytest.raises(ValueError, match="timezone-aware"):
         events.make_envelope(source="s", subject_id="X", payload=payload, occurred_at=datetime(2026, 1, 1))
+
+
+@pytest.mark.parametrize("bad", ["x" * 65, "tab\there", "中文", "", None, "a b"])
+def test_malformed_trace_ids_are_replaced(bad: str | None) -> None:
+    with trace_scope(bad) as trace_id:
+        assert trace_id != bad
+        assert len(trace_id) == 32
+
+
+def test_a_well_formed_trace_id_is_kept() -> None:
+    with trace_scope("gw-2026_11-29") as trace_id:
+        assert trace_id == "gw-2026_11-29"
