@@ -52,13 +52,20 @@ def _messages(fds: descriptor_pb2.FileDescriptorSet) -> dict[str, descriptor_pb2
 
 
 def _enums(fds: descriptor_pb2.FileDescriptorSet) -> dict[str, descriptor_pb2.EnumDescriptorProto]:
-    found = {}
+    found: dict[str, descriptor_pb2.EnumDescriptorProto] = {}
+
+    def walk(prefix: str, message: descriptor_pb2.DescriptorProto) -> None:
+        name = f"{prefix}.{message.name}"
+        for enum in message.enum_type:
+            found[f"{name}.{enum.name}"] = enum
+        for nested in message.nested_type:
+            walk(name, nested)
+
     for file in fds.file:
         for enum in file.enum_type:
             found[f"{file.package}.{enum.name}"] = enum
         for message in file.message_type:
-            for enum in message.enum_type:
-                found[f"{file.package}.{message.name}.{enum.name}"] = enum
+            walk(file.package, message)
     return found
 
 
@@ -84,8 +91,15 @@ def breaking_changes(
             continue
         reserved = {n for r in new_msg.reserved_range for n in range(r.start, r.end)}
         by_number = {f.number: f for f in new_msg.field}
+        by_name = {f.name: f for f in new_msg.field}
         for field in old_msg.field:
             current = by_number.get(field.number)
+            moved = by_name.get(field.name)
+            if moved is not None and moved.number != field.number:
+                # The JSON and text formats go by name: a released name on a new number breaks them.
+                problems.append(
+                    f"{name}: field name {field.name} reused with number {moved.number} (was {field.number})"
+                )
             if current is None:
                 if field.number not in reserved:
                     problems.append(
@@ -119,6 +133,11 @@ def breaking_changes(
                 problems.append(f"{name}/{method.name} was removed")
             elif (now.input_type, now.output_type) != (method.input_type, method.output_type):
                 problems.append(f"{name}/{method.name}: request or response type changed")
+            elif (now.client_streaming, now.server_streaming) != (
+                method.client_streaming,
+                method.server_streaming,
+            ):
+                problems.append(f"{name}/{method.name}: streaming changed")
     return problems
 
 

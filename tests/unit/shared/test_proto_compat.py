@@ -9,7 +9,10 @@ from shared.proto_compat import breaking_changes, compile_set
 RELEASED = """
 syntax = "proto3";
 package demo.v1;
-message Permit { string number = 1; int32 year = 2; repeated string outlets = 3; }
+message Permit {
+  string number = 1; int32 year = 2; repeated string outlets = 3;
+  message Limit { enum Kind { KIND_UNSPECIFIED = 0; KIND_DAILY = 1; } Kind kind = 1; }
+}
 enum State { STATE_UNSPECIFIED = 0; STATE_ISSUED = 1; }
 service Permits { rpc Get(Permit) returns (Permit); }
 """
@@ -34,6 +37,17 @@ def _compile(tmp_path: Path, text: str, name: str) -> object:
         (RELEASED.replace("repeated string outlets", "string outlets"), "type changed repeated"),
         (RELEASED.replace("STATE_ISSUED = 1;", ""), "value 1 (STATE_ISSUED) removed"),
         (RELEASED.replace("rpc Get(Permit) returns (Permit);", ""), "demo.v1.Permits/Get was removed"),
+        (
+            RELEASED.replace("int32 year = 2;", "reserved 2; int32 year = 4;"),
+            "field name year reused with number 4",
+        ),
+        (RELEASED.replace("KIND_DAILY = 1;", ""), "value 1 (KIND_DAILY) removed"),
+        (
+            RELEASED.replace(
+                "rpc Get(Permit) returns (Permit);", "rpc Get(stream Permit) returns (stream Permit);"
+            ),
+            "Get: streaming changed",
+        ),
     ],
 )
 def test_breaking_change_is_reported(tmp_path: Path, changed: str, expected: str) -> None:
