@@ -24,6 +24,9 @@ from shared.schema import outbox
 
 log = logging.getLogger(__name__)
 
+# Advisory lock key of the relay: one publisher per database at a time (any constant, unique here).
+RELAY_LOCK = 727_002
+
 
 def add_event(conn: Connection, topic: str, envelope: events_pb2.EventEnvelope) -> None:
     """Record an event in the caller's transaction; it is published only if that transaction commits."""
@@ -117,10 +120,12 @@ class OutboxRelay:
             .limit(self.batch_size)
         )
         if is_postgres(self.engine):
-            # Several relay replicas share the table: each row goes to one of them at a time, so
-            # the row locks are held while its batch is sent.
+            # Several replicas run a relay each; one publishes at a time (the others find the lock
+            # taken and wait for their next turn), which keeps each subject's events in order.
             with self.engine.begin() as conn:
-                rows = conn.execute(query.with_for_update(skip_locked=True)).all()
+                if not conn.execute(sa.select(sa.func.pg_try_advisory_xact_lock(RELAY_LOCK))).scalar_one():
+                    return 0
+                rows = conn.execute(query).all()
                 sent_ids, failure = self._send(rows)
                 self._mark(conn, rows, sent_ids, failure)
         else:

@@ -297,3 +297,22 @@ def test_a_failure_in_one_partition_loses_nothing_in_the_others(
         consumer.stop()
     assert sorted(event_id for event_id, _ in applications(engine)) == sorted(sent)
     assert consumer.dead_lettered == 0
+
+
+def test_two_relays_on_one_database_keep_a_subjects_order(
+    engine: sa.Engine, kafka_bootstrap: str, topic: str
+) -> None:
+    sent = [_commit_event(engine, topic, "one-subject") for _ in range(300)]
+    relays = [
+        OutboxRelay(engine, kafka_bootstrap, client_id=f"relay-{n}", poll_seconds=0.01, batch_size=20)
+        for n in (1, 2)
+    ]
+    for relay in relays:
+        relay.start()
+    try:
+        infra.wait_for(lambda: pending_count(engine) == 0, timeout=60, what="both relays to drain the outbox")
+    finally:
+        for relay in relays:
+            relay.stop()
+    published = [events.decode(v).event_id for v in _all_values(kafka_bootstrap, topic, 300)]
+    assert published == sent
