@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,6 +19,7 @@ from shared.db import make_engine, migrate
 from shared.tracing import TRACE_METADATA_KEY, trace_scope
 
 TRACE_HEADER = "X-Trace-Id"
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
@@ -50,7 +52,13 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
     async def trace_ids(request: Request, call_next: RequestResponseEndpoint) -> Response:
         incoming = request.headers.get(TRACE_HEADER) or request.headers.get(TRACE_METADATA_KEY)
         with trace_scope(incoming) as trace_id:
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception:
+                # A bug, not the caller's fault: answer in the API's own shape, with the trace id
+                # that finds the traceback in the logs.
+                log.exception("unhandled error on %s %s", request.method, request.url.path)
+                response = errors.internal_error()
         response.headers[TRACE_HEADER] = trace_id
         return response
 

@@ -30,6 +30,13 @@ def _body(code: str, message: str) -> dict[str, str]:
     return {"error": code, "message": message, "trace_id": current_trace_id()}
 
 
+def internal_error() -> JSONResponse:
+    """The answer to a bug: the API's error shape and the trace id, never a traceback."""
+    return JSONResponse(
+        _body("INTERNAL", "internal error; quote the trace id when reporting it"), status_code=500
+    )
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn gRPC and domain errors into HTTP responses."""
 

@@ -84,7 +84,10 @@ def start(app: ServiceApp) -> RunningService:
     """Migrate, start the workers and serve gRPC (port 0 in the settings picks a free port)."""
     settings = app.settings
     app.prepare()
-    ensure_topics_or_warn(settings.kafka_bootstrap_servers)
+    # In the background: a service must serve (and keep its outbox) while Kafka is away.
+    threading.Thread(
+        target=ensure_topics_or_warn, args=(settings.kafka_bootstrap_servers,), name="topics", daemon=True
+    ).start()
     grants = Grants.load(settings.grants_file)
     audit = AuditWriter(app.engine)
     names = [GRPC_SERVICE_NAMES[settings.service]]

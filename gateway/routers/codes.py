@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from eco.v1 import codes_pb2, codes_pb2_grpc, common_pb2
@@ -24,6 +24,8 @@ CODE_MANAGERS = ("admin", "officer")
 
 AnyOperator = Annotated[operators.Operator, Depends(operators.require())]
 CodeManager = Annotated[operators.Operator, Depends(operators.require(*CODE_MANAGERS))]
+# Retiring a signing key re-prints every sticker it signed: an administrator's decision.
+KeyManager = Annotated[operators.Operator, Depends(operators.require("admin"))]
 
 
 class ReasonIn(BaseModel):
@@ -101,6 +103,39 @@ def code_sheet(
 def get_code(uscc: str, request: Request, _: AnyOperator) -> dict[str, Any]:
     """The enterprise's current code: version, status and the URL printed in it."""
     return _code_out(_call(request, "GetCode", codes_pb2.GetCodeRequest(uscc=uscc)))
+
+
+@router.post("/enterprises/{uscc}/code", status_code=status.HTTP_201_CREATED)
+def issue_code(uscc: str, request: Request, _: CodeManager) -> dict[str, Any]:
+    """Issue the enterprise's first code now (409 if it has one; the registry is asked if need be)."""
+    return _code_out(_call(request, "IssueCode", codes_pb2.IssueCodeRequest(uscc=uscc)))
+
+
+@router.get("/codes")
+def list_codes(
+    request: Request,
+    _: KeyManager,
+    key_id: str,
+    page_size: int = Query(50, ge=1, le=500),
+    page_token: str = "",
+) -> dict[str, Any]:
+    """Codes whose current version a signing key signed (to follow a key's retirement)."""
+    page = common_pb2.PageRequest(page_size=page_size, page_token=page_token)
+    reply = _call(request, "ListCodes", codes_pb2.ListCodesRequest(key_id=key_id, page=page))
+    return {
+        "codes": [_code_out(c) for c in reply.codes],
+        "next_page_token": reply.page.next_page_token,
+        "total": reply.page.total,
+    }
+
+
+@router.post("/codes/rotate")
+def rotate_codes(
+    request: Request, _: KeyManager, key_id: str, body: ReasonIn | None = None
+) -> dict[str, Any]:
+    """Rotate every active code a retiring key signed onto the current signing key; returns the count."""
+    message = codes_pb2.RotateCodesRequest(key_id=key_id, reason=body.reason if body else "")
+    return {"key_id": key_id, "rotated": _call(request, "RotateCodes", message).rotated}
 
 
 @router.post("/enterprises/{uscc}/code/rotate")

@@ -30,6 +30,14 @@ def _timed(check: Any) -> dict[str, Any]:
     return result
 
 
+async def _bounded(check: Any) -> dict[str, Any]:
+    """Run a check in a thread, but answer "down" after TIMEOUT_SECONDS whatever the check does."""
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(_timed, check), TIMEOUT_SECONDS + 0.5)
+    except TimeoutError:
+        return {"status": "down", "error": f"no answer within {TIMEOUT_SECONDS:.0f}s"}
+
+
 def _service(channel: grpc.Channel, name: str, address: str) -> dict[str, Any]:
     stub = health_pb2_grpc.HealthStub(channel)
     try:
@@ -90,7 +98,7 @@ async def healthz(request: Request) -> JSONResponse:
     checks["kafka"] = lambda: _kafka(settings.base.kafka_bootstrap_servers)
     checks["elasticsearch"] = lambda: _elasticsearch(request)
     checks["database"] = lambda: _database(request)
-    results = await asyncio.gather(*(asyncio.to_thread(_timed, check) for check in checks.values()))
+    results = await asyncio.gather(*(_bounded(check) for check in checks.values()))
     report = dict(zip(checks, results, strict=True))
     services = {k.removeprefix("service:"): v for k, v in report.items() if k.startswith("service:")}
     body = {

@@ -3,14 +3,16 @@
 Public routes: no account needed, rate-limited per client (gateway.ratelimit). The page shows only
 public fields: the code service's public status (profile, live credit and permit) and the [public]
 fields of enforcement's inspections and decisions. A figure whose owner does not answer is shown
-as unavailable, never as zero or "none". Officers with a record-reading role also get a link to
-the full record.
+as unavailable, never as zero or "none". An officer with a record-reading role (signed in with a
+session cookie, since a phone camera sends no header, or with a Bearer token) also sees the full
+record inline, marked internal; the public sees a small "staff sign-in" link instead.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import grpc
 from fastapi import APIRouter, Request, Response
@@ -20,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from eco.v1 import codes_pb2, codes_pb2_grpc, enforcement_pb2, enforcement_pb2_grpc
 from gateway import operators
+from gateway.public.internal import full_record, may_read_records
 from gateway.public.petitions import CATEGORIES, HOTLINE, INTAKE_DOWN, petition_in, read_form
 from gateway.public.views import CALL_TIMEOUT, enforcement_view, iso, status_view
 from gateway.ratelimit import RateLimited, hit_public
@@ -81,15 +84,29 @@ def _resolve(request: Request, token: str, *, record_scan: bool) -> codes_pb2.Re
     return stub.ResolveToken(request_in, metadata=clients.metadata(), timeout=CALL_TIMEOUT)  # type: ignore[no-any-return]
 
 
-@router.get("/c/{token}", response_model=None)
+def _headless(response: Response) -> Response:
+    # HEAD: the same status and headers as GET (Content-Length included), no body.
+    headless = Response(status_code=response.status_code)
+    headless.raw_headers = list(response.raw_headers)
+    return headless
+
+
+@router.api_route("/c/{token}", methods=["GET", "HEAD"], response_model=None)
 def code_page(token: str, request: Request) -> Response:
-    """The public page a scanned code opens: live status (HTML, or JSON with Accept: application/json)."""
+    """The public page a scanned code opens: live status (HTML, or JSON with Accept: application/json).
+
+    HEAD answers the same status and headers without a body, and is not counted as a scan."""
+    response = _code_page(token, request, record_scan=request.method != "HEAD")
+    return _headless(response) if request.method == "HEAD" else response
+
+
+def _code_page(token: str, request: Request, *, record_scan: bool) -> Response:
     try:
         hit_public(request)
     except RateLimited as limited:
         return _too_many(request, limited)
     try:
-        found = _resolve(request, token, record_scan=True)
+        found = _resolve(request, token, record_scan=record_scan)
     except grpc.RpcError:
         return _unavailable(request, "the enterprise's status")
     if found.verdict != codes_pb2.TOKEN_VERDICT_VALID:
@@ -97,9 +114,22 @@ def code_page(token: str, request: Request) -> Response:
     body = {**status_view(found.status), **enforcement_view(request, found.status.uscc)}
     body["report_problem"] = {"url": f"/c/{token}/petitions", "categories": CATEGORIES, "hotline": HOTLINE}
     officer = operators.optional(request)
-    if officer is not None and officer.role in operators.RECORD_READERS:
+    internal = may_read_records(officer)
+    if internal:
         body["full_record"] = f"/api/v1/enterprises/{found.status.uscc}"
-    return _page(request, "public/code.html", {"body": body, "token": token}, 200)
+        body["internal"] = full_record(request, found.status.uscc)
+    page = {
+        "body": body,
+        "token": token,
+        "operator": officer,
+        "sign_in": f"/login?next={quote(f'/c/{token}', safe='/')}",
+    }
+    response = _page(request, "public/code.html", page, 200)
+    # The same URL answers differently per caller: never let a shared cache hand one to another.
+    response.headers["Vary"] = "Accept, Authorization, Cookie"
+    if internal:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _submit(request: Request, petition: enforcement_pb2.SubmitPetitionRequest) -> enforcement_pb2.Petition:

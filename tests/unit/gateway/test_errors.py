@@ -46,3 +46,25 @@ def test_malformed_json_is_400() -> None:
     )
     assert response.status_code == 400
     assert response.json()["error"] == "INVALID_ARGUMENT"
+
+
+def test_an_unexpected_error_is_a_json_500_with_the_trace_id() -> None:
+    from gateway import config
+    from gateway.app import create_app
+
+    app = create_app(config.load({"ECO_RUN_DIR": "/tmp/eco-unit-gateway"}))
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("bug")
+
+    response = TestClient(app, raise_server_exceptions=False).get(
+        "/boom", headers={"X-Trace-Id": "trace-boom"}
+    )
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": "INTERNAL",
+        "message": "internal error; quote the trace id when reporting it",
+        "trace_id": "trace-boom",
+    }
+    assert response.headers["X-Trace-Id"] == "trace-boom"

@@ -1,0 +1,38 @@
+"""What an officer sees below the public part of a code page: the enterprise's full record.
+
+Asked live from the permits service (GetEnterpriseRecord) with the gateway's own credentials, and
+only for an operator whose role may read records (gateway.operators.RECORD_READERS). The page marks
+it "内部 internal" and is then never cached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+from fastapi import Request
+
+from eco.v1 import permits_pb2, permits_pb2_grpc
+from gateway.operators import RECORD_READERS, Operator
+from gateway.routers.enterprises import to_json
+
+CALL_TIMEOUT = 3.0
+
+
+def may_read_records(operator: Operator | None) -> bool:
+    """Whether the page should show this operator the full record."""
+    return operator is not None and operator.role in RECORD_READERS
+
+
+def full_record(request: Request, uscc: str) -> dict[str, Any]:
+    """The record as operators' JSON (registry with contact, outlets, permits, ...), or why it is missing."""
+    clients = request.app.state.clients
+    stub = clients.stub("permits", permits_pb2_grpc.PermitsServiceStub)
+    try:
+        record = stub.GetEnterpriseRecord(
+            permits_pb2.GetEnterpriseRequest(uscc=uscc), metadata=clients.metadata(), timeout=CALL_TIMEOUT
+        )
+    except grpc.RpcError as error:
+        reason = error.details() or error.code().name  # type: ignore[attr-defined]
+        return {"available": False, "reason": f"the permits service did not give the record: {reason}"}
+    return {"available": True, "link": f"/api/v1/enterprises/{uscc}", **to_json(record)}
