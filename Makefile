@@ -12,7 +12,7 @@ GEN_STAMP := eco/v1/.stamp
 .PHONY: help venv proto proto-check proto-baseline run stop status test test-unit test-integration test-e2e lint fmt bench clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON_BIN) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON_BIN) not found)"; exit 1; }
@@ -54,6 +54,9 @@ test-unit: proto ## Unit tests (no servers)
 
 test-integration: proto ## Integration and e2e tests against real Kafka, Elasticsearch and PostgreSQL (started if needed)
 	@bash deploy/local/with-infra.sh $(PY) -m pytest -q tests/integration tests/e2e
+
+test-e2e: proto ## Only the end-to-end tests (real servers, started if needed)
+	@bash deploy/local/with-infra.sh $(PY) -m pytest -q tests/e2e
 
 lint: proto ## ruff check, ruff format --check, mypy
 	$(VENV)/bin/ruff check shared services gateway tests deploy bench

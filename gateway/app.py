@@ -29,7 +29,7 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = make_engine(settings.base.database_url)
-        migrate(app.state.engine, [*schema.MIGRATIONS, *MIGRATIONS])
+        migrate(app.state.engine, [*schema.MIGRATIONS, *MIGRATIONS], component="gateway")
         app.state.clients = ServiceClients(settings)
         app.state.search = Elasticsearch(settings.base.elasticsearch_url, request_timeout=5)
         try:

@@ -70,8 +70,35 @@ _schema_migrations = sa.Table(
 )
 
 
-def migrate(engine: Engine, migrations: Sequence[Migration]) -> list[int]:
-    """Apply the migrations not applied yet; returns the versions applied now."""
+_schema_owner = sa.Table(
+    "schema_owner",
+    _schema_migrations.metadata,
+    sa.Column("component", sa.String(100), primary_key=True),
+)
+
+
+class WrongDatabase(SystemExit):
+    """The database belongs to another component: migrating it would mix two schemas."""
+
+
+def _claim_database(conn: Connection, component: str) -> None:
+    _schema_owner.create(conn, checkfirst=True)
+    owners = list(conn.execute(sa.select(_schema_owner.c.component)).scalars())
+    if not owners:
+        conn.execute(_schema_owner.insert().values(component=component))
+    elif owners != [component]:
+        raise WrongDatabase(
+            f"this database belongs to {', '.join(owners)}, not {component}: give each component its own"
+            f" database (ECO_{component.upper()}_DATABASE_URL; an exported DATABASE_URL applies to all)"
+        )
+
+
+def migrate(engine: Engine, migrations: Sequence[Migration], component: str | None = None) -> list[int]:
+    """Apply the migrations not applied yet; returns the versions applied now.
+
+    With a component name, the database is claimed for it on first use and refused to any other, so
+    two services pointed at one database fail loudly instead of skipping each other's migrations.
+    """
     versions = [m.version for m in migrations]
     if len(set(versions)) != len(versions):
         raise ValueError(f"duplicate migration versions in {versions}")
@@ -80,6 +107,8 @@ def migrate(engine: Engine, migrations: Sequence[Migration]) -> list[int]:
         if is_postgres(conn):
             # Several replicas may start at once; one migrates, the others wait for it.
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(727001)"))
+        if component:
+            _claim_database(conn, component)
         _schema_migrations.create(conn, checkfirst=True)
         done = set(conn.execute(sa.select(_schema_migrations.c.version)).scalars())
         for migration in sorted(migrations, key=lambda m: m.version):

@@ -56,7 +56,7 @@ class ServiceApp:
 
     def prepare(self) -> None:
         """Bring the database schema up to date (shared tables first)."""
-        migrate(self.engine, [*schema.MIGRATIONS, *self.migrations])
+        migrate(self.engine, [*schema.MIGRATIONS, *self.migrations], component=self.settings.service)
 
 
 class RunningService:

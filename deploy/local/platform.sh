@@ -12,6 +12,9 @@ run_dir=${ECO_RUN_DIR:-$repo/.run}
 py=${PYTHON:-$repo/.venv/bin/python}
 services=(permits monitoring enforcement risk evaluation codes)
 export ECO_RUN_DIR=$run_dir PYTHONPATH=$repo
+# Each component has its own database; a DATABASE_URL from the shell would point them all at one.
+unset DATABASE_URL
+export ECO_CODES_ALLOW_DEV_KEY=${ECO_CODES_ALLOW_DEV_KEY:-1}  # local demo: dev signing key and loopback URL (codes README)
 
 pidfile() { echo "$run_dir/pids/$1.pid"; }
 
@@ -31,7 +34,8 @@ stop_process() {
     running "$name" || { rm -f "$(pidfile "$name")"; return 0; }
     pid=$(cat "$(pidfile "$name")")
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    # 20 s: a service drains its calls, flushes its audit records and stops its relay first.
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$pid" 2>/dev/null || true
     rm -f "$(pidfile "$name")"
     echo "  $name: stopped"

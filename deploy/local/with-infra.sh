@@ -11,4 +11,6 @@ trap cleanup EXIT
 
 ECO_STARTED_TAG=$tag bash "$infra" up kafka es pg
 eval "$(bash "$infra" env)"
+# Tests make a database per test; a DATABASE_URL from the shell must not override them.
+unset DATABASE_URL
 "$@"

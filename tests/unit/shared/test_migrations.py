@@ -42,3 +42,14 @@ def test_duplicate_versions_are_refused(tmp_path: Path) -> None:
     noop = lambda conn: None  # noqa: E731
     with pytest.raises(ValueError, match="duplicate"):
         migrate(engine, [Migration(1, "a", noop), Migration(1, "b", noop)])
+
+
+def test_a_database_serves_one_component(tmp_path: Path) -> None:
+    from shared.db import WrongDatabase
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    table = Migration(100, "t", lambda conn: conn.execute(sa.text("CREATE TABLE t (a TEXT)")))
+    assert migrate(engine, [table], component="permits") == [100]
+    assert migrate(engine, [table], component="permits") == []
+    with pytest.raises(WrongDatabase, match="belongs to permits, not monitoring"):
+        migrate(engine, [table], component="monitoring")
