@@ -25,8 +25,10 @@ class GatewaySettings:
 def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
     """Read the gateway's settings."""
     port_raw = env.get("ECO_GATEWAY_PORT", "8000")
-    if not port_raw.isdigit():
-        raise shared_settings.SettingsError("ECO_GATEWAY_PORT", f"expected a port number, got {port_raw!r}")
+    if not port_raw.isdigit() or not 0 < int(port_raw) < 65536:
+        raise shared_settings.SettingsError(
+            "ECO_GATEWAY_PORT", f"expected a port number 1..65535, got {port_raw!r}"
+        )
     rate_raw = env.get("ECO_PUBLIC_RATE_PER_MINUTE", "120")
     if not rate_raw.isdigit():
         raise shared_settings.SettingsError(

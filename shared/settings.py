@@ -44,7 +44,7 @@ class Settings:
         return f"{self.grpc_host}:{self.grpc_port}"
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -66,14 +66,17 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
-        raise SettingsError(name, f"expected a number, got {raw!r}") from None
+        raise SettingsError(name, f"expected a number of seconds, got {raw!r}") from None
+    if not 0 < value < 3600:  # also refuses nan and infinities
+        raise SettingsError(name, f"expected seconds between 0 and 3600 (exclusive), got {raw!r}")
+    return value
 
 
 def service_address(service: str, env: Mapping[str, str] = os.environ) -> str:
@@ -82,7 +85,7 @@ def service_address(service: str, env: Mapping[str, str] = os.environ) -> str:
     explicit = env.get(f"ECO_{upper}_ADDR")
     if explicit:
         return explicit
-    port = _int(env, f"ECO_{upper}_GRPC_PORT", DEFAULT_GRPC_PORTS[service])
+    port = _port(env, f"ECO_{upper}_GRPC_PORT", DEFAULT_GRPC_PORTS[service])
     return f"{env.get('ECO_GRPC_HOST', '127.0.0.1')}:{port}"
 
 
@@ -102,7 +105,7 @@ def load(service: str, env: Mapping[str, str] = os.environ) -> Settings:
     """Read the settings of one component ("permits", ..., "gateway") from the environment."""
     run_dir = Path(env.get("ECO_RUN_DIR", str(REPO_ROOT / ".run")))
     default_port = DEFAULT_GRPC_PORTS.get(service, 0)
-    port = _int(env, f"ECO_{service.upper()}_GRPC_PORT", default_port) if default_port else 0
+    port = _port(env, f"ECO_{service.upper()}_GRPC_PORT", default_port) if default_port else 0
     return Settings(
         service=service,
         database_url=database_url(service, env, run_dir),
@@ -113,7 +116,7 @@ def load(service: str, env: Mapping[str, str] = os.environ) -> Settings:
         grants_file=Path(env.get("ECO_GRANTS_FILE", str(REPO_ROOT / "deploy" / "local" / "grants.json"))),
         run_dir=run_dir,
         log_level=env.get("ECO_LOG_LEVEL", "INFO").upper(),
-        outbox_poll_seconds=_float(env, "ECO_OUTBOX_POLL_SECONDS", 0.2),
+        outbox_poll_seconds=_seconds(env, "ECO_OUTBOX_POLL_SECONDS", 0.2),
         public_base_url=env.get("ECO_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         grpc_workers=_count(env, "ECO_GRPC_WORKERS", 32),
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared.errors import PermissionDenied, Unauthenticated
+from shared.settings import SettingsError
 
 # Discovery must work with ordinary tools and probes, so these need no token.
 OPEN_SERVICES = (
@@ -39,6 +40,16 @@ def set_current_department(name: str) -> object:
 
 def reset_current_department(token: object) -> None:
     _department.reset(token)  # type: ignore[arg-type]
+
+
+def bearer_token(authorization: str | None, where: str) -> str:
+    """The token of an "Authorization: Bearer <token>" value; Unauthenticated naming `where` if absent."""
+    if not authorization:
+        raise Unauthenticated(f"missing {where}")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated(f"expected {where}")
+    return token.strip()
 
 
 def token_digest(token: str) -> str:
@@ -64,21 +75,21 @@ class Grants:
 
     @classmethod
     def load(cls, path: Path) -> Grants:
-        """Read a grants file; a malformed one stops the service at start-up."""
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(
-            Department(name=name, token_sha256=entry["token_sha256"], grants=tuple(entry["grants"]))
-            for name, entry in data["departments"].items()
-        )
+        """Read a grants file; a missing or malformed one stops the service at start-up, naming it."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(
+                Department(name=name, token_sha256=entry["token_sha256"], grants=tuple(entry["grants"]))
+                for name, entry in data["departments"].items()
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise SettingsError(
+                "ECO_GRANTS_FILE", f"cannot use {path}: {type(exc).__name__}: {exc}"
+            ) from None
 
     def authenticate(self, authorization: str | None) -> Department:
         """The department a bearer token belongs to; Unauthenticated if none."""
-        if not authorization:
-            raise Unauthenticated("missing 'authorization: Bearer <token>' metadata")
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise Unauthenticated("authorization metadata must be 'Bearer <token>'")
-        digest = token_digest(token.strip())
+        digest = token_digest(bearer_token(authorization, "'authorization: Bearer <token>' metadata"))
         for department in self._departments:
             if hmac.compare_digest(department.token_sha256, digest):
                 return department

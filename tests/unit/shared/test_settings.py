@@ -1,5 +1,7 @@
 """Settings come from the environment with sane defaults; a bad value names its variable."""
 
+from pathlib import Path
+
 import pytest
 
 from shared import settings
@@ -37,3 +39,20 @@ def test_grpc_workers_default_and_validation() -> None:
     assert settings.load("permits", {"ECO_GRPC_WORKERS": "64"}).grpc_workers == 64
     with pytest.raises(SystemExit, match="ECO_GRPC_WORKERS"):
         settings.load("permits", {"ECO_GRPC_WORKERS": "0"})
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "nan", "inf", "soon"])
+def test_outbox_poll_must_be_a_sane_number_of_seconds(raw: str) -> None:
+    with pytest.raises(SystemExit, match="ECO_OUTBOX_POLL_SECONDS"):
+        settings.load("permits", {"ECO_OUTBOX_POLL_SECONDS": raw})
+
+
+def test_a_malformed_grants_file_names_the_setting(tmp_path: Path) -> None:
+    from shared.grpc.auth import Grants
+
+    bad = tmp_path / "grants.json"
+    bad.write_text('{"departments": {"water": {"grants": []}}}')
+    with pytest.raises(SystemExit, match=r"ECO_GRANTS_FILE: cannot use .*KeyError"):
+        Grants.load(bad)
+    with pytest.raises(SystemExit, match=r"ECO_GRANTS_FILE: cannot use .*FileNotFoundError"):
+        Grants.load(tmp_path / "missing.json")
