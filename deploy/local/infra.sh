@@ -45,8 +45,15 @@ PG_START_TIMEOUT=${PG_START_TIMEOUT:-60}
 STOP_TIMEOUT=${STOP_TIMEOUT:-30}
 
 # Elasticsearch and PostgreSQL both refuse to run as root.
-ES_USER=${ES_USER:-eco}
-PG_USER=${PG_USER:-postgres}
+# Elasticsearch and PostgreSQL refuse to run as root, so root runs them as these users; anyone else
+# runs them as themselves (no user to create, nothing to chown).
+if [[ $EUID -eq 0 ]]; then
+    ES_USER=${ES_USER:-eco}
+    PG_USER=${PG_USER:-postgres}
+else
+    ES_USER=${ES_USER:-$(id -un)}
+    PG_USER=${PG_USER:-$(id -un)}
+fi
 PG_DATABASES=(eco_permits eco_monitoring eco_enforcement eco_risk eco_evaluation eco_codes eco_gateway)
 
 ALL_SERVERS=(kafka es pg)
@@ -134,7 +141,15 @@ launch() { # <pidfile> <log> <command...>
 # SIGKILL its child 2 s later ("Session terminated, killing shell...") —
 # turning every graceful stop into a crash. (runuser is fine for short commands.)
 as_user() { # <user>
+    if [[ $1 == "$(id -un)" ]]; then AS_USER=(); return; fi
     AS_USER=(setpriv --reuid="$1" --regid="$(id -g "$1")" --init-groups --)
+}
+
+# Run a short command as <user> (directly when that is who we are).
+run_as() { # <user> <command...>
+    local user=$1
+    shift
+    if [[ $user == "$(id -un)" ]]; then "$@"; else runuser -u "$user" -- "$@"; fi
 }
 
 ensure_system_user() { # <user>
@@ -146,7 +161,7 @@ ensure_system_user() { # <user>
 # Can <user> reach (traverse) <dir>? Decides between the in-repo location and
 # the /var/tmp fallback for files owned by the eco/postgres users.
 user_can_enter() { # <user> <dir>
-    (cd / && runuser -u "$1" -- test -x "$2") 2>/dev/null
+    (cd / && run_as "$1" test -x "$2") 2>/dev/null
 }
 
 # Directory for state owned by a non-root server user: under ECO_RUN_DIR when
@@ -267,8 +282,8 @@ EOF
 
 # ------------------------------------------------------------------- kafka ---
 kafka_fetch() {
+    need_java # also when the download is cached: the broker needs it to start
     [[ -f $KAFKA_HOME/.complete ]] && return 0
-    need_java
     need_mvn
     take_fetch_lock
     [[ -f $KAFKA_HOME/.complete ]] && return 0
@@ -437,8 +452,8 @@ cmd_kafka_node_stop() { # <dir>
 
 # ----------------------------------------------------------- elasticsearch ---
 es_fetch() {
+    need_java # also when the download is cached: the server needs it to start
     [[ -f $ES_HOME_CACHED/.complete ]] && return 0
-    need_java
     need_mvn
     take_fetch_lock
     [[ -f $ES_HOME_CACHED/.complete ]] && return 0
@@ -574,7 +589,7 @@ pg_initdb_once() { # <data dir>
     mkdir -p "$data"
     chown "$PG_USER:" "$data"
     chmod 700 "$data"
-    (cd / && runuser -u "$PG_USER" -- "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --no-locale) >>"$PG_LOG" 2>&1 \
+    (cd / && run_as "$PG_USER" "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --no-locale) >>"$PG_LOG" 2>&1 \
         || { tail -n 20 "$PG_LOG" >&2; die "pg: initdb failed"; }
 }
 

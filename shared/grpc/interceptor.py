@@ -75,6 +75,8 @@ class PlatformInterceptor(grpc.ServerInterceptor):
                 self.grants.authorize(department, method)
                 token = set_current_department(department.name)
                 yield
+                if _is_abort(context):  # a status set without raising still ends the call with it
+                    status = context.code().name  # type: ignore[union-attr]
             except DomainError as exc:
                 status, detail = exc.code, exc.message
                 context.abort(STATUS_OF_DOMAIN_ERROR[exc.code], exc.message)
