@@ -38,6 +38,8 @@ class Settings:
     public_base_url: str
     # Threads serving gRPC calls; a client stream holds one for as long as it is open.
     grpc_workers: int
+    # The Kafka consumer group of this component's consumers (replicas share it; a test takes its own).
+    consumer_group: str
 
     @property
     def grpc_address(self) -> str:
@@ -119,4 +121,5 @@ def load(service: str, env: Mapping[str, str] = os.environ) -> Settings:
         outbox_poll_seconds=_seconds(env, "ECO_OUTBOX_POLL_SECONDS", 0.2),
         public_base_url=env.get("ECO_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         grpc_workers=_count(env, "ECO_GRPC_WORKERS", 32),
+        consumer_group=env.get(f"ECO_{service.upper()}_CONSUMER_GROUP") or service,
     )
