@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import unicodedata
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -40,6 +41,10 @@ def decode(token: str) -> str | None:
     if not token:
         return None
     try:
-        return base64.urlsafe_b64decode(token.encode()).decode()
+        key = base64.urlsafe_b64decode(token.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise InvalidArgument("page.page_token", "not a token this service returned") from None
+    # No key this service hands out holds a control character; PostgreSQL would refuse a NUL.
+    if any(unicodedata.category(ch) == "Cc" for ch in key):
+        raise InvalidArgument("page.page_token", "not a token this service returned")
+    return key

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from services.permits.adapters import paging
+from services.permits.adapters.actors import actor_of, actor_values
 from services.permits.adapters.tables import outlets, permit_limits, permits
 from services.permits.domain.enterprise import OutletKind, PermitClass
 from services.permits.domain.permit import OutletLimits, Permit, PermitStatus, PollutantLimit
@@ -63,15 +64,11 @@ def _permits(conn: Connection, rows: Sequence[Any]) -> list[Permit]:
             valid_from=r.valid_from,
             valid_until=r.valid_until,
             renewals=r.renewals,
-            last_action=Actor(r.action_department, r.action_user, r.action_reason),
+            last_action=actor_of(r),
             updated_at=r.updated_at,
         )
         for r in rows
     ]
-
-
-def _actor_values(actor: Actor) -> dict[str, str]:
-    return dict(action_department=actor.department, action_user=actor.user, action_reason=actor.reason)
 
 
 def count_for(conn: Connection, *, uscc: str) -> int:
@@ -92,7 +89,7 @@ def create(conn: Connection, *, permit_in: Permit) -> None:
             valid_until=permit_in.valid_until,
             renewals=permit_in.renewals,
             updated_at=permit_in.updated_at,
-            **_actor_values(permit_in.last_action),
+            **actor_values(permit_in.last_action),
         )
     )
     replace_limits(conn, permit_number=permit_in.permit_number, outlets_in=permit_in.outlets)
@@ -143,15 +140,26 @@ def update_status(
     status: PermitStatus,
     actor: Actor,
     now: datetime,
+    valid_until_before: date | None = None,
     **changes: Any,
 ) -> bool:
-    """Move a permit to `status` if it is still in one of `from_statuses`; False if another caller won."""
+    """Move a permit to `status` if it is still in one of `from_statuses` (and, with
+    valid_until_before, its validity still ends before that day); False if another caller won.
+
+    The conditions are checked on the row as it is when the UPDATE gets its lock: PostgreSQL
+    re-evaluates them after waiting for a concurrent writer, so a renewal that commits while the
+    expiry scheduler waits makes the scheduler's UPDATE touch nothing.
+    """
+    conditions = [
+        permits.c.permit_number == permit_number,
+        permits.c.status.in_([str(s) for s in from_statuses]),
+    ]
+    if valid_until_before is not None:
+        conditions.append(permits.c.valid_until < valid_until_before)
     result = conn.execute(
         sa.update(permits)
-        .where(
-            permits.c.permit_number == permit_number, permits.c.status.in_([str(s) for s in from_statuses])
-        )
-        .values(status=str(status), updated_at=now, **_actor_values(actor), **changes)
+        .where(*conditions)
+        .values(status=str(status), updated_at=now, **actor_values(actor), **changes)
     )
     return result.rowcount == 1
 

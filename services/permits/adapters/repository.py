@@ -1,4 +1,9 @@
-"""Queries of the enterprise registry: enterprises, their risk-flag history and outlets."""
+"""Queries of the enterprise registry: enterprises, their risk-flag history and outlets.
+
+An enterprise's current risk flags are its open periods in risk_flag_periods (until IS NULL): one
+copy of the truth, which the list filter and the holding-rate KPI both read. The old comma-list
+column enterprises.risk_flags is no longer read or written.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from services.permits.adapters import paging
+from services.permits.adapters.inserts import insert_if_absent
 from services.permits.adapters.tables import enterprises, outlets, risk_flag_periods
 from services.permits.domain.enterprise import (
     Contact,
@@ -22,10 +28,6 @@ from services.permits.domain.enterprise import (
 from services.permits.domain.values import GeoPoint
 from shared.db import is_postgres
 from shared.errors import AlreadyExists, NotFound
-
-
-def _flags_text(flags: frozenset[RiskFlag]) -> str:
-    return ",".join(sorted(flags))
 
 
 def _row_values(e: Enterprise) -> dict[str, Any]:
@@ -43,12 +45,31 @@ def _row_values(e: Enterprise) -> dict[str, Any]:
         lat=f.location.lat,
         lon=f.location.lon,
         permit_class=str(f.permit_class),
-        risk_flags=_flags_text(f.risk_flags),
         updated_at=e.updated_at,
     )
 
 
-def _enterprise(row: Any) -> Enterprise:
+def _current_flags(conn: Connection, usccs: list[str]) -> dict[str, frozenset[RiskFlag]]:
+    """The open risk-flag periods of these enterprises, as flag sets."""
+    if not usccs:
+        return {}
+    rows = conn.execute(
+        sa.select(risk_flag_periods.c.uscc, risk_flag_periods.c.flag).where(
+            risk_flag_periods.c.uscc.in_(usccs), risk_flag_periods.c.until.is_(None)
+        )
+    )
+    found: dict[str, set[RiskFlag]] = {}
+    for row in rows:
+        found.setdefault(row.uscc, set()).add(RiskFlag(row.flag))
+    return {uscc: frozenset(flags) for uscc, flags in found.items()}
+
+
+def _enterprises(conn: Connection, rows: list[Any]) -> list[Enterprise]:
+    flags = _current_flags(conn, [r.uscc for r in rows])
+    return [_enterprise(r, flags.get(r.uscc, frozenset())) for r in rows]
+
+
+def _enterprise(row: Any, flags: frozenset[RiskFlag]) -> Enterprise:
     fields = EnterpriseFields(
         name=row.name,
         legal_representative=row.legal_representative,
@@ -59,7 +80,7 @@ def _enterprise(row: Any) -> Enterprise:
         location=GeoPoint(row.lat, row.lon),
         permit_class=PermitClass(row.permit_class),
         contact=Contact(row.contact_person, row.contact_phone, row.contact_email),
-        risk_flags=frozenset(RiskFlag(f) for f in row.risk_flags.split(",") if f),
+        risk_flags=flags,
     )
     return Enterprise(
         uscc=row.uscc, fields=fields, registered_at=row.registered_at, updated_at=row.updated_at
@@ -67,17 +88,18 @@ def _enterprise(row: Any) -> Enterprise:
 
 
 def create(conn: Connection, *, enterprise_in: Enterprise, today: date) -> None:
-    """Insert a new enterprise and open its risk-flag periods; ALREADY_EXISTS for a known USCC."""
-    exists = conn.execute(
-        sa.select(enterprises.c.uscc).where(enterprises.c.uscc == enterprise_in.uscc)
-    ).first()
-    if exists:
-        raise AlreadyExists("enterprise", enterprise_in.uscc)
-    conn.execute(
-        enterprises.insert().values(
+    """Insert a new enterprise and open its risk-flag periods; ALREADY_EXISTS for a known USCC
+    (also when another registration of the same USCC commits first)."""
+    created = insert_if_absent(
+        conn,
+        enterprises,
+        key=["uscc"],
+        values=dict(
             uscc=enterprise_in.uscc, registered_at=enterprise_in.registered_at, **_row_values(enterprise_in)
-        )
+        ),
     )
+    if not created:
+        raise AlreadyExists("enterprise", enterprise_in.uscc)
     for flag in sorted(enterprise_in.fields.risk_flags):
         conn.execute(risk_flag_periods.insert().values(uscc=enterprise_in.uscc, flag=str(flag), since=today))
 
@@ -88,7 +110,7 @@ def get(conn: Connection, *, uscc: str, for_update: bool = False) -> Enterprise 
     if for_update and is_postgres(conn):
         query = query.with_for_update()
     row = conn.execute(query).first()
-    return _enterprise(row) if row else None
+    return _enterprises(conn, [row])[0] if row else None
 
 
 def get_or_raise(conn: Connection, *, uscc: str, for_update: bool = False) -> Enterprise:
@@ -141,11 +163,10 @@ def get_all(
         conditions.append(enterprises.c.industry_code.startswith(industry_prefix, autoescape=True))
     if flag is not None:
         conditions.append(
-            sa.or_(
-                *(
-                    enterprises.c.risk_flags.like(p)
-                    for p in (f"{flag}", f"{flag},%", f"%,{flag}", f"%,{flag},%")
-                )
+            sa.exists().where(
+                risk_flag_periods.c.uscc == enterprises.c.uscc,
+                risk_flag_periods.c.flag == str(flag),
+                risk_flag_periods.c.until.is_(None),
             )
         )
     if permit_class is not None:
@@ -157,7 +178,7 @@ def get_all(
     if after is not None:
         query = query.where(enterprises.c.uscc > after)
     rows = conn.execute(query).all()
-    items = [_enterprise(r) for r in rows[:size]]
+    items = _enterprises(conn, list(rows[:size]))
     next_token = paging.encode(items[-1].uscc) if len(rows) > size else ""
     return paging.Page(items, next_token, int(total))
 

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from services.permits.adapters import paging
+from services.permits.adapters.inserts import insert_if_absent
 from services.permits.adapters.tables import rights_accounts, rights_caps, rights_entries
 from services.permits.domain.rights import RESERVE, Entry, EntryKind, Position
 from services.permits.domain.values import Actor
@@ -25,10 +25,23 @@ def get_cap(conn: Connection, *, pollutant: str, for_update: bool = False) -> in
     return conn.execute(query).scalar_one_or_none()
 
 
-def create_cap(conn: Connection, *, pollutant: str, cap_g: int) -> None:
-    """The first cap of a pollutant: all of it starts in the reserve."""
-    conn.execute(rights_caps.insert().values(pollutant=pollutant, cap_g=cap_g))
-    conn.execute(rights_accounts.insert().values(pollutant=pollutant, holder=RESERVE, balance_g=cap_g))
+def lock_cap(conn: Connection, *, pollutant: str) -> int:
+    """The cap in grams with its row locked, created at 0 (with an empty reserve) if none was set.
+
+    Creating the row first and then locking it makes two concurrent first caps queue on the one row
+    and apply one after the other, instead of both inserting and the loser failing on the key. A
+    transaction that rolls back takes its 0-row with it, so no cap appears that was never set.
+    """
+    insert_if_absent(conn, rights_caps, key=["pollutant"], values=dict(pollutant=pollutant, cap_g=0))
+    insert_if_absent(
+        conn,
+        rights_accounts,
+        key=["pollutant", "holder"],
+        values=dict(pollutant=pollutant, holder=RESERVE, balance_g=0),
+    )
+    cap = get_cap(conn, pollutant=pollutant, for_update=True)
+    assert cap is not None  # created above or by a transaction that committed before ours
+    return int(cap)
 
 
 def update_cap(conn: Connection, *, pollutant: str, cap_g: int) -> None:
@@ -41,12 +54,12 @@ def lock_balances(conn: Connection, *, pollutant: str, holders: list[str]) -> di
 
     The fixed order means two transfers A->B and B->A queue behind each other instead of deadlocking.
     """
-    insert = postgresql.insert if is_postgres(conn) else sqlite.insert
     for holder in sorted(holders):
-        conn.execute(
-            insert(rights_accounts)
-            .values(pollutant=pollutant, holder=holder, balance_g=0)
-            .on_conflict_do_nothing(index_elements=["pollutant", "holder"])
+        insert_if_absent(
+            conn,
+            rights_accounts,
+            key=["pollutant", "holder"],
+            values=dict(pollutant=pollutant, holder=holder, balance_g=0),
         )
     query = (
         sa.select(rights_accounts.c.holder, rights_accounts.c.balance_g)

@@ -35,8 +35,9 @@ enterprises = sa.Table(
     sa.Column("lat", sa.Float, nullable=False),
     sa.Column("lon", sa.Float, nullable=False),
     sa.Column("permit_class", sa.String(20), nullable=False, index=True),
-    # Risk flags as a sorted comma list, e.g. "hazardous_waste,radiation_sources"; history is in
-    # risk_flag_periods, which the holding-rate KPI reads.
+    # Superseded: risk flags live only in risk_flag_periods (open periods are the current flags).
+    # Nothing reads or writes this column any more; it stays because migrations are additive, and
+    # rows registered before the change keep a stale copy of their flags at that time.
     sa.Column("risk_flags", sa.String(200), nullable=False, server_default=""),
     sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),

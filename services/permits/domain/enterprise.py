@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from services.permits.domain import values
+from services.permits.domain import outlet_parameters, values
+from services.permits.domain.outlet_parameters import OutletKind as OutletKind  # re-exported
 from services.permits.domain.values import GeoPoint
-from shared.errors import InvalidArgument
+from shared.errors import FailedPrecondition, InvalidArgument
 from shared.uscc import validate_uscc
 
 
@@ -31,17 +32,11 @@ class PermitClass(enum.StrEnum):
     REGISTRATION = "registration"
 
 
-class OutletKind(enum.StrEnum):
-    """Wastewater (废水, code DW) or waste gas (废气, code DA) outlet."""
-
-    WASTEWATER = "wastewater"
-    WASTE_GAS = "waste_gas"
-
-
 # HJ 608-2017 outlet coding: DW for wastewater outlets, DA for waste-gas outlets.
 OUTLET_CODE_PREFIX = {OutletKind.WASTEWATER: "DW", OutletKind.WASTE_GAS: "DA"}
 # GB/T 4754-2017: a section letter A-T followed by a 2-4 digit division/group/class code.
-INDUSTRY_CODE = re.compile(r"^[A-T]\d{2,4}$")
+# ASCII digits only, to the very end (\d would take other scripts' digits, $ a trailing newline).
+INDUSTRY_CODE = re.compile(r"^[A-T][0-9]{2,4}\Z")
 EDITABLE_FIELDS = (
     "name",
     "legal_representative",
@@ -150,6 +145,37 @@ def merge(current: EnterpriseFields, given: EnterpriseFields, paths: list[str]) 
     return validate_fields(replace(current, **changes))
 
 
+def check_update_allowed(
+    uscc: str,
+    before: EnterpriseFields,
+    after: EnterpriseFields,
+    *,
+    live_permit: str | None,
+    valid_radiation_permit: str | None,
+) -> None:
+    """FAILED_PRECONDITION when an update would contradict a permit the enterprise holds.
+
+    live_permit / valid_radiation_permit describe such a permit ("<number> (<status>)") or are None.
+    """
+    to_registration = (
+        after.permit_class is PermitClass.REGISTRATION and before.permit_class is not PermitClass.REGISTRATION
+    )
+    if to_registration and live_permit:
+        # 固定污染源排污许可分类管理名录 (2019): registration-class units hold no discharge permit.
+        raise FailedPrecondition(
+            f"enterprise {uscc} has discharge permit {live_permit}; a registration-class unit holds "
+            "no permit: end it (withdraw, reject, revoke) before changing the class to registration"
+        )
+    dropping_radiation = (
+        RiskFlag.RADIATION_SOURCES in before.risk_flags and RiskFlag.RADIATION_SOURCES not in after.risk_flags
+    )
+    if dropping_radiation and valid_radiation_permit:
+        raise FailedPrecondition(
+            f"enterprise {uscc} holds radiation-safety permit {valid_radiation_permit}; it keeps the "
+            "radiation_sources flag while that permit is valid"
+        )
+
+
 def new_enterprise(uscc: str, f: EnterpriseFields, now: datetime) -> Enterprise:
     """A validated enterprise ready to be registered."""
     return Enterprise(uscc=validate_uscc(uscc), fields=validate_fields(f), registered_at=now, updated_at=now)
@@ -163,7 +189,7 @@ def outlet_id(uscc: str, kind: OutletKind, sequence: int) -> str:
 def validate_outlet(
     kind: OutletKind, name: str, location: GeoPoint, receiving_river: str, pollutants: list[str]
 ) -> tuple[str, GeoPoint, str, tuple[str, ...]]:
-    """The outlet's name, location, river and monitored pollutants, checked and normalised."""
+    """The outlet's name, location, river and monitored pollutants (from its kind's catalogue)."""
     name = values.text("name", name)
     point = values.geo_point("location", location.lat, location.lon)
     river = values.text("receiving_river", receiving_river, required=False)
@@ -173,7 +199,8 @@ def validate_outlet(
         raise InvalidArgument("receiving_river", "only wastewater outlets discharge into a river")
     codes = tuple(
         dict.fromkeys(
-            values.parameter_code(f"monitored_pollutants[{i}]", p) for i, p in enumerate(pollutants)
+            outlet_parameters.parameter(f"monitored_pollutants[{i}]", kind, p)
+            for i, p in enumerate(pollutants)
         )
     )
     return name, point, river, codes

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from services.permits.domain import values
+from services.permits.domain import outlet_parameters, values
 from services.permits.domain.enterprise import OutletKind, PermitClass
 from services.permits.domain.values import Actor
 from shared.errors import FailedPrecondition, InvalidArgument
@@ -29,22 +29,31 @@ class PermitStatus(enum.StrEnum):
     EXPIRED = "expired"
     REVOKED = "revoked"
     SUSPENDED = "suspended"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
 
 
 S = PermitStatus
 # The permit authorises discharge in these states.
 VALID = frozenset({S.ISSUED, S.RENEWED})
-# Open applications and permits in force: an enterprise has at most one of these.
+# Open applications and permits in force: an enterprise has at most one of these. Rejected and
+# withdrawn applications are closed, so the enterprise may apply again.
 LIVE = frozenset({S.APPLIED, S.UNDER_REVIEW, S.ISSUED, S.RENEWED, S.SUSPENDED})
 # action -> (states it may start from, state it leads to). Anything else is FAILED_PRECONDITION.
 TRANSITIONS: dict[str, tuple[frozenset[PermitStatus], PermitStatus]] = {
     "start_review": (frozenset({S.APPLIED}), S.UNDER_REVIEW),
     "issue": (frozenset({S.UNDER_REVIEW}), S.ISSUED),
+    "reject": (frozenset({S.UNDER_REVIEW}), S.REJECTED),
+    "withdraw": (frozenset({S.APPLIED, S.UNDER_REVIEW}), S.WITHDRAWN),
     "renew": (VALID, S.RENEWED),
     "suspend": (VALID, S.SUSPENDED),
+    # Back to issued; reinstated_status() makes it renewed for a permit renewed before suspension.
+    "reinstate": (frozenset({S.SUSPENDED}), S.ISSUED),
     "revoke": (frozenset({S.ISSUED, S.RENEWED, S.SUSPENDED}), S.REVOKED),
     "expire": (frozenset({S.ISSUED, S.RENEWED, S.SUSPENDED}), S.EXPIRED),
 }
+# Actions that need a stated reason (actor.reason): each ends or interrupts a permit or application.
+REASON_REQUIRED = frozenset({"reject", "withdraw", "suspend", "reinstate", "revoke"})
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,20 @@ def next_status(current: PermitStatus, action: str, permit_number: str) -> Permi
     return target
 
 
+def reinstated_status(permit: Permit, today: date) -> PermitStatus:
+    """The state a suspended permit returns to: renewed if it had been renewed, else issued.
+
+    Only while its validity lasts: a suspension that outlived the term leaves nothing to reinstate.
+    """
+    target = next_status(permit.status, "reinstate", permit.permit_number)
+    if permit.valid_until is None or today > permit.valid_until:
+        raise FailedPrecondition(
+            f"permit {permit.permit_number}: validity ended on {permit.valid_until}; apply for a new permit"
+        )
+    # A renewal sets renewals > 0 and the state renewed; suspension keeps the count.
+    return S.RENEWED if permit.renewals > 0 else target
+
+
 def permit_number(uscc: str, sequence: int) -> str:
     """The national style: the holder's USCC, a 3-digit sequence and "P"."""
     return f"{uscc}{sequence:03d}P"
@@ -134,11 +157,12 @@ def is_due_to_expire(valid_until: date, today: date) -> bool:
     return today > valid_until
 
 
-def validate_limit(field: str, limit: PollutantLimit) -> PollutantLimit:
-    """One pollutant limit: a known code shape, finite positive concentration, non-negative tonnes."""
-    code = values.parameter_code(f"{field}.parameter", limit.parameter)
+def validate_limit(field: str, limit: PollutantLimit, kind: OutletKind) -> PollutantLimit:
+    """One limit: a parameter of the outlet's kind in its unit, finite positive concentration,
+    non-negative tonnes."""
+    code = outlet_parameters.parameter(f"{field}.parameter", kind, limit.parameter)
+    unit = outlet_parameters.unit(f"{field}.concentration_limit.unit", kind, code, limit.unit)
     concentration = values.positive(f"{field}.concentration_limit.value", limit.concentration)
-    unit = values.text(f"{field}.concentration_limit.unit", limit.unit, required=code != "PH", max_len=20)
     floor = values.non_negative(f"{field}.concentration_floor", limit.concentration_floor)
     if floor >= concentration:
         raise InvalidArgument(
@@ -167,11 +191,14 @@ def validate_outlet_limits(
         seen.add(outlet.outlet_id)
         if not outlet.limits:
             raise InvalidArgument(f"{field}.limits", "at least one pollutant limit")
-        limits = tuple(validate_limit(f"{field}.limits[{j}]", lim) for j, lim in enumerate(outlet.limits))
+        kind = known[outlet.outlet_id]
+        limits = tuple(
+            validate_limit(f"{field}.limits[{j}]", lim, kind) for j, lim in enumerate(outlet.limits)
+        )
         codes = [lim.parameter for lim in limits]
         if len(set(codes)) != len(codes):
             raise InvalidArgument(f"{field}.limits", f"a parameter is listed twice in {codes}")
-        checked.append(OutletLimits(outlet.outlet_id, known[outlet.outlet_id], limits))
+        checked.append(OutletLimits(outlet.outlet_id, kind, limits))
     return tuple(checked)
 
 

@@ -1,8 +1,16 @@
 """Radiation-safety permits (辐射安全许可证) and the holding-rate KPI.
 
-放射性同位素与射线装置安全许可管理办法 (2006, amended 2021): a permit is valid for 5 years and
-its holder applies for renewal 30 days before it expires. The plan's target for the holding rate
-is 100% (REFERENCE.md, Targets).
+放射性同位素与射线装置安全和防护条例 (2005, amended 2019) art. 14, repeated in
+放射性同位素与射线装置安全许可管理办法 (2006, amended 2021): a permit is valid for 5 years; a
+holder that needs it extended applies to the issuing authority 30 days before it expires, and the
+authority decides before the expiry date.
+
+Why the renewal window is 30 days (not 60 as for discharge permits): the window bounds when this
+service records a renewal, and the regulation's one date for radiation permits is "30 days before
+expiry"; a discharge permit's renewal is applied for 60 days before (排污许可管理条例 2021,
+art. 14), and its window is 60 days for the same reason. A renewal decided earlier than 30 days
+before expiry (an early application decided quickly) is refused here; it is entered once the
+window opens. The plan's target for the holding rate is 100% (REFERENCE.md, Targets).
 """
 
 from __future__ import annotations

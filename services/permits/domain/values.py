@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,8 +12,13 @@ from shared.errors import InvalidArgument
 
 # Legal dates (validity, deadlines) are calendar dates in the city's local time.
 CITY_TZ = ZoneInfo("Asia/Shanghai")
-# Upper-case parameter codes shared with monitoring ("COD", "NH3N", "PM", "VOCS", ...).
-PARAMETER_CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,19}$")
+# Dates a request may carry: from the People's Republic's founding (no record of this registry is
+# older) to a horizon far past any permit term. Outside it, date arithmetic (a 5-year term, a
+# 60-day range) could leave Python's calendar, and such a date is a typing mistake anyway.
+EARLIEST_DATE = date(1949, 1, 1)
+LATEST_DATE = date(2200, 12, 31)
+# Free text (reasons, notes) may span lines; nothing else may hold a control character.
+FREE_TEXT_CONTROLS = frozenset("\n\t")
 
 
 def local_date(when: datetime) -> date:
@@ -35,14 +40,52 @@ def term_end(valid_from: date, years: int) -> date:
     return add_years(valid_from, years) - timedelta(days=1)
 
 
-def text(field: str, value: str, *, required: bool = True, max_len: int = 200) -> str:
-    """A trimmed string, refused when required and empty or when too long."""
-    value = (value or "").strip()
+def calendar_day(field: str, day: date) -> date:
+    """A date inside EARLIEST_DATE..LATEST_DATE, or InvalidArgument naming the field."""
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise InvalidArgument(field, f"{day} is outside {EARLIEST_DATE} .. {LATEST_DATE}")
+    return day
+
+
+def valid_from_in_force(valid_from: date, today: date, field: str = "valid_from") -> date:
+    """A permit's first valid day, not after today: a permit is entered when it is in force."""
+    if valid_from > today:
+        raise InvalidArgument(
+            field,
+            f"a permit is entered when it is in force; {valid_from} is after today ({today}): "
+            "issue it on the day it takes effect",
+        )
+    return valid_from
+
+
+def no_controls(field: str, value: str, *, free_text: bool = False) -> str:
+    """The value unchanged; InvalidArgument if it holds a control character.
+
+    PostgreSQL cannot store NUL at all, and other control characters only garble lists, logs and
+    printed permits; free text keeps its line breaks and tabs.
+    """
+    allowed = FREE_TEXT_CONTROLS if free_text else frozenset()
+    for ch in value:
+        if unicodedata.category(ch) == "Cc" and ch not in allowed:
+            raise InvalidArgument(field, "must not contain control characters")
+    return value
+
+
+def text(
+    field: str, value: str, *, required: bool = True, max_len: int = 200, free_text: bool = False
+) -> str:
+    """A trimmed string, refused when required and empty, too long, or holding control characters."""
+    value = no_controls(field, (value or "").strip(), free_text=free_text)
     if required and not value:
         raise InvalidArgument(field, "required")
     if len(value) > max_len:
         raise InvalidArgument(field, f"at most {max_len} characters, got {len(value)}")
     return value
+
+
+def identifier(field: str, raw: str, *, max_len: int = 60) -> str:
+    """A record number or id as typed (permit number, EIA id): trimmed and upper-cased, required."""
+    return text(field, raw, max_len=max_len).upper()
 
 
 def finite(field: str, value: float) -> float:
@@ -87,16 +130,6 @@ def geo_point(field: str, lat: float, lon: float) -> GeoPoint:
     return GeoPoint(lat, lon)
 
 
-def parameter_code(field: str, raw: str) -> str:
-    """An upper-case parameter code; lower case is upper-cased, "NH3-N" style hyphens refused."""
-    code = (raw or "").strip().upper()
-    if not PARAMETER_CODE.match(code):
-        raise InvalidArgument(
-            field, f"must be an upper-case parameter code such as COD, NH3N, SO2; got {raw!r}"
-        )
-    return code
-
-
 @dataclass(frozen=True)
 class Actor:
     """Who did something and why (department from the caller's credentials)."""
@@ -111,5 +144,5 @@ def actor(department: str, user: str, reason: str, *, reason_required: bool = Fa
     return Actor(
         department=department or "",
         user=text("actor.user", user, required=False, max_len=100),
-        reason=text("actor.reason", reason, required=reason_required, max_len=1000),
+        reason=text("actor.reason", reason, required=reason_required, max_len=1000, free_text=True),
     )

@@ -11,7 +11,7 @@ from services.permits.domain.eia import EiaDocumentType, EiaStatus
 from services.permits.domain.enterprise import Contact, EnterpriseFields, OutletKind, PermitClass, RiskFlag
 from services.permits.domain.permit import OutletLimits, PermitStatus, PollutantLimit
 from services.permits.domain.radiation import RadiationPermitStatus
-from services.permits.domain.values import Actor, GeoPoint, actor
+from services.permits.domain.values import Actor, GeoPoint, actor, calendar_day
 from shared.errors import InvalidArgument
 from shared.grpc.auth import current_department
 
@@ -27,15 +27,17 @@ _UNUSED_POINT = GeoPoint(0.0, 0.0)
 
 
 def day(field: str, value: common_pb2.Date, present: bool) -> date | None:
-    """A calendar date, None when absent (or all zero); an impossible date is INVALID_ARGUMENT."""
+    """A calendar date, None when absent (or all zero); an impossible date, or one outside
+    1949-01-01 .. 2200-12-31 (values.calendar_day), is INVALID_ARGUMENT."""
     if not present or (value.year, value.month, value.day) == (0, 0, 0):
         return None
     try:
-        return date(value.year, value.month, value.day)
+        parsed = date(value.year, value.month, value.day)
     except ValueError as exc:
         raise InvalidArgument(
             field, f"{value.year:04d}-{value.month:02d}-{value.day:02d} is not a date ({exc})"
         ) from None
+    return calendar_day(field, parsed)
 
 
 def caller(pb: common_pb2.Actor) -> Actor:

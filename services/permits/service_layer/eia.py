@@ -7,15 +7,20 @@ from dataclasses import replace
 from datetime import date
 
 from eco.v1 import permits_pb2
-from services.permits.adapters import approvals_repository as approvals_repo
+from services.permits.adapters import eia_repository as eia_repo
 from services.permits.adapters import messages, paging
 from services.permits.adapters import repository as registry_repo
 from services.permits.domain import eia as rules
 from services.permits.domain.eia import EiaApplication, EiaDocumentType, EiaStatus
-from services.permits.domain.values import Actor, local_date, text
+from services.permits.domain.values import Actor, identifier, local_date, text
 from services.permits.service_layer.unit_of_work import Deps, transaction
 from shared.errors import InvalidArgument
 from shared.uscc import validate_uscc
+
+
+def eia_id_of(raw: str) -> str:
+    """An EIA id as typed: trimmed and upper-cased like permit numbers ("EIA-3F2A..."), required."""
+    return identifier("eia_id", raw, max_len=40)
 
 
 def today(deps: Deps) -> date:
@@ -53,17 +58,18 @@ def accept(
             decision_note="",
             last_action=actor,
         )
-        approvals_repo.create_eia(tx.conn, eia_in=application, now=tx.now)
+        eia_repo.create(tx.conn, eia_in=application, now=tx.now)
         tx.publish(code, permits_pb2.EiaAccepted(application=messages.eia(application, tx.today)))
     return application
 
 
 def start_review(deps: Deps, *, eia_id: str, actor: Actor) -> EiaApplication:
     """accepted -> under review."""
+    eia_id = eia_id_of(eia_id)
     with transaction(deps) as tx:
-        application = approvals_repo.get_eia_or_raise(tx.conn, eia_id=eia_id, for_update=True)
+        application = eia_repo.get_or_raise(tx.conn, eia_id=eia_id, for_update=True)
         status = rules.start_review(application)
-        approvals_repo.update_eia(tx.conn, eia_id=eia_id, status=status, actor=actor)
+        eia_repo.update(tx.conn, eia_id=eia_id, status=status, actor=actor)
     return replace(application, status=status, last_action=actor)
 
 
@@ -71,12 +77,13 @@ def decide(
     deps: Deps, *, eia_id: str, approved: bool, decided_on: date | None, note: str, actor: Actor
 ) -> EiaApplication:
     """under review -> approved / rejected; EiaDecided."""
-    note = text("note", note, required=not approved, max_len=2000)
+    eia_id = eia_id_of(eia_id)
+    note = text("note", note, required=not approved, max_len=2000, free_text=True)
     with transaction(deps) as tx:
-        application = approvals_repo.get_eia_or_raise(tx.conn, eia_id=eia_id, for_update=True)
+        application = eia_repo.get_or_raise(tx.conn, eia_id=eia_id, for_update=True)
         status = rules.decide(application, approved)
         day = rules.check_decided_on(decided_on or tx.today, application.accepted_on, tx.today)
-        approvals_repo.update_eia(
+        eia_repo.update(
             tx.conn, eia_id=eia_id, status=status, actor=actor, decided_on=day, decision_note=note
         )
         decided = replace(application, status=status, decided_on=day, decision_note=note, last_action=actor)
@@ -87,7 +94,7 @@ def decide(
 def get(deps: Deps, *, eia_id: str) -> EiaApplication:
     """One application, or NOT_FOUND."""
     with deps.engine.connect() as conn:
-        return approvals_repo.get_eia_or_raise(conn, eia_id=eia_id.strip())
+        return eia_repo.get_or_raise(conn, eia_id=eia_id_of(eia_id))
 
 
 def get_all(
@@ -102,7 +109,7 @@ def get_all(
     """Applications by enterprise and state; overdue_only keeps pending ones past their deadline."""
     code = validate_uscc(uscc) if uscc else ""
     with deps.engine.connect() as conn:
-        return approvals_repo.get_all_eia(
+        return eia_repo.get_all(
             conn,
             uscc=code,
             status=status,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from eco.v1 import permits_pb2
-from services.permits.adapters import approvals_repository as approvals_repo
+from services.permits.adapters import eia_repository as eia_repo
 from services.permits.adapters import messages, paging
 from services.permits.adapters import permit_repository as permit_repo
+from services.permits.adapters import radiation_repository as radiation_repo
 from services.permits.adapters import repository as registry_repo
 from services.permits.adapters import rights_repository as rights_repo
 from services.permits.domain import enterprise as rules
@@ -20,10 +21,10 @@ from services.permits.domain.enterprise import (
     PermitClass,
     RiskFlag,
 )
-from services.permits.domain.permit import Permit
+from services.permits.domain.permit import LIVE, Permit
 from services.permits.domain.radiation import RadiationPermit
-from services.permits.domain.values import GeoPoint
-from services.permits.service_layer.unit_of_work import Deps, transaction
+from services.permits.domain.values import GeoPoint, text
+from services.permits.service_layer.unit_of_work import Deps, Tx, transaction
 from shared.errors import InvalidArgument
 from shared.uscc import validate_uscc
 
@@ -40,12 +41,33 @@ def register(deps: Deps, *, uscc: str, fields_in: EnterpriseFields) -> Enterpris
     return enterprise
 
 
+def _check_against_permits(tx: Tx, current: Enterprise, fields: EnterpriseFields) -> None:
+    """FAILED_PRECONDITION if the new fields contradict a permit the enterprise holds.
+
+    The caller holds the enterprise's row lock, which ApplyPermit and IssueRadiationPermit also
+    take, so no permit can appear between this check and the update's commit.
+    """
+    live = permit_repo.live_for(tx.conn, uscc=current.uscc, statuses=LIVE)
+    radiation = radiation_repo.valid_for(tx.conn, uscc=current.uscc, on=tx.today)
+    rules.check_update_allowed(
+        current.uscc,
+        current.fields,
+        fields,
+        live_permit=f"{live[0].permit_number} ({live[0].status})" if live else None,
+        valid_radiation_permit=(
+            f"{radiation[0].permit_number} (valid until {radiation[0].valid_until})" if radiation else None
+        ),
+    )
+
+
 def update(deps: Deps, *, uscc: str, fields_in: EnterpriseFields, paths: list[str]) -> Enterprise:
-    """Change the masked fields and announce the new summary (EnterpriseUpdated)."""
+    """Change the masked fields and announce the new summary (EnterpriseUpdated); refused when the
+    change would contradict a permit the enterprise holds."""
     code = validate_uscc(uscc)
     with transaction(deps) as tx:
         current = registry_repo.get_or_raise(tx.conn, uscc=code, for_update=True)
         fields = rules.merge(current.fields, fields_in, paths)
+        _check_against_permits(tx, current, fields)
         updated = replace(current, fields=fields, updated_at=tx.now)
         registry_repo.update(
             tx.conn, enterprise_in=updated, previous_flags=current.fields.risk_flags, today=tx.today
@@ -80,8 +102,8 @@ def get_all(
     with deps.engine.connect() as conn:
         return registry_repo.get_all(
             conn,
-            town=town.strip(),
-            industry_prefix=industry_prefix.strip().upper(),
+            town=text("town", town, required=False, max_len=100),
+            industry_prefix=text("industry_code", industry_prefix, required=False, max_len=20).upper(),
             flag=flag,
             permit_class=permit_class,
             page_size=page_size,
@@ -135,7 +157,8 @@ class Record:
 
 
 def record(deps: Deps, *, uscc: str) -> Record:
-    """The enterprise's full record as permits knows it, read in one transaction."""
+    """The enterprise's full record as permits knows it; at most the first 500 (one maximum page)
+    permits, EIA applications and radiation permits, as the contract's EnterpriseRecord says."""
     code = validate_uscc(uscc)
     with deps.engine.connect() as conn:
         enterprise = registry_repo.get_or_raise(conn, uscc=code)
@@ -143,11 +166,7 @@ def record(deps: Deps, *, uscc: str) -> Record:
             enterprise=enterprise,
             outlets=registry_repo.get_outlets(conn, uscc=code),
             permits=permit_repo.get_all(conn, uscc=code, page_size=paging.MAX_PAGE_SIZE).items,
-            eia_applications=approvals_repo.get_all_eia(
-                conn, uscc=code, page_size=paging.MAX_PAGE_SIZE
-            ).items,
-            radiation_permits=approvals_repo.get_all_radiation(
-                conn, uscc=code, page_size=paging.MAX_PAGE_SIZE
-            ).items,
+            eia_applications=eia_repo.get_all(conn, uscc=code, page_size=paging.MAX_PAGE_SIZE).items,
+            radiation_permits=radiation_repo.get_all(conn, uscc=code, page_size=paging.MAX_PAGE_SIZE).items,
             holdings=rights_repo.holdings_of(conn, uscc=code),
         )

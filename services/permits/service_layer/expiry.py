@@ -7,9 +7,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from eco.v1 import permits_pb2
-from services.permits.adapters import approvals_repository as approvals_repo
 from services.permits.adapters import messages
 from services.permits.adapters import permit_repository as permit_repo
+from services.permits.adapters import radiation_repository as radiation_repo
 from services.permits.domain import permit as permit_rules
 from services.permits.domain import radiation as radiation_rules
 from services.permits.domain.radiation import RadiationPermitStatus
@@ -32,8 +32,12 @@ class ExpiryResult:
 def expire_due(deps: Deps, now: datetime) -> ExpiryResult:
     """Mark expired every permit whose last valid day is before `now`'s date; one event each.
 
-    Each update is conditional on the state read, so two schedulers (two replicas) expire a permit
-    once between them: the loser's update touches no row and it publishes nothing.
+    Each update is conditional on the row still being in the state read AND its validity still
+    ending before today, both checked by the UPDATE itself. So two schedulers (two replicas) expire
+    a permit once between them, and a renewal that commits between the read and the update (the
+    renewal held the row lock; its new term ends years ahead) makes the update touch nothing: no
+    status `expired` with a validity in the future, and no PermitExpired after PermitRenewed.
+    Only a row actually updated gets its event.
     """
     today = local_date(now)
     expired: list[str] = []
@@ -50,6 +54,7 @@ def expire_due(deps: Deps, now: datetime) -> ExpiryResult:
                     status=permit_rules.PermitStatus.EXPIRED,
                     actor=SYSTEM,
                     now=now,
+                    valid_until_before=today,
                 ):
                     tx.publish(
                         permit.uscc,
@@ -64,18 +69,20 @@ def expire_due(deps: Deps, now: datetime) -> ExpiryResult:
             break
     while True:
         with transaction(deps) as tx:
-            page = approvals_repo.get_all_radiation(
+            page = radiation_repo.get_all(
                 tx.conn, statuses=radiation_rules.VALID, valid_until_before=today, page_size=BATCH
             )
             for radiation in page.items:
-                if approvals_repo.update_radiation(
+                if radiation_repo.update(
                     tx.conn,
                     permit_number=radiation.permit_number,
                     from_statuses=radiation_rules.VALID,
                     status=RadiationPermitStatus.EXPIRED,
                     now=now,
+                    actor=SYSTEM,
+                    valid_until_before=today,
                 ):
-                    ended = replace(radiation, status=RadiationPermitStatus.EXPIRED)
+                    ended = replace(radiation, status=RadiationPermitStatus.EXPIRED, last_action=SYSTEM)
                     tx.publish(
                         ended.uscc,
                         permits_pb2.RadiationPermitExpired(permit=messages.radiation_permit(ended)),

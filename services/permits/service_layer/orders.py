@@ -9,9 +9,10 @@ from sqlalchemy.engine import Connection
 from eco.v1 import permits_pb2
 from services.permits.adapters import permit_repository as permit_repo
 from services.permits.domain.permit import VALID
-from services.permits.domain.values import Actor
-from services.permits.service_layer import permits as permit_cases
+from services.permits.domain.values import actor, identifier
+from services.permits.service_layer import permits_in_force
 from services.permits.service_layer.unit_of_work import Deps, transaction
+from shared.errors import InvalidArgument
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,14 @@ def apply_suspend_order(deps: Deps, conn: Connection, order: permits_pb2.Suspend
     force) is logged and dropped rather than raised: raising would make the consumer retry the
     same message forever and hold up every event behind it.
     """
-    number = order.permit_number.strip().upper()
+    try:
+        number = identifier("permit_number", order.permit_number)
+        # Over-long texts are cut to what the columns hold, not a reason to drop a lawful order.
+        reason = (order.reason or "enforcement decision")[:1000]
+        who = actor("enforcement", f"case {order.case_id}"[:100], reason)
+    except InvalidArgument as exc:
+        log.warning("suspend order for case %s: %s; ignored", order.case_id, exc)
+        return False
     with transaction(deps, conn) as tx:
         permit = permit_repo.get(tx.conn, permit_number=number, for_update=True)
         if permit is None or permit.uscc != order.uscc.strip().upper():
@@ -36,10 +44,5 @@ def apply_suspend_order(deps: Deps, conn: Connection, order: permits_pb2.Suspend
                 "suspend order for case %s: permit %s is %s; ignored", order.case_id, number, permit.status
             )
             return False
-        actor = Actor(
-            department="enforcement",
-            user=f"case {order.case_id}",
-            reason=order.reason or "enforcement decision",
-        )
-        permit_cases.suspend_in(tx, permit_number=number, actor=actor, case_id=order.case_id)
+        permits_in_force.suspend_in(tx, permit_number=number, actor=who, case_id=order.case_id)
     return True

@@ -1,8 +1,7 @@
-"""Use cases of pollutant-discharge permits: apply, review, issue, renew, revoke, suspend, read."""
+"""Use cases of a permit application: apply, review, issue, reject, withdraw; and the reads."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 from eco.v1 import permits_pb2
@@ -11,15 +10,11 @@ from services.permits.adapters import permit_repository as permit_repo
 from services.permits.adapters import repository as registry_repo
 from services.permits.domain import permit as rules
 from services.permits.domain.permit import LIVE, VALID, OutletLimits, Permit, PermitStatus
-from services.permits.domain.values import Actor, local_date
+from services.permits.domain.values import Actor, local_date, valid_from_in_force
+from services.permits.service_layer.permit_steps import number_of, step
 from services.permits.service_layer.unit_of_work import Deps, Tx, transaction
 from shared.errors import FailedPrecondition, InvalidArgument
 from shared.uscc import validate_uscc
-
-
-def _require_reason(actor: Actor, action: str) -> None:
-    if not actor.reason:
-        raise InvalidArgument("actor.reason", f"required: say why the permit is {action}")
 
 
 def _known_outlets(tx: Tx, uscc: str) -> dict[str, rules.OutletKind]:
@@ -35,6 +30,7 @@ def apply(
         day = applied_on or tx.today
         if day > tx.today:
             raise InvalidArgument("applied_on", f"{day} is in the future (today is {tx.today})")
+        # Locking the enterprise serialises applications (and their numbers) per enterprise.
         enterprise = registry_repo.get_or_raise(tx.conn, uscc=code, for_update=True)
         rules.check_may_apply(enterprise.fields.permit_class)
         limits = rules.validate_outlet_limits(outlets_in, _known_outlets(tx, code), required=True)
@@ -64,28 +60,25 @@ def apply(
 
 def start_review(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
     """applied -> under review."""
+    number = number_of(permit_number)
     with transaction(deps) as tx:
-        permit = permit_repo.get_or_raise(tx.conn, permit_number=permit_number, for_update=True)
-        status = rules.next_status(permit.status, "start_review", permit_number)
-        permit_repo.update_status(
-            tx.conn,
-            permit_number=permit_number,
-            from_statuses=[permit.status],
-            status=status,
-            actor=actor,
-            now=tx.now,
-        )
-        return permit_repo.get_or_raise(tx.conn, permit_number=permit_number)
+        return step(tx, number=number, action="start_review", actor=actor)[1]
 
 
 def issue(
-    deps: Deps, *, permit_number: str, valid_from: date | None, outlets_in: list[OutletLimits], actor: Actor
+    deps: Deps,
+    *,
+    permit_number: str,
+    valid_from: date | None,
+    outlets_in: list[OutletLimits],
+    actor: Actor,
 ) -> Permit:
     """under review -> issued for 5 years; PermitIssued carries the limits monitoring enforces."""
+    number = number_of(permit_number)
     with transaction(deps) as tx:
-        permit = permit_repo.get_or_raise(tx.conn, permit_number=permit_number, for_update=True)
-        status = rules.next_status(permit.status, "issue", permit_number)
-        start, until = rules.validity(valid_from or tx.today)
+        permit = permit_repo.get_or_raise(tx.conn, permit_number=number, for_update=True)
+        status = rules.next_status(permit.status, "issue", number)
+        start, until = rules.validity(valid_from_in_force(valid_from or tx.today, tx.today))
         if start < permit.applied_on:
             raise InvalidArgument("valid_from", f"{start} is before the application on {permit.applied_on}")
         if rules.is_due_to_expire(until, tx.today):
@@ -94,10 +87,10 @@ def issue(
             )
         if outlets_in:
             limits = rules.validate_outlet_limits(outlets_in, _known_outlets(tx, permit.uscc), required=True)
-            permit_repo.replace_limits(tx.conn, permit_number=permit_number, outlets_in=limits)
+            permit_repo.replace_limits(tx.conn, permit_number=number, outlets_in=limits)
         permit_repo.update_status(
             tx.conn,
-            permit_number=permit_number,
+            permit_number=number,
             from_statuses=[permit.status],
             status=status,
             actor=actor,
@@ -105,7 +98,7 @@ def issue(
             valid_from=start,
             valid_until=until,
         )
-        issued = permit_repo.get_or_raise(tx.conn, permit_number=permit_number)
+        issued = permit_repo.get_or_raise(tx.conn, permit_number=number)
         tx.publish(
             issued.uscc,
             permits_pb2.PermitIssued(
@@ -121,95 +114,37 @@ def issue(
         return issued
 
 
-def renew(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
-    """Extend a valid permit by another 5-year term, only inside the 60-day renewal window."""
+def reject(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
+    """under review -> rejected (terminal; the enterprise may apply again); PermitRejected."""
+    number = number_of(permit_number)
     with transaction(deps) as tx:
-        permit = permit_repo.get_or_raise(tx.conn, permit_number=permit_number, for_update=True)
-        status = rules.next_status(permit.status, "renew", permit_number)
-        assert permit.valid_until is not None  # a valid permit has a term
-        rules.check_renewal_window(permit_number, permit.valid_until, tx.today)
-        start, until = rules.validity(permit.valid_until + timedelta(days=1))
-        permit_repo.update_status(
-            tx.conn,
-            permit_number=permit_number,
-            from_statuses=[permit.status],
-            status=status,
-            actor=actor,
-            now=tx.now,
-            valid_from=start,
-            valid_until=until,
-            renewals=permit.renewals + 1,
-        )
-        renewed = permit_repo.get_or_raise(tx.conn, permit_number=permit_number)
+        _, rejected = step(tx, number=number, action="reject", actor=actor)
         tx.publish(
-            renewed.uscc,
-            permits_pb2.PermitRenewed(
-                uscc=renewed.uscc,
-                permit_number=permit_number,
-                valid_from=messages.date_pb(start),
-                valid_until=messages.date_pb(until),
-                outlets=[messages.outlet_limits(o) for o in renewed.outlets],
-                actor=messages.actor(actor),
+            rejected.uscc,
+            permits_pb2.PermitRejected(uscc=rejected.uscc, permit_number=number, actor=messages.actor(actor)),
+        )
+        return rejected
+
+
+def withdraw(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
+    """applied or under review -> withdrawn (terminal; the enterprise may apply again); PermitWithdrawn."""
+    number = number_of(permit_number)
+    with transaction(deps) as tx:
+        _, withdrawn = step(tx, number=number, action="withdraw", actor=actor)
+        tx.publish(
+            withdrawn.uscc,
+            permits_pb2.PermitWithdrawn(
+                uscc=withdrawn.uscc, permit_number=number, actor=messages.actor(actor)
             ),
         )
-        return renewed
-
-
-def revoke(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
-    """Revoke a permit in force (or suspended); PermitRevoked."""
-    _require_reason(actor, "revoked")
-    with transaction(deps) as tx:
-        permit = permit_repo.get_or_raise(tx.conn, permit_number=permit_number, for_update=True)
-        status = rules.next_status(permit.status, "revoke", permit_number)
-        permit_repo.update_status(
-            tx.conn,
-            permit_number=permit_number,
-            from_statuses=[permit.status],
-            status=status,
-            actor=actor,
-            now=tx.now,
-        )
-        tx.publish(
-            permit.uscc,
-            permits_pb2.PermitRevoked(
-                uscc=permit.uscc, permit_number=permit_number, actor=messages.actor(actor)
-            ),
-        )
-        return permit_repo.get_or_raise(tx.conn, permit_number=permit_number)
-
-
-def suspend_in(tx: Tx, *, permit_number: str, actor: Actor, case_id: str = "") -> Permit:
-    """Suspend a valid permit inside an open transaction; PermitSuspended."""
-    permit = permit_repo.get_or_raise(tx.conn, permit_number=permit_number, for_update=True)
-    status = rules.next_status(permit.status, "suspend", permit_number)
-    permit_repo.update_status(
-        tx.conn,
-        permit_number=permit_number,
-        from_statuses=[permit.status],
-        status=status,
-        actor=actor,
-        now=tx.now,
-    )
-    tx.publish(
-        permit.uscc,
-        permits_pb2.PermitSuspended(
-            uscc=permit.uscc, permit_number=permit_number, actor=messages.actor(actor), case_id=case_id
-        ),
-    )
-    return replace(permit, status=status, last_action=actor, updated_at=tx.now)
-
-
-def suspend(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
-    """Suspend a valid permit."""
-    _require_reason(actor, "suspended")
-    with transaction(deps) as tx:
-        return suspend_in(tx, permit_number=permit_number, actor=actor)
+        return withdrawn
 
 
 def get(deps: Deps, *, permit_number: str) -> Permit:
     """One permit, or NOT_FOUND."""
+    number = number_of(permit_number)
     with deps.engine.connect() as conn:
-        return permit_repo.get_or_raise(conn, permit_number=permit_number.strip().upper())
+        return permit_repo.get_or_raise(conn, permit_number=number)
 
 
 def get_all(

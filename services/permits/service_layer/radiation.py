@@ -6,13 +6,13 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from eco.v1 import permits_pb2
-from services.permits.adapters import approvals_repository as approvals_repo
 from services.permits.adapters import messages, paging
+from services.permits.adapters import radiation_repository as radiation_repo
 from services.permits.adapters import repository as registry_repo
 from services.permits.domain import radiation as rules
 from services.permits.domain.enterprise import RiskFlag
 from services.permits.domain.radiation import HoldingRate, RadiationPermit, RadiationPermitStatus
-from services.permits.domain.values import Actor, local_date, text
+from services.permits.domain.values import Actor, identifier, local_date, text, valid_from_in_force
 from services.permits.service_layer.unit_of_work import Deps, transaction
 from shared.errors import FailedPrecondition, InvalidArgument
 from shared.uscc import validate_uscc
@@ -23,35 +23,38 @@ def issue(
 ) -> RadiationPermit:
     """Issue a 5-year radiation permit to an enterprise flagged with radiation sources."""
     code = validate_uscc(uscc)
-    scope = text("scope", scope, max_len=500)
+    scope = text("scope", scope, max_len=500, free_text=True)
     number = text("permit_number", permit_number, required=False, max_len=60).upper()
     with transaction(deps) as tx:
+        # Locking the enterprise serialises its permit numbering and orders this issue against an
+        # update that would clear the radiation flag.
         enterprise = registry_repo.get_or_raise(tx.conn, uscc=code, for_update=True)
         if RiskFlag.RADIATION_SOURCES not in enterprise.fields.risk_flags:
             raise FailedPrecondition(
                 f"enterprise {code} is not flagged as holding radiation sources; update its risk flags first"
             )
-        start, until = rules.term(valid_from or tx.today)
+        start, until = rules.term(valid_from_in_force(valid_from or tx.today, tx.today))
         if until < tx.today:
             raise InvalidArgument(
                 "valid_from", f"a term from {start} would have ended on {until}, before today"
             )
-        number = number or f"{code}-R{approvals_repo.count_radiation_for(tx.conn, uscc=code) + 1:02d}"
+        number = number or f"{code}-R{radiation_repo.count_for(tx.conn, uscc=code) + 1:02d}"
         permit = RadiationPermit(number, code, RadiationPermitStatus.ISSUED, scope, start, until, 0, actor)
-        approvals_repo.create_radiation(tx.conn, permit_in=permit, now=tx.now)
+        radiation_repo.create(tx.conn, permit_in=permit, now=tx.now)
         tx.publish(code, permits_pb2.RadiationPermitIssued(permit=messages.radiation_permit(permit)))
     return permit
 
 
 def renew(deps: Deps, *, permit_number: str, actor: Actor) -> RadiationPermit:
-    """Another 5-year term for a valid permit inside its 30-day renewal window."""
+    """Another 5-year term for a valid permit inside its 30-day renewal window; RadiationPermitRenewed."""
+    number = identifier("permit_number", permit_number)
     with transaction(deps) as tx:
-        permit = approvals_repo.get_radiation_or_raise(tx.conn, permit_number=permit_number, for_update=True)
+        permit = radiation_repo.get_or_raise(tx.conn, permit_number=number, for_update=True)
         rules.check_renewable(permit, tx.today)
         start, until = rules.term(permit.valid_until + timedelta(days=1))
-        approvals_repo.update_radiation(
+        radiation_repo.update(
             tx.conn,
-            permit_number=permit_number,
+            permit_number=number,
             from_statuses=rules.VALID,
             status=RadiationPermitStatus.RENEWED,
             now=tx.now,
@@ -60,9 +63,7 @@ def renew(deps: Deps, *, permit_number: str, actor: Actor) -> RadiationPermit:
             valid_until=until,
             renewals=permit.renewals + 1,
         )
-        approvals_repo.add_radiation_term(
-            tx.conn, permit_number=permit_number, valid_from=start, valid_until=until
-        )
+        radiation_repo.add_term(tx.conn, permit_number=number, valid_from=start, valid_until=until)
         renewed = replace(
             permit,
             status=RadiationPermitStatus.RENEWED,
@@ -71,15 +72,17 @@ def renew(deps: Deps, *, permit_number: str, actor: Actor) -> RadiationPermit:
             renewals=permit.renewals + 1,
             last_action=actor,
         )
-        # The contract has no separate renewal event: a renewal is an issue with renewals > 0.
-        tx.publish(renewed.uscc, permits_pb2.RadiationPermitIssued(permit=messages.radiation_permit(renewed)))
+        tx.publish(
+            renewed.uscc, permits_pb2.RadiationPermitRenewed(permit=messages.radiation_permit(renewed))
+        )
     return renewed
 
 
 def get(deps: Deps, *, permit_number: str) -> RadiationPermit:
     """One radiation permit, or NOT_FOUND."""
+    number = identifier("permit_number", permit_number)
     with deps.engine.connect() as conn:
-        return approvals_repo.get_radiation_or_raise(conn, permit_number=permit_number.strip().upper())
+        return radiation_repo.get_or_raise(conn, permit_number=number)
 
 
 def get_all(
@@ -93,7 +96,7 @@ def get_all(
     """Radiation permits by enterprise and state."""
     code = validate_uscc(uscc) if uscc else ""
     with deps.engine.connect() as conn:
-        return approvals_repo.get_all_radiation(
+        return radiation_repo.get_all(
             conn, uscc=code, status=status, page_size=page_size, page_token=page_token
         )
 
@@ -103,5 +106,5 @@ def holding_rate(deps: Deps, *, at: date | None) -> HoldingRate:
     day = at or local_date(deps.clock.now())
     with deps.engine.connect() as conn:
         flagged = registry_repo.flagged_on(conn, flag=RiskFlag.RADIATION_SOURCES, at=day)
-        holders = approvals_repo.holders_on(conn, at=day)
+        holders = radiation_repo.holders_on(conn, at=day)
     return rules.holding_rate(day, flagged, holders)

@@ -40,25 +40,25 @@ def _short(holder: str, have: int, want: int, pollutant: str) -> FailedPrecondit
 
 
 def set_cap(deps: Deps, *, pollutant: str, cap_tonnes: float, actor: Actor) -> Position:
-    """Set or change a pollutant's city cap; the change is added to (or taken from) the reserve."""
+    """Set or change a pollutant's city cap; the change is added to (or taken from) the reserve.
+
+    A first cap starts from 0, so it is the same movement as a change: all of it goes to the reserve.
+    RightsCapSet is keyed by the pollutant code, since a cap concerns no one enterprise.
+    """
     code = rules.pollutant(pollutant)
     cap = rules.to_grams("cap_tonnes", cap_tonnes, allow_zero=True)
     _require_reason(actor)
     with transaction(deps) as tx:
-        current = rights_repo.get_cap(tx.conn, pollutant=code, for_update=True)
-        if current is None:
-            rights_repo.create_cap(tx.conn, pollutant=code, cap_g=cap)
-            delta = cap
-        else:
-            reserve = rights_repo.lock_balances(tx.conn, pollutant=code, holders=[RESERVE])[RESERVE]
-            delta = cap - current
-            if reserve + delta < 0:
-                raise FailedPrecondition(
-                    f"lowering the {code} cap by {rules.to_tonnes(-delta)} t/a needs that much in reserve, "
-                    f"which holds {rules.to_tonnes(reserve)} t/a; recall allocations first"
-                )
-            rights_repo.update_cap(tx.conn, pollutant=code, cap_g=cap)
-            rights_repo.add_to_balance(tx.conn, pollutant=code, holder=RESERVE, delta_g=delta)
+        current = rights_repo.lock_cap(tx.conn, pollutant=code)
+        reserve = rights_repo.lock_balances(tx.conn, pollutant=code, holders=[RESERVE])[RESERVE]
+        delta = cap - current
+        if reserve + delta < 0:
+            raise FailedPrecondition(
+                f"lowering the {code} cap by {rules.to_tonnes(-delta)} t/a needs that much in reserve, "
+                f"which holds {rules.to_tonnes(reserve)} t/a; recall allocations first"
+            )
+        rights_repo.update_cap(tx.conn, pollutant=code, cap_g=cap)
+        rights_repo.add_to_balance(tx.conn, pollutant=code, holder=RESERVE, delta_g=delta)
         rights_repo.add_entry(
             tx.conn,
             kind=EntryKind.CAP_SET,
@@ -70,7 +70,16 @@ def set_cap(deps: Deps, *, pollutant: str, cap_tonnes: float, actor: Actor) -> P
             at=tx.now,
         )
         position = rights_repo.position(tx.conn, pollutant=code)
-    assert position is not None
+        assert position is not None  # the cap row was locked above
+        tx.publish(
+            code,
+            permits_pb2.RightsCapSet(
+                pollutant=code,
+                cap_tonnes=rules.to_tonnes(position.cap),
+                reserve_tonnes=rules.to_tonnes(position.reserve),
+                actor=messages.actor(actor),
+            ),
+        )
     return position
 
 

@@ -91,6 +91,12 @@ def test_officer_registers_and_errors_keep_the_services_message(client: TestClie
     assert bad_flag.status_code == 400 and bad_flag.json()["message"].startswith(
         "risk_flags[0]: must be one of"
     )
+    # PostgreSQL cannot store NUL: the service refuses it by name instead of failing inside.
+    nul = client.post(
+        "/api/v1/enterprises", json=_body(random_uscc(), name="示范\u0000印染"), headers=officer
+    )
+    assert nul.status_code == 400, nul.text
+    assert nul.json()["message"] == "fields.name: must not contain control characters"
 
 
 def test_roles(client: TestClient) -> None:
@@ -124,6 +130,10 @@ def test_full_record_and_filtered_list(client: TestClient, permits_service: Runn
         ),
         metadata=md,
     )
+    withdrawn = stub.ApplyPermit(
+        permits_pb2.ApplyPermitRequest(uscc=codes[0], outlets=[limits_pb(outlet.outlet_id)]), metadata=md
+    ).permit_number
+    stub.WithdrawPermit(permits_pb2.PermitActionRequest(permit_number=withdrawn, actor=WHO), metadata=md)
     number = stub.ApplyPermit(
         permits_pb2.ApplyPermitRequest(uscc=codes[0], outlets=[limits_pb(outlet.outlet_id)]), metadata=md
     ).permit_number
@@ -144,7 +154,8 @@ def test_full_record_and_filtered_list(client: TestClient, permits_service: Runn
     assert body["enterprise"]["uscc"] == codes[0]
     assert body["enterprise"]["fields"]["contact"]["person"] == "周丽"
     assert [o["outlet_id"] for o in body["outlets"]] == [outlet.outlet_id]
-    [permit] = body["permits"]
+    earlier, permit = body["permits"]
+    assert earlier["permit_number"] == withdrawn and earlier["status"] == "withdrawn"
     assert permit["permit_number"] == number and permit["status"] == "issued"
     assert len(permit["valid_from"]) == 10 and permit["valid_until"] > permit["valid_from"]
     assert {lim["parameter"] for lim in permit["outlets"][0]["limits"]} == {"COD", "NH3N"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from google.protobuf.message import Message
 from kafka import KafkaConsumer
@@ -15,9 +16,18 @@ TOPIC = topic_for("permits")
 
 
 def events_about(
-    kafka: str, subject: str, *, until_types: set[str], timeout: float = 30.0
+    kafka: str,
+    subject: str,
+    *,
+    until_types: set[str],
+    timeout: float = 30.0,
+    where: Callable[[str, Message], bool] | None = None,
 ) -> list[tuple[str, Message]]:
-    """(type, payload) of the subject's events on the permits topic, in order, once all wanted are seen."""
+    """(type, payload) of the subject's events on the permits topic, in order, once all wanted are seen.
+
+    `where` keeps only the events it accepts: for a subject shared across test runs (a pollutant
+    code), it picks this run's events out of the topic's history.
+    """
     reader = KafkaConsumer(
         TOPIC,
         bootstrap_servers=kafka.split(","),
@@ -35,7 +45,9 @@ def events_about(
                         continue
                     envelope = events.decode(message.value)
                     assert envelope.subject_id == subject and envelope.source == "permits"
-                    found.append((envelope.type, events.unpack(envelope)))
+                    payload = events.unpack(envelope)
+                    if where is None or where(envelope.type, payload):
+                        found.append((envelope.type, payload))
             if until_types <= {t for t, _ in found}:
                 return found
     finally:

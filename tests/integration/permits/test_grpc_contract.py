@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import grpc
 import pytest
 
 from eco.v1 import common_pb2, permits_pb2
+from services.permits.entrypoints.scheduler import ExpiryScheduler
 from tests.integration.permits.conftest import Permits
 from tests.integration.permits.kafka_events import events_about
 from tests.support import infra
@@ -217,11 +217,18 @@ def test_the_scheduler_expires_permits_by_the_injected_clock(start_permits, kafk
     def status() -> int:
         return p.stub.GetPermit(permits_pb2.GetPermitRequest(permit_number=number), metadata=p.md()).status
 
+    [scheduler] = [w for w in p.service.workers if isinstance(w, ExpiryScheduler)]
+
+    def two_more_passes() -> None:
+        # The pass under way may have read the clock before it moved: wait for one that started after.
+        done = scheduler.runs
+        infra.wait_for(lambda: scheduler.runs >= done + 2, timeout=10, what="two scheduler passes")
+
     expiring = p.stub.ListExpiringPermits(permits_pb2.ListExpiringPermitsRequest(), metadata=p.md())
     assert [x.permit_number for x in expiring.permits] == [number]
-    time.sleep(0.6)  # several scheduler passes on the last valid days change nothing
+    two_more_passes()
     p.clock.advance(timedelta(days=3))  # 2026-03-05, the last valid day
-    time.sleep(0.6)
+    two_more_passes()  # passes that ran on the last valid day changed nothing
     assert status() == permits_pb2.PERMIT_STATUS_ISSUED
     p.clock.advance(timedelta(days=1))
     infra.wait_for(

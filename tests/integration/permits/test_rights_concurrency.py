@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import random
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import grpc
 import pytest
 import sqlalchemy as sa
 
 from eco.v1 import common_pb2, permits_pb2
+from tests.integration.permits.clients import run_concurrently
 from tests.integration.permits.conftest import Permits
 from tests.unit.permits.factories import fields_pb, random_uscc
 
@@ -68,23 +68,7 @@ class Watcher:
 
 def _run(p: Permits, calls: list, workers: int) -> list[grpc.StatusCode]:  # type: ignore[type-arg]
     """Run each call from its own client (own channel) concurrently; their status codes."""
-    go = threading.Event()
-
-    def one(call) -> grpc.StatusCode:  # type: ignore[no-untyped-def]
-        ch, stub = p.new_stub()
-        try:
-            go.wait(timeout=30)  # released together, so the calls really overlap
-            call(stub)
-            return grpc.StatusCode.OK
-        except grpc.RpcError as exc:
-            return exc.code()  # type: ignore[attr-defined, no-any-return]
-        finally:
-            ch.close()
-
-    with ThreadPoolExecutor(workers) as pool:
-        futures = [pool.submit(one, call) for call in calls]
-        go.set()
-        return [f.result() for f in futures]
+    return [code for code, _ in run_concurrently(p, calls, workers)]
 
 
 def test_concurrent_allocations_of_the_last_tonnes_never_overdraw(permits: Permits, pg_url: str) -> None:

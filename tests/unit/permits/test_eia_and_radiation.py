@@ -149,7 +149,9 @@ def test_radiation_permit_needs_the_flag_renews_in_window_and_expires(deps: Deps
     clock.advance(timedelta(days=1))
     renewed = radiation.renew(deps, permit_number=permit.permit_number, actor=OFFICER)
     assert renewed.status is RadiationPermitStatus.RENEWED and renewed.valid_until == date(2036, 3, 1)
-    assert [p.permit.renewals for _, p in published(deps, "RadiationPermitIssued")] == [0, 1]
+    assert [p.permit.renewals for _, p in published(deps, "RadiationPermitIssued")] == [0]
+    [(_, renewal)] = published(deps, "RadiationPermitRenewed")
+    assert renewal.permit.renewals == 1 and renewal.permit.valid_until.year == 2036
     after = clock.now() + timedelta(days=(date(2036, 3, 2) - clock.now().date()).days)
     assert expire_due(deps, after).radiation_permits == [permit.permit_number]
     assert radiation.get(deps, permit_number=permit.permit_number).status is RadiationPermitStatus.EXPIRED
@@ -175,3 +177,51 @@ def test_holding_rate_at_any_date(deps: Deps, clock: ManualClock) -> None:
     enterprises.update(deps, uscc=missing, fields_in=fields(), paths=["risk_flags"])
     assert radiation.holding_rate(deps, at=None).rate == 1.0
     assert radiation.holding_rate(deps, at=date(2026, 3, 5)).rate == 0.5
+
+
+def test_eia_ids_are_normalised_like_permit_numbers(deps: Deps) -> None:
+    code = _registered(deps)
+    accepted = eia.accept(
+        deps,
+        uscc=code,
+        project_name="扩建",
+        document_type=EiaDocumentType.REPORT,
+        accepted_on=None,
+        green_channel=False,
+        actor=OFFICER,
+    )
+    assert eia.get(deps, eia_id=f"  {accepted.eia_id.lower()} ").eia_id == accepted.eia_id
+    reviewed = eia.start_review(deps, eia_id=accepted.eia_id.lower(), actor=OFFICER)
+    assert reviewed.status is EiaStatus.UNDER_REVIEW
+    with pytest.raises(InvalidArgument, match=r"eia_id: required"):
+        eia.get(deps, eia_id=" ")
+
+
+def test_a_future_radiation_permit_is_refused(deps: Deps) -> None:
+    code = _registered(deps, RADIATION)
+    with pytest.raises(InvalidArgument, match=r"valid_from: a permit is entered when it is in force"):
+        radiation.issue(
+            deps,
+            uscc=code,
+            permit_number="",
+            scope="III类射线装置",
+            valid_from=date(2030, 1, 1),
+            actor=OFFICER,
+        )
+    assert radiation.get_all(deps, uscc=code).items == []
+
+
+def test_radiation_flag_stays_while_a_radiation_permit_is_valid(deps: Deps, clock: ManualClock) -> None:
+    code = _registered(deps, RADIATION)
+    permit = radiation.issue(
+        deps, uscc=code, permit_number="", scope="III类射线装置", valid_from=None, actor=OFFICER
+    )
+    with pytest.raises(FailedPrecondition, match=rf"holds radiation-safety permit {permit.permit_number}"):
+        enterprises.update(deps, uscc=code, fields_in=fields(), paths=["risk_flags"])
+    assert enterprises.get(deps, uscc=code).fields.risk_flags == RADIATION
+    clock.set(clock.now() + timedelta(days=(date(2031, 3, 2) - date(2026, 3, 2)).days))
+    expire_due(deps, clock.now())
+    assert (
+        enterprises.update(deps, uscc=code, fields_in=fields(), paths=["risk_flags"]).fields.risk_flags
+        == set()
+    )

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from eco.v1 import permits_pb2
+from services.permits.adapters import permit_repository as permit_repo
+from services.permits.adapters.tables import permits as permits_table
 from services.permits.domain.enterprise import OutletKind, PermitClass
 from services.permits.domain.permit import OutletLimits, PermitStatus, PollutantLimit
 from services.permits.domain.values import Actor
 from services.permits.service_layer import enterprises, orders, permits
+from services.permits.service_layer import permits_in_force as in_force
 from services.permits.service_layer.expiry import expire_due
 from services.permits.service_layer.unit_of_work import Deps
 from shared.clock import ManualClock
@@ -94,11 +98,11 @@ def test_illegal_steps_are_failed_precondition(deps: Deps) -> None:
     with pytest.raises(FailedPrecondition, match=r"cannot issue a permit that is applied"):
         permits.issue(deps, permit_number=number, valid_from=None, outlets_in=[], actor=OFFICER)
     with pytest.raises(FailedPrecondition, match=r"cannot renew"):
-        permits.renew(deps, permit_number=number, actor=OFFICER)
+        in_force.renew(deps, permit_number=number, actor=OFFICER)
     with pytest.raises(FailedPrecondition, match=r"cannot suspend"):
-        permits.suspend(deps, permit_number=number, actor=OFFICER)
+        in_force.suspend(deps, permit_number=number, actor=OFFICER)
     with pytest.raises(FailedPrecondition, match=r"cannot revoke"):
-        permits.revoke(deps, permit_number=number, actor=OFFICER)
+        in_force.revoke(deps, permit_number=number, actor=OFFICER)
     assert permits.get(deps, permit_number=number).status is PermitStatus.APPLIED
     with pytest.raises(FailedPrecondition, match=r"already has permit"):
         permits.apply(deps, uscc=code, outlets_in=_limits(outlet_id), applied_on=None, actor=OFFICER)
@@ -115,11 +119,11 @@ def test_registration_class_files_no_permit(deps: Deps) -> None:
 def test_suspend_and_revoke_need_a_reason_then_work(deps: Deps) -> None:
     code, number = _issued(deps)
     with pytest.raises(InvalidArgument, match=r"actor.reason"):
-        permits.suspend(deps, permit_number=number, actor=Actor("bureau"))
-    assert permits.suspend(deps, permit_number=number, actor=OFFICER).status is PermitStatus.SUSPENDED
+        in_force.suspend(deps, permit_number=number, actor=Actor("bureau"))
+    assert in_force.suspend(deps, permit_number=number, actor=OFFICER).status is PermitStatus.SUSPENDED
     with pytest.raises(FailedPrecondition, match=r"cannot renew a permit that is suspended"):
-        permits.renew(deps, permit_number=number, actor=OFFICER)
-    revoked = permits.revoke(deps, permit_number=number, actor=OFFICER)
+        in_force.renew(deps, permit_number=number, actor=OFFICER)
+    revoked = in_force.revoke(deps, permit_number=number, actor=OFFICER)
     assert revoked.status is PermitStatus.REVOKED and revoked.last_action == OFFICER
     assert [s for s, _ in published(deps, "PermitSuspended")] == [code]
     assert [s for s, _ in published(deps, "PermitRevoked")] == [code]
@@ -131,9 +135,9 @@ def test_renewal_only_inside_the_60_day_window(deps: Deps, clock: ManualClock) -
     assert until is not None
     clock.advance(timedelta(days=(until - date(2026, 3, 2)).days - 61))
     with pytest.raises(FailedPrecondition, match=r"renewal window opens on"):
-        permits.renew(deps, permit_number=number, actor=OFFICER)
+        in_force.renew(deps, permit_number=number, actor=OFFICER)
     clock.advance(timedelta(days=1))
-    renewed = permits.renew(deps, permit_number=number, actor=OFFICER)
+    renewed = in_force.renew(deps, permit_number=number, actor=OFFICER)
     assert renewed.status is PermitStatus.RENEWED and renewed.renewals == 1
     assert renewed.valid_from == until + timedelta(days=1)
     assert renewed.valid_until == date(2036, 3, 1)
@@ -144,7 +148,7 @@ def test_renewal_only_inside_the_60_day_window(deps: Deps, clock: ManualClock) -
 def test_expiry_by_the_injected_clock(deps: Deps, clock: ManualClock) -> None:
     code, number = _issued(deps)
     _, suspended = _issued(deps)
-    permits.suspend(deps, permit_number=suspended, actor=OFFICER)
+    in_force.suspend(deps, permit_number=suspended, actor=OFFICER)
     until = permits.get(deps, permit_number=number).valid_until
     assert until is not None
     on_last_day = clock.now() + timedelta(days=(until - date(2026, 3, 2)).days)
@@ -158,7 +162,7 @@ def test_expiry_by_the_injected_clock(deps: Deps, clock: ManualClock) -> None:
     assert sorted(e.permit_number for _, e in expired) == sorted([number, suspended])
     clock.set(day_after)
     with pytest.raises(FailedPrecondition, match=r"cannot renew a permit that is expired"):
-        permits.renew(deps, permit_number=number, actor=OFFICER)
+        in_force.renew(deps, permit_number=number, actor=OFFICER)
     # The enterprise may apply again once its permit has ended.
     outlet_id = f"{code}-DW001"
     again = permits.apply(deps, uscc=code, outlets_in=_limits(outlet_id), applied_on=None, actor=OFFICER)
@@ -215,3 +219,125 @@ def test_suspend_order_suspends_once_and_ignores_what_cannot_apply(deps: Deps) -
         wrong = permits_pb2.SuspendPermitOrder(uscc=random_uscc(), permit_number=number, case_id="CASE-2")
         assert not orders.apply_suspend_order(deps, conn, wrong)
     assert len(published(deps, "PermitSuspended")) == 1
+
+
+def test_applications_can_be_rejected_or_withdrawn_and_the_enterprise_applies_again(deps: Deps) -> None:
+    code, outlet_id = _enterprise(deps)
+    first = permits.apply(deps, uscc=code, outlets_in=_limits(outlet_id), applied_on=None, actor=OFFICER)
+    with pytest.raises(FailedPrecondition, match=r"cannot reject a permit that is applied"):
+        permits.reject(deps, permit_number=first.permit_number, actor=OFFICER)
+    withdrawn = permits.withdraw(deps, permit_number=first.permit_number.lower(), actor=OFFICER)
+    assert withdrawn.status is PermitStatus.WITHDRAWN and withdrawn.last_action == OFFICER
+
+    second = permits.apply(deps, uscc=code, outlets_in=_limits(outlet_id), applied_on=None, actor=OFFICER)
+    assert second.permit_number == f"{code}002P"
+    permits.start_review(deps, permit_number=second.permit_number, actor=OFFICER)
+    with pytest.raises(InvalidArgument, match=r"actor.reason: required: say why the permit is rejected"):
+        permits.reject(deps, permit_number=second.permit_number, actor=Actor("bureau"))
+    assert permits.get(deps, permit_number=second.permit_number).status is PermitStatus.UNDER_REVIEW
+    rejected = permits.reject(deps, permit_number=second.permit_number, actor=OFFICER)
+    assert rejected.status is PermitStatus.REJECTED
+    with pytest.raises(FailedPrecondition, match=r"cannot withdraw a permit that is rejected"):
+        permits.withdraw(deps, permit_number=second.permit_number, actor=OFFICER)
+
+    third = permits.apply(deps, uscc=code, outlets_in=_limits(outlet_id), applied_on=None, actor=OFFICER)
+    assert third.permit_number == f"{code}003P"
+    [(subject, w)] = published(deps, "PermitWithdrawn")
+    assert subject == code and w.permit_number == first.permit_number and w.actor.reason == OFFICER.reason
+    [(_, r)] = published(deps, "PermitRejected")
+    assert r.permit_number == second.permit_number and r.actor.user == OFFICER.user
+
+
+def test_reinstatement_restores_the_state_before_suspension_within_validity(
+    deps: Deps, clock: ManualClock
+) -> None:
+    code, number = _issued(deps)
+    with pytest.raises(FailedPrecondition, match=r"cannot reinstate a permit that is issued"):
+        in_force.reinstate(deps, permit_number=number, actor=OFFICER)
+    in_force.suspend(deps, permit_number=number, actor=OFFICER)
+    with pytest.raises(InvalidArgument, match=r"say why the permit is reinstated"):
+        in_force.reinstate(deps, permit_number=number, actor=Actor("bureau"))
+    back = in_force.reinstate(deps, permit_number=number, actor=OFFICER)
+    assert back.status is PermitStatus.ISSUED and back.valid_until == date(2031, 3, 1)
+    [(subject, event)] = published(deps, "PermitReinstated")
+    assert subject == code and event.status == permits_pb2.PERMIT_STATUS_ISSUED
+    assert [lim.parameter for lim in event.outlets[0].limits] == ["COD", "NH3N"]
+    assert (event.valid_until.year, event.valid_until.month, event.valid_until.day) == (2031, 3, 1)
+
+    clock.set(clock.now() + timedelta(days=(date(2031, 1, 1) - date(2026, 3, 2)).days))
+    in_force.renew(deps, permit_number=number, actor=OFFICER)
+    in_force.suspend(deps, permit_number=number, actor=OFFICER)
+    again = in_force.reinstate(deps, permit_number=number, actor=OFFICER)
+    assert again.status is PermitStatus.RENEWED and again.renewals == 1
+    assert published(deps, "PermitReinstated")[-1][1].status == permits_pb2.PERMIT_STATUS_RENEWED
+
+
+def test_a_suspension_that_outlived_the_term_cannot_be_reinstated(deps: Deps, clock: ManualClock) -> None:
+    _, number = _issued(deps)
+    in_force.suspend(deps, permit_number=number, actor=OFFICER)
+    clock.set(clock.now() + timedelta(days=(date(2031, 3, 2) - date(2026, 3, 2)).days))
+    with pytest.raises(FailedPrecondition, match=r"validity ended on 2031-03-01"):
+        in_force.reinstate(deps, permit_number=number, actor=OFFICER)
+    assert permits.get(deps, permit_number=number).status is PermitStatus.SUSPENDED
+    assert published(deps, "PermitReinstated") == []
+
+
+def test_valid_from_in_the_future_is_refused_and_apply_records_the_actor(deps: Deps) -> None:
+    code, outlet_id = _enterprise(deps)
+    applied = permits.apply(deps, uscc=code, outlets_in=_limits(outlet_id), applied_on=None, actor=OFFICER)
+    assert permits.get(deps, permit_number=applied.permit_number).last_action == OFFICER
+    permits.start_review(deps, permit_number=applied.permit_number, actor=OFFICER)
+    with pytest.raises(InvalidArgument, match=r"valid_from: a permit is entered when it is in force"):
+        permits.issue(
+            deps,
+            permit_number=applied.permit_number,
+            valid_from=date(2026, 3, 3),
+            outlets_in=[],
+            actor=OFFICER,
+        )
+    assert permits.get(deps, permit_number=applied.permit_number).status is PermitStatus.UNDER_REVIEW
+    assert published(deps, "PermitIssued") == []
+
+
+def test_expiry_leaves_a_permit_whose_validity_was_extended_meanwhile(deps: Deps, clock: ManualClock) -> None:
+    # The conditional UPDATE itself checks the validity: a permit read as due but renewed since
+    # (here: its term moved on directly in the table) is not expired and gets no PermitExpired.
+    _, number = _issued(deps)
+    day_after = clock.now() + timedelta(days=(date(2031, 3, 2) - date(2026, 3, 2)).days)
+    with deps.engine.begin() as conn:
+        [due] = permit_repo.due_to_expire(conn, statuses=[PermitStatus.ISSUED], before=date(2031, 3, 2))
+        conn.execute(
+            sa.update(permits_table)
+            .where(permits_table.c.permit_number == number)
+            .values(valid_until=date(2036, 3, 1))
+        )
+        assert not permit_repo.update_status(
+            conn,
+            permit_number=number,
+            from_statuses=[due.status],
+            status=PermitStatus.EXPIRED,
+            actor=OFFICER,
+            now=day_after,
+            valid_until_before=date(2031, 3, 2),
+        )
+    assert expire_due(deps, day_after).permits == []
+    assert permits.get(deps, permit_number=number).status is PermitStatus.ISSUED
+
+
+def test_class_cannot_become_registration_while_a_permit_is_live(deps: Deps) -> None:
+    code, outlet_id = _enterprise(deps)
+    applied = permits.apply(deps, uscc=code, outlets_in=_limits(outlet_id), applied_on=None, actor=OFFICER)
+    to_registration = fields(permit_class=PermitClass.REGISTRATION)
+    with pytest.raises(
+        FailedPrecondition, match=rf"has discharge permit {applied.permit_number} \(applied\)"
+    ):
+        enterprises.update(deps, uscc=code, fields_in=to_registration, paths=["permit_class"])
+    assert enterprises.get(deps, uscc=code).fields.permit_class is PermitClass.KEY
+    assert published(deps, "EnterpriseUpdated") == []
+    # Another change is fine while the permit is live; the class may change once it has ended.
+    enterprises.update(
+        deps, uscc=code, fields_in=fields(permit_class=PermitClass.SIMPLIFIED), paths=["permit_class"]
+    )
+    permits.withdraw(deps, permit_number=applied.permit_number, actor=OFFICER)
+    updated = enterprises.update(deps, uscc=code, fields_in=to_registration, paths=["permit_class"])
+    assert updated.fields.permit_class is PermitClass.REGISTRATION

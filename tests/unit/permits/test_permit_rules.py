@@ -24,6 +24,10 @@ S = PermitStatus
 LEGAL = {
     ("start_review", S.APPLIED): S.UNDER_REVIEW,
     ("issue", S.UNDER_REVIEW): S.ISSUED,
+    ("reject", S.UNDER_REVIEW): S.REJECTED,
+    ("withdraw", S.APPLIED): S.WITHDRAWN,
+    ("withdraw", S.UNDER_REVIEW): S.WITHDRAWN,
+    ("reinstate", S.SUSPENDED): S.ISSUED,  # renewed when renewals > 0: reinstated_status()
     ("renew", S.ISSUED): S.RENEWED,
     ("renew", S.RENEWED): S.RENEWED,
     ("suspend", S.ISSUED): S.SUSPENDED,
@@ -49,7 +53,7 @@ def test_every_action_from_every_state(action: str, current: PermitStatus) -> No
 
 
 def test_terminal_states_allow_nothing() -> None:
-    for terminal in (S.EXPIRED, S.REVOKED):
+    for terminal in (S.EXPIRED, S.REVOKED, S.REJECTED, S.WITHDRAWN):
         for action in TRANSITIONS:
             with pytest.raises(FailedPrecondition):
                 next_status(terminal, action, "P1")

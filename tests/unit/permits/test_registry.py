@@ -192,3 +192,45 @@ def test_outlet_rules(deps: Deps) -> None:
             receiving_river="",
             pollutants=[],
         )
+
+
+def test_flags_come_from_the_open_periods_not_the_old_column(deps: Deps) -> None:
+    code = random_uscc()
+    enterprises.register(deps, uscc=code, fields_in=fields(flags=frozenset({RiskFlag.HEAVY_METALS})))
+    with deps.engine.begin() as conn:  # a stale copy in the superseded column must not matter
+        conn.execute(
+            sa.update(enterprises_table)
+            .where(enterprises_table.c.uscc == code)
+            .values(risk_flags="hazardous_waste")
+        )
+    assert enterprises.get(deps, uscc=code).fields.risk_flags == {RiskFlag.HEAVY_METALS}
+    assert [e.uscc for e in enterprises.get_all(deps, flag=RiskFlag.HEAVY_METALS).items] == [code]
+    assert enterprises.get_all(deps, flag=RiskFlag.HAZARDOUS_WASTE).items == []
+    enterprises.update(deps, uscc=code, fields_in=fields(), paths=["risk_flags"])
+    assert enterprises.get(deps, uscc=code).fields.risk_flags == frozenset()
+    assert enterprises.get_all(deps, flag=RiskFlag.HEAVY_METALS).items == []
+
+
+def test_outlets_monitor_only_their_kinds_parameters(deps: Deps) -> None:
+    code = random_uscc()
+    enterprises.register(deps, uscc=code, fields_in=fields())
+    for kind, river, bad, field in (
+        (OutletKind.WASTEWATER, "四灶浦", ["COD", "SO2"], "monitored_pollutants[1]"),
+        (OutletKind.WASTE_GAS, "", ["P0"], "monitored_pollutants[0]"),
+    ):
+        with pytest.raises(InvalidArgument) as err:
+            enterprises.add_outlet(
+                deps, uscc=code, kind=kind, name="x", location=CIXI, receiving_river=river, pollutants=bad
+            )
+        assert err.value.field == field
+    assert enterprises.get_outlets(deps, uscc=code) == []
+
+
+def test_control_characters_in_text_are_refused_before_anything_is_written(deps: Deps) -> None:
+    with pytest.raises(InvalidArgument, match=r"fields.name: must not contain control characters"):
+        enterprises.register(deps, uscc=random_uscc(), fields_in=fields(name="a\x00b"))
+    with pytest.raises(InvalidArgument, match=r"fields.address: must not contain control characters"):
+        enterprises.register(deps, uscc=random_uscc(), fields_in=replace(fields(), address="1号\n2号"))
+    with pytest.raises(InvalidArgument, match=r"town: must not contain control characters"):
+        enterprises.get_all(deps, town="周\x00巷")
+    assert _count(deps) == 0 and published(deps) == []

@@ -69,6 +69,23 @@ def test_raising_the_cap_adds_to_the_reserve(deps: Deps) -> None:
     p = rights.position(deps, pollutant="VOCS")
     assert (p.cap, p.reserve) == (12_500_000, 12_500_000)
     assert [e.grams for e in rights.entries(deps, pollutant="VOCS").items] == [2_500_000, 10_000_000]
+    caps = published(deps, "RightsCapSet")
+    assert [subject for subject, _ in caps] == ["VOCS", "VOCS"]  # keyed by the pollutant
+    assert [(e.cap_tonnes, e.reserve_tonnes) for _, e in caps] == [(10.0, 10.0), (12.5, 12.5)]
+    assert caps[1][1].pollutant == "VOCS" and caps[1][1].actor.reason == WHO.reason
+
+
+def test_a_refused_cap_change_publishes_nothing_and_a_refused_first_cap_leaves_no_cap(deps: Deps) -> None:
+    a = _enterprise(deps)
+    rights.set_cap(deps, pollutant="NOX", cap_tonnes=2.0, actor=WHO)
+    rights.allocate(deps, pollutant="NOX", uscc=a, tonnes=2.0, actor=WHO)
+    with pytest.raises(FailedPrecondition):
+        rights.set_cap(deps, pollutant="NOX", cap_tonnes=1.0, actor=WHO)
+    assert len(published(deps, "RightsCapSet")) == 1
+    with pytest.raises(InvalidArgument):
+        rights.set_cap(deps, pollutant="NH3N", cap_tonnes=1.0, actor=Actor("bureau"))
+    with pytest.raises(NotFound):
+        rights.position(deps, pollutant="NH3N")
 
 
 @pytest.mark.parametrize(
