@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.topology import DEFAULT_GRPC_PORTS
@@ -40,6 +40,9 @@ class Settings:
     grpc_workers: int
     # The Kafka consumer group of this component's consumers (replicas share it; a test takes its own).
     consumer_group: str
+    # The environment these settings came from: a service reads its own extra settings from it too,
+    # so that one mapping configures the whole process (tests pass theirs, processes os.environ).
+    env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def grpc_address(self) -> str:
@@ -122,4 +125,5 @@ def load(service: str, env: Mapping[str, str] = os.environ) -> Settings:
         public_base_url=env.get("ECO_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         grpc_workers=_count(env, "ECO_GRPC_WORKERS", 32),
         consumer_group=env.get(f"ECO_{service.upper()}_CONSUMER_GROUP") or service,
+        env=dict(env),
     )

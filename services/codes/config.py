@@ -1,25 +1,38 @@
-"""The code service's own settings (beyond shared Settings): signing keys and the caption font."""
+"""The code service's own settings (beyond shared Settings): signing keys, dev mode, peers, font.
+
+Outside development mode the service refuses to start with a setting that would print forgeable or
+unreachable codes: no signing keys (the development key is public), or a public base URL that is
+not https or points at this machine. ECO_CODES_ALLOW_DEV_KEY=1 allows both, loudly.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from services.codes.domain.token import KeyRing, SigningKey
-from shared.settings import SettingsError
+from shared.settings import SettingsError, service_address
 
 log = logging.getLogger(__name__)
 
 KEYS_VARIABLE = "ECO_CODES_KEYS"
+RETIRED_VARIABLE = "ECO_CODES_RETIRED_KEYS"
+DEV_VARIABLE = "ECO_CODES_ALLOW_DEV_KEY"
+TOKEN_VARIABLE = "ECO_CODES_SERVICE_TOKEN"
 FONT_VARIABLE = "ECO_CODES_FONT"
+PUBLIC_URL_VARIABLE = "ECO_PUBLIC_BASE_URL"
 # The development key is derived from a public string: anyone can forge codes signed with it. Its id
-# says so, and the service logs a warning whenever it is in use.
+# says so, and it is refused unless development mode is switched on.
 DEV_KEY_ID = "dev-insecure"
 DEV_KEY = SigningKey(DEV_KEY_ID, hashlib.sha256(b"eco-platform local development codes key").digest())
+# The code service's department token in deploy/local/grants.json (development only).
+DEV_SERVICE_TOKEN = "dev-platform-token"
 # Fonts with Chinese glyphs, looked for in this order when ECO_CODES_FONT is not set.
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -34,10 +47,22 @@ FONT_CANDIDATES = (
 class CodesConfig:
     keys: KeyRing
     font_path: str | None
+    dev_mode: bool
+    # Where PermitsService listens, and the token this service calls it with (on-demand IssueCode).
+    permits_address: str
+    service_token: str
 
 
-def parse_keys(raw: str) -> KeyRing:
-    """A key ring from "kid1:secret1,kid2:secret2" (the first signs; all verify)."""
+def dev_mode(env: Mapping[str, str]) -> bool:
+    """Whether ECO_CODES_ALLOW_DEV_KEY=1 (anything but 1, 0 or unset is a configuration error)."""
+    raw = env.get(DEV_VARIABLE, "").strip()
+    if raw not in ("", "0", "1"):
+        raise SettingsError(DEV_VARIABLE, f"expected 1 (development) or 0, got {raw!r}")
+    return raw == "1"
+
+
+def parse_keys(raw: str, retired: str = "") -> KeyRing:
+    """A key ring from "kid1:secret1,kid2:secret2" (the first not retired signs; all verify)."""
     keys = []
     for item in raw.split(","):
         kid, sep, secret = item.strip().partition(":")
@@ -49,10 +74,47 @@ def parse_keys(raw: str) -> KeyRing:
             keys.append(SigningKey(kid, secret.encode("utf-8")))
         except ValueError as exc:
             raise SettingsError(KEYS_VARIABLE, str(exc)) from None
+    retired_ids = {kid.strip() for kid in retired.split(",") if kid.strip()}
+    unknown = sorted(retired_ids - {k.kid for k in keys})
+    if unknown:
+        # A retired key keeps its secret so that its stickers read as superseded, not tampered.
+        raise SettingsError(
+            RETIRED_VARIABLE, f"{', '.join(unknown)} not in {KEYS_VARIABLE}: a retired key keeps its secret"
+        )
     try:
-        return KeyRing(keys)
+        return KeyRing(keys, retired=retired_ids)
     except ValueError as exc:
-        raise SettingsError(KEYS_VARIABLE, str(exc)) from None
+        raise SettingsError(RETIRED_VARIABLE if retired_ids else KEYS_VARIABLE, str(exc)) from None
+
+
+def check_public_url(url: str, *, dev: bool) -> None:
+    """SettingsError unless the URL printed on stickers is https and not this machine (dev mode aside)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    problem = ""
+    if parts.scheme != "https":
+        problem = "not https"
+    elif not host or host == "localhost" or host.endswith(".localhost"):
+        problem = "a loopback host"
+    else:
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            address = None
+        if address is not None and (address.is_loopback or address.is_unspecified):
+            problem = "a loopback host"
+    if not problem:
+        return
+    if dev:
+        log.warning(
+            "%s=%s is %s: printed codes will not open from a phone", PUBLIC_URL_VARIABLE, url, problem
+        )
+        return
+    raise SettingsError(
+        PUBLIC_URL_VARIABLE,
+        f"{url!r} is {problem}: codes printed with it would not open on a phone; set the public https "
+        f"URL of the gateway, or {DEV_VARIABLE}=1 for development",
+    )
 
 
 def find_font(env: Mapping[str, str]) -> str | None:
@@ -69,14 +131,42 @@ def find_font(env: Mapping[str, str]) -> str | None:
     return None
 
 
-def load(env: Mapping[str, str] = os.environ) -> CodesConfig:
-    """Read the code service's settings from the environment."""
+def _keys(env: Mapping[str, str], dev: bool) -> KeyRing:
     raw = env.get(KEYS_VARIABLE, "").strip()
     if raw:
-        keys = parse_keys(raw)
-    else:
-        log.warning(
-            "%s is not set: signing codes with the INSECURE development key %r", KEYS_VARIABLE, DEV_KEY_ID
+        return parse_keys(raw, env.get(RETIRED_VARIABLE, ""))
+    if not dev:
+        raise SettingsError(
+            KEYS_VARIABLE,
+            f"is required: without it codes would be signed with a public development key anyone can "
+            f"forge ({DEV_VARIABLE}=1 allows that for development)",
         )
-        keys = KeyRing([DEV_KEY])
-    return CodesConfig(keys=keys, font_path=find_font(env))
+    log.warning(
+        "!!! DEVELOPMENT MODE (%s=1): %s is not set, so codes are signed with the PUBLIC key %r. "
+        "Anyone can forge them. Never print or publish these codes. !!!",
+        DEV_VARIABLE,
+        KEYS_VARIABLE,
+        DEV_KEY_ID,
+    )
+    return KeyRing([DEV_KEY])
+
+
+def load(env: Mapping[str, str] = os.environ, *, public_base_url: str) -> CodesConfig:
+    """Read the code service's settings; SettingsError stops the process naming the variable."""
+    dev = dev_mode(env)
+    keys = _keys(env, dev)
+    check_public_url(public_base_url, dev=dev)
+    token = env.get(TOKEN_VARIABLE, "").strip()
+    if not token:
+        if not dev:
+            raise SettingsError(
+                TOKEN_VARIABLE, "is required: the department token for calling PermitsService"
+            )
+        token = DEV_SERVICE_TOKEN
+    return CodesConfig(
+        keys=keys,
+        font_path=find_font(env),
+        dev_mode=dev,
+        permits_address=service_address("permits", env),
+        service_token=token,
+    )

@@ -22,7 +22,7 @@ def build(
     *,
     clock: Clock | None = None,
     expiry_every: float = DEFAULT_EXPIRY_SECONDS,
-    consumer_group: str = consumers.GROUP_ID,
+    consumer_group: str | None = None,
 ) -> ServiceApp:
     """The permits service process: its servicer, enforcement-order consumer and expiry scheduler."""
     engine, relay = ServiceApp.base(settings)
@@ -38,7 +38,9 @@ def build(
         migrations=MIGRATIONS,
         register=register,
         background=[
-            consumers.build(deps, settings.kafka_bootstrap_servers, group_id=consumer_group),
+            consumers.build(
+                deps, settings.kafka_bootstrap_servers, group_id=consumer_group or settings.consumer_group
+            ),
             ExpiryScheduler(deps, every=expiry_every),
         ],
     )

@@ -39,8 +39,9 @@ def platform_env(tmp_path: Path, kafka_bootstrap: str, es: object) -> dict[str, 
     )
     for name in SERVICES:
         env[f"ECO_{name.upper()}_GRPC_PORT"] = str(infra.free_port())
-    # Each service its own consumer groups, so this test never takes another's offsets.
-    env["ECO_MONITORING_CONSUMER_GROUP"] = infra.unique("monitoring-e2e-")
+    # Consumer groups of their own, so this test never moves the offsets of a running platform.
+    for name in SERVICES:
+        env[f"ECO_{name.upper()}_CONSUMER_GROUP"] = infra.unique(f"{name}-e2e-")
     return env
 
 

@@ -78,6 +78,7 @@ def service_env(*, database_url: str, run_dir: Path, **extra: str) -> dict[str, 
         "ELASTICSEARCH_URL": ES_URL,
         "ECO_GRANTS_FILE": str(GRANTS_FILE),
         "ECO_OUTBOX_POLL_SECONDS": "0.05",
+        "ECO_CODES_ALLOW_DEV_KEY": "1",  # tests sign with test or dev keys and use loopback URLs
     }
     env.update(extra)
     return env

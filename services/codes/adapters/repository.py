@@ -64,6 +64,20 @@ class CodeRepository:
         rows = self.conn.execute(sa.select(codes).where(codes.c.uscc.in_(list(usccs)))).all()
         return {row.uscc: _code(row) for row in rows}
 
+    def get_page(self, *, key_id: str, after: str, limit: int, active_only: bool = False) -> list[Code]:
+        """Codes whose current version `key_id` signed, ordered by USCC, starting after `after`."""
+        query = sa.select(codes).where(codes.c.key_id == key_id).order_by(codes.c.uscc).limit(limit)
+        if after:
+            query = query.where(codes.c.uscc > after)
+        if active_only:
+            query = query.where(codes.c.status == CodeStatus.ACTIVE.value)
+        return [_code(row) for row in self.conn.execute(query).all()]
+
+    def count(self, *, key_id: str) -> int:
+        """How many codes' current versions `key_id` signed."""
+        query = sa.select(sa.func.count()).select_from(codes).where(codes.c.key_id == key_id)
+        return int(self.conn.execute(query).scalar_one())
+
     def get_version(self, *, uscc: str, version: int) -> CodeVersion | None:
         """One issued version of a code."""
         row = self.conn.execute(
@@ -86,7 +100,8 @@ class CodeRepository:
         self._add_version(code_in, reason)
 
     def update(self, *, code_in: Code, ended: VersionEnd | None, now: datetime, reason: str = "") -> None:
-        """Store a changed code; end the previous current version (rotated/revoked) and add a new one."""
+        """Store a changed code; end the previous current version (rotated/revoked, with `reason` as its
+        end reason) and add the new one (with `reason` as its issue reason)."""
         previous = self.get_or_raise(uscc=code_in.uscc)
         self.conn.execute(
             sa.update(codes).where(codes.c.uscc == code_in.uscc).values(**_code_values(code_in))
@@ -99,7 +114,7 @@ class CodeRepository:
                     code_versions.c.version == previous.version,
                     code_versions.c.ended_by.is_(None),
                 )
-                .values(ended_by=ended.value, ended_at=now, reason=reason)
+                .values(ended_by=ended.value, ended_at=now, end_reason=reason)
             )
         if code_in.version != previous.version:
             self._add_version(code_in, reason)

@@ -33,7 +33,10 @@ code_versions = sa.Table(
     # NULL while the version is current; rotated | revoked after.
     sa.Column("ended_by", sa.String(16), nullable=True),
     sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+    # Why the version was issued (first issue, rotation, reissue) ...
     sa.Column("reason", sa.Text, nullable=False, server_default=""),
+    # ... and why it ended (rotated or revoked): two facts, two columns (migration 101).
+    sa.Column("end_reason", sa.Text, nullable=False, server_default=""),
 )
 
 # The public read model, fed by permits' and evaluation's events. Public fields only: no contacts,
@@ -67,10 +70,21 @@ scan_counts = sa.Table(
 )
 sa.Index("ix_scan_counts_day", scan_counts.c.day)
 
+
+def _add_end_reason(conn: sa.Connection) -> None:
+    # Additive: a database made by migration 100 before this column existed gains it; one made
+    # after (migration 100 creates the table from the current definition) already has it.
+    if "end_reason" not in {c["name"] for c in sa.inspect(conn).get_columns("code_versions")}:
+        conn.execute(sa.text("ALTER TABLE code_versions ADD COLUMN end_reason TEXT NOT NULL DEFAULT ''"))
+
+
 MIGRATIONS = [
     Migration(
         100,
         "codes, code versions, enterprise status read model, scan counts",
         create_tables(codes, code_versions, enterprise_status, scan_counts),
+    ),
+    Migration(
+        101, "code_versions.end_reason (why a version ended, apart from why it was issued)", _add_end_reason
     ),
 ]

@@ -61,9 +61,13 @@ class SigningKey:
 
 
 class KeyRing:
-    """The signing keys: the first signs new codes, every one verifies."""
+    """The signing keys: the first one not retired signs new codes, every one verifies.
 
-    def __init__(self, keys: Iterable[SigningKey]) -> None:
+    A retired key keeps its secret only to recognise its own stickers: a token it signed still
+    verifies (and reads as superseded once its code has been rotated onto a current key), but it
+    never signs a new version. A key id nobody configured at all reads as tampered."""
+
+    def __init__(self, keys: Iterable[SigningKey], retired: Iterable[str] = ()) -> None:
         self._keys = list(keys)
         if not self._keys:
             raise ValueError("a key ring needs at least one key")
@@ -71,15 +75,29 @@ class KeyRing:
         if len(set(kids)) != len(kids):
             raise ValueError(f"duplicate key ids in {kids}")
         self._by_kid = {k.kid: k for k in self._keys}
+        self._retired = frozenset(retired)
+        strangers = sorted(self._retired - set(kids))
+        if strangers:
+            raise ValueError(
+                f"retired key ids {strangers} are not in the ring (a retired key keeps its secret)"
+            )
+        active = [k for k in self._keys if k.kid not in self._retired]
+        if not active:
+            raise ValueError("every key is retired: one key must remain to sign new codes")
+        self._signer = active[0]
 
     @property
     def signer(self) -> SigningKey:
         """The key that signs new code versions."""
-        return self._keys[0]
+        return self._signer
 
     def get(self, kid: str) -> SigningKey | None:
-        """The key with this id, if it is still configured."""
+        """The key with this id, if it is still configured (retired or not)."""
         return self._by_kid.get(kid)
+
+    def is_retired(self, kid: str) -> bool:
+        """Whether the key only verifies old stickers and must sign nothing new."""
+        return kid in self._retired
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ import grpc
 
 from eco.v1 import codes_pb2, codes_pb2_grpc, common_pb2
 from services.codes.domain.token import Verdict
+from services.codes.domain.vocabulary import CREDIT_TO_PROTO
 from services.codes.entrypoints import translate
-from services.codes.service_layer import codes, render, resolve
-from services.codes.service_layer.context import Context
+from services.codes.service_layer import codes, keys, render, resolve
+from services.codes.service_layer.context import Context, RegistryUnavailable
 from shared.errors import InvalidArgument
 
 VERDICT_TO_PROTO = {
@@ -45,8 +46,34 @@ class CodesServicer(codes_pb2_grpc.CodesServiceServicer):
         self.ctx = ctx
 
     def IssueCode(self, request: codes_pb2.IssueCodeRequest, context: grpc.ServicerContext) -> codes_pb2.Code:
-        """Issue an enterprise's first code."""
-        return translate.code(codes.issue_code(self.ctx, uscc=request.uscc))
+        """Issue an enterprise's first code (looked up in the registry if never seen here)."""
+        try:
+            return translate.code(codes.issue_code(self.ctx, uscc=request.uscc))
+        except RegistryUnavailable as down:
+            context.abort(grpc.StatusCode.UNAVAILABLE, str(down))
+            raise  # abort raises; this line only tells type checkers so
+
+    def ListCodes(
+        self, request: codes_pb2.ListCodesRequest, context: grpc.ServicerContext
+    ) -> codes_pb2.ListCodesResponse:
+        """Codes whose current version a given key signed."""
+        page = keys.list_codes(
+            self.ctx,
+            key_id=request.key_id,
+            page_size=request.page.page_size,
+            page_token=request.page.page_token,
+        )
+        return codes_pb2.ListCodesResponse(
+            codes=[translate.code(c) for c in page.codes],
+            page=common_pb2.PageInfo(next_page_token=page.next_token, total=page.total),
+        )
+
+    def RotateCodes(
+        self, request: codes_pb2.RotateCodesRequest, context: grpc.ServicerContext
+    ) -> codes_pb2.RotateCodesResponse:
+        """Rotate every active code a retiring key signed."""
+        rotated = keys.rotate_codes(self.ctx, key_id=request.key_id, reason=request.reason)
+        return codes_pb2.RotateCodesResponse(rotated=rotated)
 
     def GetCode(self, request: codes_pb2.GetCodeRequest, context: grpc.ServicerContext) -> codes_pb2.Code:
         """The enterprise's current code."""
@@ -94,7 +121,7 @@ class CodesServicer(codes_pb2_grpc.CodesServiceServicer):
             content_type=image.content_type,
             content=image.content,
             version=image.version,
-            credit_level=translate.CREDIT_TO_PROTO[image.credit_level],
+            credit_level=CREDIT_TO_PROTO[image.credit_level],
         )
 
     def RenderSheet(

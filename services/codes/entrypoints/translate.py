@@ -10,34 +10,14 @@ from eco.v1 import codes_pb2, common_pb2
 from services.codes.domain.credit import look
 from services.codes.domain.industry import section
 from services.codes.domain.model import CodeStatus
-from services.codes.domain.status import CreditLevel, EnterpriseStatus, PermitState
+from services.codes.domain.status import EnterpriseStatus, PermitState
+from services.codes.domain.vocabulary import (
+    CREDIT_TO_PROTO,
+    PERMIT_CLASS_TO_PROTO,
+    PERMIT_STATE_TO_PROTO,
+)
 from services.codes.service_layer.codes import IssuedCode
 
-CREDIT_FROM_PROTO = {
-    common_pb2.CREDIT_LEVEL_UNSPECIFIED: CreditLevel.UNRATED,
-    common_pb2.CREDIT_LEVEL_GREEN: CreditLevel.GREEN,
-    common_pb2.CREDIT_LEVEL_BLUE: CreditLevel.BLUE,
-    common_pb2.CREDIT_LEVEL_YELLOW: CreditLevel.YELLOW,
-    common_pb2.CREDIT_LEVEL_RED: CreditLevel.RED,
-    common_pb2.CREDIT_LEVEL_BLACK: CreditLevel.BLACK,
-}
-CREDIT_TO_PROTO = {level: number for number, level in CREDIT_FROM_PROTO.items()}
-
-PERMIT_CLASS_FROM_PROTO = {
-    common_pb2.PERMIT_CLASS_UNSPECIFIED: "",
-    common_pb2.PERMIT_CLASS_KEY: "key",
-    common_pb2.PERMIT_CLASS_SIMPLIFIED: "simplified",
-    common_pb2.PERMIT_CLASS_REGISTRATION: "registration",
-}
-PERMIT_CLASS_TO_PROTO = {name: number for number, name in PERMIT_CLASS_FROM_PROTO.items()}
-
-PERMIT_STATE_TO_PROTO = {
-    PermitState.NONE: codes_pb2.PERMIT_STATE_UNSPECIFIED,
-    PermitState.VALID: codes_pb2.PERMIT_STATE_VALID,
-    PermitState.EXPIRED: codes_pb2.PERMIT_STATE_EXPIRED,
-    PermitState.REVOKED: codes_pb2.PERMIT_STATE_REVOKED,
-    PermitState.SUSPENDED: codes_pb2.PERMIT_STATE_SUSPENDED,
-}
 CODE_STATUS_TO_PROTO = {
     CodeStatus.ACTIVE: codes_pb2.CODE_STATUS_ACTIVE,
     CodeStatus.REVOKED: codes_pb2.CODE_STATUS_REVOKED,

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from eco.v1 import codes_pb2
 from services.codes.adapters.repository import CodeRepository, StatusRepository
 from services.codes.domain import model, token
+from services.codes.domain import status as status_rules
 from services.codes.domain.model import Code, VersionEnd
 from services.codes.service_layer.context import SERVICE, TOPIC, Context
 from shared import events, outbox
@@ -39,7 +40,8 @@ def present(ctx: Context, code: Code) -> IssuedCode:
     return IssuedCode(code=code, token=signed, url=f"{ctx.public_base_url}/c/{signed}")
 
 
-def _emit(conn: Connection, uscc: str, payload: Message) -> None:
+def emit(conn: Connection, uscc: str, payload: Message) -> None:
+    """Write one of this service's events to the outbox, in the caller's transaction."""
     outbox.add_event(conn, TOPIC, events.make_envelope(source=SERVICE, subject_id=uscc, payload=payload))
 
 
@@ -51,18 +53,27 @@ def ensure_code(conn: Connection, ctx: Context, *, uscc: str) -> IssuedCode | No
     code = model.first(uscc, ctx.keys.signer.kid, ctx.clock.now())
     repo.create(code_in=code)
     issued = present(ctx, code)
-    _emit(conn, uscc, codes_pb2.CodeIssued(uscc=uscc, version=1, key_id=code.key_id, url=issued.url))
+    emit(conn, uscc, codes_pb2.CodeIssued(uscc=uscc, version=1, key_id=code.key_id, url=issued.url))
     return issued
 
 
 def issue_code(ctx: Context, *, uscc: str) -> IssuedCode:
-    """Issue the first code of an enterprise known from the registry (ALREADY_EXISTS if it has one)."""
+    """Issue the first code of a registered enterprise (ALREADY_EXISTS if it has one).
+
+    An enterprise this service never heard of (its registration event predates this database, or
+    has left Kafka's retention) is looked up in the registry and entered in the read model first."""
     key = validate_uscc(uscc)
+    with ctx.engine.connect() as conn:
+        known = StatusRepository(conn).get(uscc=key)
+    # Asked outside any transaction: no row stays locked while another service answers.
+    fetched = None if known is not None and known.registered else ctx.registry.get(uscc=key)
+    if (known is None or not known.registered) and fetched is None:
+        raise NotFound("enterprise", key)
     try:
         with ctx.engine.begin() as conn:
-            status = StatusRepository(conn).get(uscc=key)
-            if status is None or not status.registered:
-                raise NotFound("enterprise", key)
+            if fetched is not None:
+                statuses = StatusRepository(conn)
+                statuses.save(status_in=status_rules.apply_profile(statuses.lock(uscc=key), fetched))
             issued = ensure_code(conn, ctx, uscc=key)
             if issued is None:
                 raise AlreadyExists("code of enterprise", key)
@@ -88,7 +99,7 @@ def rotate_code(ctx: Context, *, uscc: str, reason: str) -> IssuedCode:
         code = model.rotate(current, ctx.keys.signer.kid, ctx.clock.now())
         repo.update(code_in=code, ended=VersionEnd.ROTATED, now=code.issued_at, reason=why)
         issued = present(ctx, code)
-        _emit(
+        emit(
             conn,
             key,
             codes_pb2.CodeRotated(
@@ -113,7 +124,7 @@ def revoke_code(ctx: Context, *, uscc: str, reason: str) -> IssuedCode:
         repo.update(
             code_in=code, ended=VersionEnd.REVOKED, now=code.revoked_at or ctx.clock.now(), reason=why
         )
-        _emit(conn, key, codes_pb2.CodeRevoked(uscc=key, version=code.version, reason=why))
+        emit(conn, key, codes_pb2.CodeRevoked(uscc=key, version=code.version, reason=why))
     ctx.notify()
     return present(ctx, code)
 
@@ -129,7 +140,7 @@ def reissue_code(ctx: Context, *, uscc: str, reason: str) -> IssuedCode:
         # The revoked version was already ended by the revocation.
         repo.update(code_in=code, ended=None, now=code.issued_at, reason=why)
         issued = present(ctx, code)
-        _emit(
+        emit(
             conn,
             key,
             codes_pb2.CodeIssued(

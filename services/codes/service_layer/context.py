@@ -1,21 +1,42 @@
-"""What the use cases need, built once by bootstrap (tests pass their own clock and keys)."""
+"""What the use cases need, built once by bootstrap (tests pass their own clock, keys and registry)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy.engine import Engine
 
+from services.codes.domain.status import ProfileFact
 from services.codes.domain.token import KeyRing
+from shared import china_time
 from shared.clock import Clock
 from shared.topology import topic_for
 
 SERVICE = "codes"
 TOPIC = topic_for(SERVICE)
-# China Standard Time has had no daylight saving since 1991, so a fixed UTC+8 names the city's days.
-CHINA_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+class RegistryUnavailable(Exception):
+    """The registry (PermitsService) did not answer; nothing was changed."""
+
+
+class Registry(Protocol):
+    """The enterprise registry, asked when an enterprise's registration event was never seen here."""
+
+    def get(self, *, uscc: str) -> ProfileFact | None:
+        """The public profile of a registered enterprise; None if the registry has no such enterprise."""
+        ...
+
+
+class NoRegistry:
+    """A registry that knows nobody (unit tests, or a deployment without permits)."""
+
+    def get(self, *, uscc: str) -> ProfileFact | None:
+        """Nobody is registered here."""
+        return None
 
 
 @dataclass
@@ -25,6 +46,7 @@ class Context:
     clock: Clock
     public_base_url: str
     font_path: str | None = None
+    registry: Registry = field(default_factory=NoRegistry)
     # Wakes the outbox relay after a commit that wrote events, so they leave at once.
     notify: Callable[[], None] = field(default=lambda: None)
 
@@ -35,4 +57,4 @@ class Context:
     @staticmethod
     def local_day(when: datetime) -> date:
         """The city's local date at a moment."""
-        return when.astimezone(CHINA_TIME).date()
+        return china_time.local_day(when)

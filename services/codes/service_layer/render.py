@@ -8,7 +8,7 @@ from enum import StrEnum
 from services.codes.adapters.repository import CodeRepository, StatusRepository
 from services.codes.domain import image, sheet
 from services.codes.domain.credit import look
-from services.codes.domain.model import CodeStatus
+from services.codes.domain.model import Code, CodeStatus
 from services.codes.domain.status import CreditLevel, EnterpriseStatus
 from services.codes.service_layer.codes import present
 from services.codes.service_layer.context import Context
@@ -45,6 +45,15 @@ def _display_name(status: EnterpriseStatus | None, uscc: str) -> str:
     return status.name if status and status.name else uscc
 
 
+def _refuse_retired(ctx: Context, printing: list[Code]) -> None:
+    # A retired key signs nothing new, and a sticker printed now would be superseded at the next
+    # RotateCodes: rotate first, then print.
+    stale = [c for c in printing if ctx.keys.is_retired(c.key_id)]
+    if stale:
+        names = ", ".join(f"{c.uscc} ({c.key_id})" for c in stale)
+        raise FailedPrecondition(f"codes signed with a retired key: {names}; rotate them before printing")
+
+
 def render_code(ctx: Context, *, uscc: str, fmt: Format, module_pixels: int = 0) -> RenderedCode:
     """The enterprise's active code as PNG or SVG, framed in its credit colour as of now."""
     key = validate_uscc(uscc)
@@ -55,6 +64,7 @@ def render_code(ctx: Context, *, uscc: str, fmt: Format, module_pixels: int = 0)
         status = StatusRepository(conn).get(uscc=key)
     if code.status is not CodeStatus.ACTIVE:
         raise FailedPrecondition(f"code of {key} is revoked: reissue it before printing")
+    _refuse_retired(ctx, [code])
     level = status.credit_level if status else CreditLevel.UNRATED
     art = image.Artwork(present(ctx, code).url, _display_name(status, key), look(level).colour, ctx.font_path)
     content = image.png(art, module_pixels) if fmt is Format.PNG else image.svg(art)
@@ -85,6 +95,7 @@ def render_sheet(ctx: Context, *, usccs: list[str], town: str) -> RenderedSheet:
     active = [k for k in wanted if k in codes and codes[k].status is CodeStatus.ACTIVE]
     if not active:
         raise NotFound("active codes of town", town.strip())
+    _refuse_retired(ctx, [codes[k] for k in active])
     if len(active) > MAX_SHEET_CODES:
         raise InvalidArgument(
             "town", f"has {len(active)} codes; at most {MAX_SHEET_CODES} per sheet: list them in parts"

@@ -6,12 +6,14 @@ the events it publishes and never shares partitions with another running test.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import grpc
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaConsumer, KafkaProducer, OffsetAndMetadata, TopicPartition
 from kafka.admin import KafkaAdminClient, NewTopic
 
 from eco.v1 import codes_pb2, codes_pb2_grpc, events_pb2
@@ -70,18 +72,52 @@ def create_topics(*names: str) -> None:
         admin.close()
 
 
+def start_group_at_end(group_id: str, topic: str) -> None:
+    """Commit a new consumer group's offsets at the topic's current end, so that a service started
+    with it reads only what is published from now on (not the topic's whole history)."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=infra.KAFKA.split(","), group_id=group_id, enable_auto_commit=False
+    )
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+        consumer.assign(partitions)
+        consumer.seek_to_end()
+        consumer.commit({p: OffsetAndMetadata(consumer.position(p), "", -1) for p in partitions})
+    finally:
+        consumer.close()
+
+
 @contextmanager
-def running_codes(start_service: Callable[..., RunningService], database_url: str) -> Iterator[CodesHarness]:
-    """The code service in-process on its own topics, with a producer and a stub."""
+def running_codes(
+    start_service: Callable[..., RunningService],
+    database_url: str,
+    *,
+    permits_address: str = "",
+    real_permits_topic: bool = False,
+) -> Iterator[CodesHarness]:
+    """The code service in-process on its own topics, with a producer and a stub.
+
+    `permits_address` is where it looks up enterprises it never saw; `real_permits_topic` makes it
+    consume eco.permits.events (from its current end) as a running permits service publishes them."""
+    group_id = infra.unique("codes-test-")
     permits_topic, evaluation_topic = infra.unique("test.permits."), infra.unique("test.evaluation.")
-    create_topics(permits_topic, evaluation_topic)
+    create_topics(evaluation_topic)
+    if real_permits_topic:
+        permits_topic = topic_for("permits")
+        create_topics_if_missing(permits_topic)
+        start_group_at_end(group_id, permits_topic)
+    else:
+        create_topics(permits_topic)
+    env = infra.service_env(database_url=database_url, run_dir=Path(tempfile.gettempdir()))
+    env["ECO_PERMITS_ADDR"] = permits_address or f"127.0.0.1:{infra.free_port()}"
     service = start_service(
         "codes",
         build,
         database_url,
         keys=factories.keys(),
         topics=[permits_topic, evaluation_topic],
-        group_id=infra.unique("codes-test-"),
+        group_id=group_id,
+        env=env,
     )
     producer = KafkaProducer(bootstrap_servers=infra.KAFKA.split(","), acks="all")
     ch = channel(service.address)

@@ -61,7 +61,7 @@ def test_every_kind_of_bad_token_is_refused_with_its_verdict(codes: CodesHarness
     verdicts = {
         "superseded": _resolve(codes, v1.token).verdict,
         "revoked": _resolve(codes, v2.token).verdict,  # type: ignore[attr-defined]
-        "tampered": _resolve(codes, v1.token[:-4] + ("AAAA" if v1.token[-4:] != "AAAA" else "BBBA")).verdict,
+        "tampered": _resolve(codes, factories.flip_mac_bit(v1.token)).verdict,
         "malformed": _resolve(codes, "not-a-token!").verdict,
         "unknown": _resolve(codes, _signed_for(stranger)).verdict,
     }
@@ -90,8 +90,13 @@ def test_errors_name_the_field_and_change_nothing(codes: CodesHarness) -> None:
     no_reason = _error(lambda: codes.call("RevokeCode", codes_pb2.RevokeCodeRequest(uscc=uscc)))
     assert no_reason.code() == grpc.StatusCode.INVALID_ARGUMENT and "reason" in (no_reason.details() or "")  # type: ignore[attr-defined]
     assert codes.code_of(uscc).status == codes_pb2.CODE_STATUS_ACTIVE
-    missing = _error(lambda: codes.call("IssueCode", codes_pb2.IssueCodeRequest(uscc=make_uscc())))
-    assert missing.code() == grpc.StatusCode.NOT_FOUND  # type: ignore[attr-defined]
+    # An enterprise never seen here is looked up in the registry; with permits down, nothing is issued.
+    stranger = make_uscc()
+    down = _error(lambda: codes.call("IssueCode", codes_pb2.IssueCodeRequest(uscc=stranger)))
+    assert down.code() == grpc.StatusCode.UNAVAILABLE and "registry" in (down.details() or "")  # type: ignore[attr-defined]
+    assert _error(lambda: codes.call("GetCode", codes_pb2.GetCodeRequest(uscc=stranger))).code() == (
+        grpc.StatusCode.NOT_FOUND
+    )  # type: ignore[attr-defined]
     twice = _error(lambda: codes.call("IssueCode", codes_pb2.IssueCodeRequest(uscc=uscc)))
     assert twice.code() == grpc.StatusCode.ALREADY_EXISTS  # type: ignore[attr-defined]
     out_of_order = _error(lambda: codes.call("ReissueCode", codes_pb2.ReissueCodeRequest(uscc=uscc)))

@@ -33,20 +33,28 @@ def enforcement_endpoint(servicer: enforcement_pb2_grpc.EnforcementServiceServic
 
 @contextmanager
 def gateway(
-    run_dir: Path, *, codes_address: str, enforcement_address: str, rate: int = 1000
+    run_dir: Path,
+    *,
+    codes_address: str,
+    enforcement_address: str,
+    permits_address: str = "",
+    rate: int = 1000,
+    base_url: str = "http://testserver",
 ) -> Iterator[TestClient]:
-    """The gateway app with its own fresh PostgreSQL database, calling the given services."""
+    """The gateway app with its own fresh PostgreSQL database, calling the given services (permits:
+    nowhere unless given, so an officer's inline record shows as unavailable)."""
     with infra.fresh_postgres_database() as database_url:
         env = {
             "ECO_RUN_DIR": str(run_dir),
             "ECO_GATEWAY_DATABASE_URL": database_url,
             "ECO_CODES_ADDR": codes_address,
             "ECO_ENFORCEMENT_ADDR": enforcement_address,
+            "ECO_PERMITS_ADDR": permits_address or dead_address(),
             "ECO_PUBLIC_RATE_PER_MINUTE": str(rate),
             "KAFKA_BOOTSTRAP_SERVERS": infra.KAFKA,
             "ELASTICSEARCH_URL": infra.ES_URL,
         }
-        with TestClient(create_app(config.load(env))) as client:
+        with TestClient(create_app(config.load(env)), base_url=base_url) as client:
             yield client
 
 
@@ -56,6 +64,18 @@ def operator_headers(client: TestClient, role: str) -> dict[str, str]:
     name = infra.unique("op-")
     operators.create(client.app.state.engine, username=name, display_name=name, role=role, token=token)  # type: ignore[attr-defined]
     return {"Authorization": f"Bearer {token}"}
+
+
+def sign_in(client: TestClient, role: str) -> str:
+    """A new operator account with the role, signed in through POST /login (the client keeps the
+    session cookie); returns the username."""
+    token, name = infra.unique("op-token-"), infra.unique("op-")
+    operators.create(client.app.state.engine, username=name, display_name=name, role=role, token=token)  # type: ignore[attr-defined]
+    response = client.post(
+        "/login", data={"username": name, "token": token, "next": "/docs"}, follow_redirects=False
+    )
+    assert response.status_code == 303 and operators.SESSION_COOKIE in response.cookies, response.text
+    return name
 
 
 def dead_address() -> str:

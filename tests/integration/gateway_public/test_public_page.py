@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -11,7 +10,7 @@ import pytest
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from eco.v1 import common_pb2, permits_pb2
+from eco.v1 import common_pb2
 from services.codes.domain.token import sign
 from services.codes.service_layer.context import Context
 from tests.integration.gateway_public.conftest import Platform
@@ -22,10 +21,6 @@ from tests.unit.codes.factories import make_uscc
 
 pytestmark = pytest.mark.integration
 JSON = {"Accept": "application/json"}
-PUBLIC_KEYS = {
-    "uscc", "name", "town", "industry", "profile_as_of", "credit", "permit", "code_version",
-    "last_inspection", "open_rectifications", "penalties_last_3_years", "report_problem",
-}  # fmt: skip
 
 
 def _scan(platform: Platform, uscc: str) -> str:
@@ -47,7 +42,7 @@ def test_a_decoded_png_opens_the_live_public_page(platform: Platform) -> None:
     body = page.json()
     assert (body["uscc"], body["name"], body["town"]) == (uscc, "慈溪市绿水化工有限公司", "观海卫")
     assert body["industry"] == {"code": "C2614", "section": "制造业"}
-    assert body["credit"]["level"] == "unspecified" and body["credit"]["label"] == "尚未评价"
+    assert body["credit"]["level"] == "unrated" and body["credit"]["label"] == "尚未评价"
     assert body["permit"] == {"state": "none", "as_of": None}
     # Enforcement has built none of these yet: unavailable, never zero or "none".
     for part in ("last_inspection", "open_rectifications", "penalties_last_3_years"):
@@ -97,43 +92,6 @@ def test_each_kind_of_bad_token_is_refused_with_its_status(platform: Platform) -
         f"/api/v1/enterprises/{uscc}/code/reissue", json={"reason": "reopened"}, headers=officer
     )
     assert client.get(urlsplit(reissued.json()["url"]).path).status_code == 200
-
-
-def test_the_public_json_holds_no_private_field(platform: Platform) -> None:
-    uscc = make_uscc()
-    platform.codes.register(uscc)
-    # The full record as the registry holds it (permits' Enterprise, contact included).
-    summary = factories.summary(uscc)
-    record = permits_pb2.Enterprise(
-        uscc=uscc,
-        fields=permits_pb2.EnterpriseFields(
-            name=summary.name,
-            legal_representative="王建国",
-            contact=permits_pb2.Contact(person="李女士", phone="13805741234", email="ehs@lvshui.example.cn"),
-            industry_code=summary.industry_code,
-            address=summary.address,
-            town=summary.town,
-            grid=summary.grid,
-            location=summary.location,
-            risk_flags=list(summary.risk_flags),
-        ),
-    )
-    path = _scan(platform, uscc)
-    body = platform.client.get(path, headers=JSON).json()
-    assert set(body) == PUBLIC_KEYS
-    text = json.dumps(body, ensure_ascii=False) + platform.client.get(path).text
-    f = record.fields
-    private = [f.legal_representative, f.contact.person, f.contact.phone, f.contact.email, f.address, f.grid]
-    private += [str(f.location.lat), str(f.location.lon), "HAZARDOUS_CHEMICALS", "hazardous_chemicals"]
-    assert [value for value in private if value in text] == []
-    # Public fields of the same record do appear.
-    assert f.name in text and f.industry_code in text
-    # An officer sees the way to the full record; the public does not.
-    officer = platform.client.get(
-        path, headers={**JSON, **operator_headers(platform.client, "officer")}
-    ).json()
-    assert officer["full_record"] == f"/api/v1/enterprises/{uscc}"
-    assert "full_record" not in body
 
 
 def test_the_colour_follows_credit_changed(platform: Platform) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import random
 import string
 from datetime import UTC, datetime
@@ -69,3 +70,10 @@ def permit_issued(uscc: str, at: datetime, number: str = "") -> events.EventEnve
         valid_until=common_pb2.Date(year=2030, month=2, day=28),
     )
     return events.make_envelope(source="permits", subject_id=uscc, payload=payload, occurred_at=at)
+
+
+def flip_mac_bit(token: str) -> str:
+    """The token with one bit of its MAC changed, re-encoded canonically: well formed, badly signed."""
+    raw = bytearray(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    raw[-3] ^= 0x01
+    return base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode("ascii")

@@ -4,10 +4,11 @@ import io
 import os
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import qrcode
 import qrcode.constants
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 from pyzbar.pyzbar import decode
 
 from services.codes.config import FONT_CANDIDATES
@@ -36,11 +37,27 @@ def test_png_decodes_to_the_url_and_has_the_coloured_frame() -> None:
     assert [d.data.decode() for d in decode(picture)] == [URL]
     assert picture.getpixel((2, 2)) == (0x1A, 0x98, 0x50)
     assert picture.getpixel((picture.width - 3, picture.height - 3)) == (0x1A, 0x98, 0x50)
-    # The caption band under the code holds the name: dark pixels between the code and the frame.
-    n = len(image.matrix(URL))
-    band = picture.crop((40, 30 + n * 10, picture.width - 40, picture.height - 30)).convert("L")
-    darkest, _ = band.getextrema()
-    assert isinstance(darkest, int) and darkest < 100
+
+
+def _caption_band(art: image.Artwork) -> bytes:
+    picture = Image.open(io.BytesIO(image.png(art))).convert("L")
+    n, px, frame = len(image.matrix(art.url)), image.DEFAULT_MODULE_PIXELS, image.FRAME_MODULES
+    top = frame * px + n * px
+    return picture.crop((frame * px, top, picture.width - frame * px, picture.height - frame * px)).tobytes()
+
+
+def test_the_caption_draws_real_chinese_glyphs_not_missing_glyph_boxes() -> None:
+    art = _art()
+    assert art.font_path, f"no CJK font installed (one of {FONT_CANDIDATES}; see services/codes/README.md)"
+    font = ImageFont.truetype(art.font_path, 26)
+    # A font without these glyphs draws both as the same .notdef box: their masks would be equal.
+    ci, xi = font.getmask("慈"), font.getmask("溪")
+    assert (ci.size, bytes(ci)) != (xi.size, bytes(xi))
+    # The caption as rendered differs from the same caption made of characters no font has (U+E000,
+    # private use), which is exactly what boxes would look like; and it is not blank.
+    caption = _caption_band(replace(art, name="慈溪"))
+    assert caption != _caption_band(replace(art, name="\ue000\ue000"))
+    assert caption != _caption_band(replace(art, name=""))
 
 
 def test_a_damaged_sticker_still_reads_where_a_low_correction_code_would_not() -> None:

@@ -1,6 +1,13 @@
-"""The printable sheet: pages of codes as vector PDF."""
+"""The printable sheet: pages of codes as vector PDF, each one readable once printed."""
 
 import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pyzbar.pyzbar import decode
 
 from services.codes.domain import sheet
 
@@ -29,3 +36,27 @@ def test_twelve_fit_on_one_page() -> None:
 
 def test_mixed_text_is_split_between_latin_and_cjk_fonts() -> None:
     assert sheet._runs("v1 环保 ok") == [("Helvetica", "v1 "), ("STSong-Light", "环保"), ("Helvetica", " ok")]
+
+
+def _rasterise(pdf: bytes, workdir: Path, dpi: int = 200) -> list[Image.Image]:
+    """The PDF's pages as grey images, drawn by Ghostscript (or poppler's pdftoppm)."""
+    source = workdir / "sheet.pdf"
+    source.write_bytes(pdf)
+    if shutil.which("gs"):
+        command = ["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pnggray", f"-r{dpi}"]
+        subprocess.run([*command, f"-sOutputFile={workdir / 'page-%02d.png'}", str(source)], check=True)
+    elif shutil.which("pdftoppm"):
+        subprocess.run(
+            ["pdftoppm", "-gray", "-png", "-r", str(dpi), str(source), str(workdir / "page")], check=True
+        )
+    else:
+        pytest.fail("neither gs (ghostscript) nor pdftoppm (poppler-utils) is installed to read the sheet")
+    return [Image.open(page) for page in sorted(workdir.glob("page*.png"))]
+
+
+def test_every_code_on_the_printed_sheet_decodes_to_its_url(tmp_path: Path) -> None:
+    entries = [_entry(i) for i in range(13)]
+    pages = _rasterise(sheet.render(entries, title="一码 codes 观海卫").pdf, tmp_path)
+    assert len(pages) == 2
+    decoded = [symbol.data.decode() for page in pages for symbol in decode(page)]
+    assert sorted(decoded) == sorted(e.url for e in entries)

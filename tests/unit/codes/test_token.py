@@ -1,6 +1,7 @@
 """Signed tokens: round trip, and each way a token can be refused before any lookup."""
 
 import base64
+import string
 
 import pytest
 
@@ -69,3 +70,28 @@ def test_key_ring_rules() -> None:
     with pytest.raises(ValueError, match="duplicate"):
         KeyRing([TEST_KEY, TEST_KEY])
     assert keys().signer is TEST_KEY
+
+
+def _with_byte(token: str, index: int, value: int) -> str:
+    raw = bytearray(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    raw[index] = value
+    return base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
+
+
+def test_tampered_and_malformed_are_told_apart() -> None:
+    token = sign(TEST_KEY, make_uscc(), 1)
+    size = len(base64.urlsafe_b64decode(token + "=="))
+    # Well formed, but any signed byte changed (version, key id, USCC, MAC): the signature fails.
+    for index in [1, 2, 3, 4, *range(6, size)]:
+        original = base64.urlsafe_b64decode(token + "==")[index]
+        assert _refusal(keys(), _with_byte(token, index, original ^ 0x01)) is Verdict.TAMPERED, index
+    # Not a token of ours at all: unknown format, a key-id length that does not fit, a non-canonical
+    # spelling of the same bytes, a truncated token.
+    assert _refusal(keys(), _with_byte(token, 0, 2)) is Verdict.MALFORMED
+    assert _refusal(keys(), _with_byte(token, 5, 200)) is Verdict.MALFORMED
+    assert size * 8 % 6 != 0  # the last character carries unused low bits
+    alphabet = string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_"
+    same_bytes = token[:-1] + alphabet[alphabet.index(token[-1]) ^ 1]  # flips an unused bit only
+    assert base64.urlsafe_b64decode(same_bytes + "==") == base64.urlsafe_b64decode(token + "==")
+    assert _refusal(keys(), same_bytes) is Verdict.MALFORMED
+    assert _refusal(keys(), token[:-8]) is Verdict.MALFORMED
