@@ -57,9 +57,11 @@ def _permit(envelope: Envelope, payload: Message) -> PermitFact:
     """The public facts of any permit event (the event types carry different subsets of fields)."""
     state, permit_class = PermitState.VALID, ""
     valid_from = valid_to = None
-    if isinstance(payload, permits_pb2.PermitIssued):
+    if isinstance(payload, permits_pb2.PermitIssued | permits_pb2.PermitReinstated):
         permit_class = PERMIT_CLASS_FROM_PROTO.get(payload.permit_class, "")
-    if isinstance(payload, permits_pb2.PermitIssued | permits_pb2.PermitRenewed):
+    if isinstance(
+        payload, permits_pb2.PermitIssued | permits_pb2.PermitRenewed | permits_pb2.PermitReinstated
+    ):
         valid_from = _date(payload.valid_from, "valid_from")
         valid_to = _date(payload.valid_until, "valid_until")
     elif isinstance(payload, permits_pb2.PermitExpired):
@@ -112,6 +114,7 @@ def handlers(ctx: Context) -> dict[str, Handler]:
         "PermitExpired": permit,
         "PermitRevoked": permit,
         "PermitSuspended": permit,
+        "PermitReinstated": permit,
         "CreditChanged": credit,
     }
     return table

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from eco.v1 import codes_pb2, common_pb2
+from eco.v1 import codes_pb2, common_pb2, permits_pb2
 from services.codes.adapters.tables import enterprise_status
 from services.codes.domain.status import CreditLevel, PermitState
 from services.codes.domain.token import Verdict
@@ -165,3 +165,36 @@ def test_a_code_whose_key_was_removed_must_be_rotated(ctx: Context, consumer: Ev
     with pytest.raises(FailedPrecondition, match="rotate"):
         codes.get_code(ctx, uscc=uscc)
     assert codes.rotate_code(ctx, uscc=uscc, reason="key rotation").code.key_id == factories.OLD_KEY.kid
+
+
+def test_a_reinstated_permit_shows_valid_again(ctx: Context, consumer: EventConsumer) -> None:
+    uscc = make_uscc()
+    _register(consumer, uscc)
+    token = codes.get_code(ctx, uscc=uscc).token
+    consumer.handle_raw(factories.permit_issued(uscc, T0 + timedelta(hours=1)).SerializeToString())
+    number = f"{uscc}001P"
+    suspended = permits_pb2.PermitSuspended(uscc=uscc, permit_number=number)
+    consumer.handle_raw(
+        events.make_envelope(
+            source="permits", subject_id=uscc, payload=suspended, occurred_at=T0 + timedelta(hours=2)
+        ).SerializeToString()
+    )
+    assert (
+        resolve.resolve_token(ctx, token=token, record_scan=False).status.permit_state
+        is PermitState.SUSPENDED
+    )  # type: ignore[union-attr]
+    reinstated = permits_pb2.PermitReinstated(
+        uscc=uscc,
+        permit_number=number,
+        permit_class=common_pb2.PERMIT_CLASS_KEY,
+        valid_from=common_pb2.Date(year=2025, month=3, day=1),
+        valid_until=common_pb2.Date(year=2030, month=2, day=28),
+    )
+    consumer.handle_raw(
+        events.make_envelope(
+            source="permits", subject_id=uscc, payload=reinstated, occurred_at=T0 + timedelta(hours=3)
+        ).SerializeToString()
+    )
+    status = resolve.resolve_token(ctx, token=token, record_scan=False).status
+    assert status is not None
+    assert (status.permit_state, status.permit_number) == (PermitState.VALID, number)
