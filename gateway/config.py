@@ -20,6 +20,8 @@ class GatewaySettings:
     service_addresses: dict[str, str]
     # Public routes (code pages, petitions) allow this many requests per client per minute.
     public_rate_per_minute: int
+    # Signs operators' session cookies; the same on every replica. Empty: a key made per process.
+    session_key: str
 
 
 def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
@@ -41,4 +43,5 @@ def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
         service_token=env.get("ECO_GATEWAY_TOKEN", "dev-gateway-token"),
         service_addresses={name: shared_settings.service_address(name, env) for name in SERVICES},
         public_rate_per_minute=int(rate_raw),
+        session_key=env.get("ECO_GATEWAY_SESSION_KEY", ""),
     )

@@ -11,7 +11,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import os
 import secrets
 import threading
 import time
@@ -113,9 +112,7 @@ def session_key(request: Request) -> bytes:
     with _key_lock:
         key = getattr(state, "session_key", None)
         if key is None:
-            configured = getattr(state.settings, "session_key", "") or os.environ.get(
-                SESSION_KEY_VARIABLE, ""
-            )
+            configured = state.settings.session_key
             key = state.session_key = configured.encode() if configured else secrets.token_bytes(32)
     return key  # type: ignore[no-any-return]
 

@@ -8,7 +8,7 @@ from eco.v1 import monitoring_pb2_grpc
 from services.monitoring import config as monitoring_config
 from services.monitoring.adapters.tables import MIGRATIONS
 from services.monitoring.config import MonitoringConfig
-from services.monitoring.entrypoints.consumers import GROUP_ID, permit_consumer
+from services.monitoring.entrypoints.consumers import permit_consumer
 from services.monitoring.entrypoints.grpc_servicer import MonitoringServicer
 from services.monitoring.service_layer.background import Periodic, sweep_missing
 from services.monitoring.service_layer.context import Context
@@ -37,9 +37,12 @@ def build(
     clock: Clock | None = None,
     config: MonitoringConfig | None = None,
     consume_permits: bool = True,
-    permits_group: str = GROUP_ID,
+    permits_group: str | None = None,
 ) -> ServiceApp:
-    """The monitoring service process: servicer, permit consumer, missing-data sweep, limit refresh."""
+    """The monitoring service process: servicer, permit consumer, missing-data sweep, limit refresh.
+
+    The permit consumer's group is `permits_group` if given, else ECO_MONITORING_CONSUMER_GROUP.
+    """
     clock = clock or SystemClock()
     config = config or monitoring_config.load()
     engine, relay = ServiceApp.base(settings)
@@ -52,7 +55,11 @@ def build(
     if consume_permits:
         background.append(
             permit_consumer(
-                engine, settings.kafka_bootstrap_servers, context.assessor, group_id=permits_group
+                engine,
+                settings.kafka_bootstrap_servers,
+                context.assessor,
+                context.evaluator,
+                group_id=permits_group or config.consumer_group,
             )
         )
     background.append(

@@ -24,6 +24,9 @@ class MonitoringConfig:
     # How often silent stations are looked for, and cached permit limits re-read from the database.
     sweep_seconds: float = 60.0
     refresh_seconds: float = 60.0
+    # Kafka consumer group of the permit-event consumer: replicas of one deployment share it; a test
+    # or a second deployment names its own, so that neither takes the other's offsets.
+    consumer_group: str = "monitoring"
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -44,6 +47,11 @@ def load(env: Mapping[str, str] = os.environ) -> MonitoringConfig:
     flat = _positive_int(env, "ECO_MONITORING_FLAT_LINE_COUNT", 8)
     if flat < 2:
         raise SettingsError("ECO_MONITORING_FLAT_LINE_COUNT", "must be at least 2")
+    group = env.get("ECO_MONITORING_CONSUMER_GROUP", "monitoring")
+    if not group.strip() or group != group.strip():
+        raise SettingsError(
+            "ECO_MONITORING_CONSUMER_GROUP", f"expected a group name without spaces, got {group!r}"
+        )
     return MonitoringConfig(
         hysteresis=Hysteresis(
             open_after=_positive_int(env, "ECO_MONITORING_OPEN_AFTER", 3),
@@ -57,4 +65,5 @@ def load(env: Mapping[str, str] = os.environ) -> MonitoringConfig:
         future_tolerance_seconds=_positive_int(env, "ECO_MONITORING_FUTURE_TOLERANCE_SECONDS", 300),
         sweep_seconds=float(_positive_int(env, "ECO_MONITORING_SWEEP_SECONDS", 60)),
         refresh_seconds=float(_positive_int(env, "ECO_MONITORING_REFRESH_SECONDS", 60)),
+        consumer_group=group,
     )

@@ -29,6 +29,7 @@ class ExceedanceRow:
     max_multiple: float
     uscc: str = ""
     outlet_id: str = ""
+    cleared_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,27 +51,47 @@ def create_exceedance(conn: Connection, *, exceedance_in: ExceedanceRow) -> None
     conn.execute(exceedances.insert().values(**exceedance_in.__dict__))
 
 
-def clear_exceedance(
-    conn: Connection, *, exceedance_id: str, cleared_ts: int, max_value: float, max_multiple: float
-) -> None:
-    """Close an exceedance with its final peak."""
-    conn.execute(
+def clear_exceedance(conn: Connection, *, row: ExceedanceRow) -> bool:
+    """Close an open exceedance with its end, final peak and quoted limit (and reason, if withdrawn);
+    False if it was closed already (e.g. by the permit consumer a moment before), so nothing is told twice."""
+    result = conn.execute(
         exceedances.update()
-        .where(exceedances.c.exceedance_id == exceedance_id)
-        .values(cleared_ts=cleared_ts, max_value=max_value, max_multiple=max_multiple)
+        .where(exceedances.c.exceedance_id == row.exceedance_id, exceedances.c.cleared_ts.is_(None))
+        .values(
+            cleared_ts=row.cleared_ts,
+            max_value=row.max_value,
+            max_multiple=row.max_multiple,
+            limit_value=row.limit_value,
+            cleared_reason=row.cleared_reason,
+        )
     )
+    return bool(result.rowcount)
 
 
-def update_peaks(conn: Connection, peaks: Sequence[tuple[str, float, float]]) -> None:
-    """Raise the recorded peak of open exceedances: (id, max value, max multiple)."""
+def update_peaks(conn: Connection, peaks: Sequence[tuple[str, float, float, float]]) -> None:
+    """Move the recorded peak of open exceedances: (id, max value, max multiple, limit quoted)."""
     if not peaks:
         return
     stmt = (
         exceedances.update()
         .where(exceedances.c.exceedance_id == sa.bindparam("eid"))
-        .values(max_value=sa.bindparam("mv"), max_multiple=sa.bindparam("mm"))
+        .values(max_value=sa.bindparam("mv"), max_multiple=sa.bindparam("mm"), limit_value=sa.bindparam("lv"))
     )
-    conn.execute(stmt, [{"eid": e, "mv": v, "mm": m} for e, v, m in peaks])
+    conn.execute(stmt, [{"eid": e, "mv": v, "mm": m, "lv": lv} for e, v, m, lv in peaks])
+
+
+def get_open_exceedances_of_outlets(
+    conn: Connection, *, outlet_ids: Sequence[str], limit_basis: str
+) -> list[ExceedanceRow]:
+    """Open exceedances of these outlets held to one limit basis (e.g. "permit <number>")."""
+    if not outlet_ids:
+        return []
+    query = sa.select(exceedances).where(
+        exceedances.c.outlet_id.in_(list(outlet_ids)),
+        exceedances.c.limit_basis == limit_basis,
+        exceedances.c.cleared_ts.is_(None),
+    )
+    return [ExceedanceRow(**r._mapping) for r in conn.execute(query.order_by(exceedances.c.opened_ts))]
 
 
 def get_open_exceedance(conn: Connection, *, series_id: int) -> ExceedanceRow | None:
@@ -81,16 +102,33 @@ def get_open_exceedance(conn: Connection, *, series_id: int) -> ExceedanceRow | 
     return None if row is None else ExceedanceRow(**row._mapping)
 
 
+def _after(
+    opened_ts: sa.ColumnElement[int], key: sa.ColumnElement[str], after: tuple[int, str] | None
+) -> sa.ColumnElement[bool]:
+    """Keyset condition: rows after (opened_ts, id) in newest-first order."""
+    if after is None:
+        return sa.true()
+    ts, ident = after
+    return sa.or_(opened_ts < ts, sa.and_(opened_ts == ts, key > ident))
+
+
 def get_all_exceedances(
-    conn: Connection, *, station_id: str = "", open_only: bool = False, offset: int = 0, limit: int = 100
+    conn: Connection,
+    *,
+    station_id: str = "",
+    open_only: bool = False,
+    after: tuple[int, str] | None = None,
+    limit: int = 100,
 ) -> list[ExceedanceRow]:
-    """Exceedances, newest first."""
-    query = sa.select(exceedances).order_by(exceedances.c.opened_ts.desc(), exceedances.c.exceedance_id)
+    """Exceedances, newest first, after the (opened_ts, id) of the last one of the previous page."""
+    c = exceedances.c
+    query = sa.select(exceedances).where(_after(c.opened_ts, c.exceedance_id, after))
     if station_id:
-        query = query.where(exceedances.c.station_id == station_id)
+        query = query.where(c.station_id == station_id)
     if open_only:
-        query = query.where(exceedances.c.cleared_ts.is_(None))
-    return [ExceedanceRow(**r._mapping) for r in conn.execute(query.offset(offset).limit(limit))]
+        query = query.where(c.cleared_ts.is_(None))
+    query = query.order_by(c.opened_ts.desc(), c.exceedance_id).limit(limit)
+    return [ExceedanceRow(**r._mapping) for r in conn.execute(query)]
 
 
 def create_fault(conn: Connection, *, fault_in: FaultRow) -> None:
@@ -118,15 +156,22 @@ def open_fault_kinds(conn: Connection, *, series_id: int) -> set[int]:
 
 
 def get_all_faults(
-    conn: Connection, *, station_id: str = "", open_only: bool = False, offset: int = 0, limit: int = 100
+    conn: Connection,
+    *,
+    station_id: str = "",
+    open_only: bool = False,
+    after: tuple[int, str] | None = None,
+    limit: int = 100,
 ) -> list[FaultRow]:
-    """Device faults, newest first."""
-    query = sa.select(faults).order_by(faults.c.opened_ts.desc(), faults.c.fault_id)
+    """Device faults, newest first, after the (opened_ts, id) of the last one of the previous page."""
+    c = faults.c
+    query = sa.select(faults).where(_after(c.opened_ts, c.fault_id, after))
     if station_id:
-        query = query.where(faults.c.station_id == station_id)
+        query = query.where(c.station_id == station_id)
     if open_only:
-        query = query.where(faults.c.cleared_ts.is_(None))
-    return [FaultRow(**r._mapping) for r in conn.execute(query.offset(offset).limit(limit))]
+        query = query.where(c.cleared_ts.is_(None))
+    query = query.order_by(c.opened_ts.desc(), c.fault_id).limit(limit)
+    return [FaultRow(**r._mapping) for r in conn.execute(query)]
 
 
 def count_open(conn: Connection, *, station_ids: Sequence[str]) -> tuple[dict[str, int], dict[str, int]]:

@@ -95,6 +95,16 @@ def add_flags(conn: Connection, marks: Sequence[tuple[int, int, int]]) -> None:
     conn.execute(stmt, [{"sid": s, "t": t, "f": f} for s, t, f in marks])
 
 
+def existing(conn: Connection, keys: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which of these (series id, time) readings are stored already."""
+    if not keys:
+        return set()
+    query = sa.select(readings.c.series_id, readings.c.ts).where(
+        sa.tuple_(readings.c.series_id, readings.c.ts).in_(list(keys))
+    )
+    return {(int(r.series_id), int(r.ts)) for r in conn.execute(query)}
+
+
 def last_readings(conn: Connection, *, series_id: int, count: int) -> list[tuple[int, float, int]]:
     """The newest readings of a series, oldest first: (time, value, flags)."""
     query = (
@@ -162,6 +172,18 @@ def buckets(
             )
         )
     return result
+
+
+def series_with_valid_readings(conn: Connection, *, series_ids: Sequence[int], since: int) -> set[int]:
+    """Which of these series have at least one unflagged reading at or after `since`."""
+    if not series_ids:
+        return set()
+    query = (
+        sa.select(readings.c.series_id)
+        .where(readings.c.series_id.in_(list(series_ids)), readings.c.ts >= since, readings.c.flags == 0)
+        .distinct()
+    )
+    return {int(s) for s in conn.execute(query).scalars()}
 
 
 def latest_of(conn: Connection, *, series_ids: Sequence[int]) -> dict[int, tuple[int, float, int]]:

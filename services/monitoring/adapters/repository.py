@@ -207,9 +207,28 @@ def replace_permit_limits(conn: Connection, *, permit_number: str, rows_in: list
         conn.execute(outlet_limits.insert(), [row.__dict__ for row in rows_in])
 
 
+def outlets_of_permit(conn: Connection, *, permit_number: str) -> list[str]:
+    """The outlets a permit's limits in force apply to."""
+    query = (
+        sa.select(outlet_limits.c.outlet_id)
+        .where(outlet_limits.c.permit_number == permit_number)
+        .distinct()
+        .order_by(outlet_limits.c.outlet_id)
+    )
+    return [str(o) for o in conn.execute(query).scalars()]
+
+
 def delete_permit_limits(conn: Connection, *, permit_number: str) -> int:
     """End every limit of a permit (revoked, expired, suspended); returns how many ended."""
     return conn.execute(outlet_limits.delete().where(outlet_limits.c.permit_number == permit_number)).rowcount
+
+
+def outlets_with_limits(conn: Connection, *, outlet_ids: list[str]) -> set[str]:
+    """Which of these outlets have a permit limit on record."""
+    if not outlet_ids:
+        return set()
+    query = sa.select(outlet_limits.c.outlet_id).where(outlet_limits.c.outlet_id.in_(outlet_ids)).distinct()
+    return {str(o) for o in conn.execute(query).scalars()}
 
 
 def get_all_outlet_limits(conn: Connection, *, outlet_id: str | None = None) -> list[OutletLimitRow]:

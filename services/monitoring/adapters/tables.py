@@ -7,6 +7,7 @@ ingestion path then moves plain integers, and hourly or daily buckets are intege
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from shared.db import Migration, create_tables
 
@@ -80,6 +81,8 @@ exceedances = sa.Table(
     sa.Column("max_multiple", sa.Double, nullable=False),
     sa.Column("uscc", sa.String(18), nullable=False, server_default=""),
     sa.Column("outlet_id", sa.String(100), nullable=False, server_default=""),
+    # Set when it closed for a reason other than readings back within the limit (migration 101).
+    sa.Column("cleared_reason", sa.String(200), nullable=False, server_default=""),
 )
 # At most one open exceedance per station and parameter, whatever the code does.
 sa.Index(
@@ -137,10 +140,22 @@ idle_alarms = sa.Table(
     sa.Column("detected_ts", sa.BigInteger, nullable=False),
 )
 
+
+def _add_cleared_reason(conn: Connection) -> None:
+    # Databases made by migration 100 before the column existed get it here; newer ones (whose
+    # migration 100 built the table from the current definition) already have it.
+    if "cleared_reason" in {c["name"] for c in sa.inspect(conn).get_columns("exceedances")}:
+        return
+    conn.execute(
+        sa.text("ALTER TABLE exceedances ADD COLUMN cleared_reason VARCHAR(200) NOT NULL DEFAULT ''")
+    )
+
+
 MIGRATIONS = [
     Migration(
         100,
         "monitoring: stations, series, readings, latest, exceedances, faults, outlet limits, idle alarms",
         create_tables(stations, series, readings, latest, exceedances, faults, outlet_limits, idle_alarms),
     ),
+    Migration(101, "monitoring: exceedances.cleared_reason", _add_cleared_reason),
 ]

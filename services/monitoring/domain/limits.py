@@ -36,6 +36,24 @@ class Limit:
         """How many times over the limit (GB 3838 rules for pH and dissolved oxygen apply)."""
         return gb3838.exceedance_multiple(self.code, value, self.bound)
 
+    def distance(self, value: float) -> float:
+        """How far outside the limit a value lies, in its unit (0 within); ranks readings without a
+        multiple, such as pH, by how far they are outside 6-9 on either side."""
+        upper, lower = self.bound.upper, self.bound.lower
+        if upper is not None and value > upper:
+            return value - upper
+        if lower is not None and value < lower:
+            return lower - value
+        return 0.0
+
+    def breached(self, value: float) -> float:
+        """The bound a value breaks, quoted as the limit: the floor for a low pH or dissolved
+        oxygen, the upper limit otherwise (and for a value within, the usual quoted limit)."""
+        lower = self.bound.lower
+        if lower is not None and value < lower:
+            return lower
+        return self.value
+
     @property
     def value(self) -> float:
         """The number quoted as the limit: the upper limit, else the floor."""
@@ -63,6 +81,11 @@ def alarm_limit(code: str, upper: float) -> Limit:
     return Limit(code, Bound(upper=upper), "alarm limit set at registration")
 
 
+def permit_basis(permit_number: str) -> str:
+    """How an exceedance names the permit whose limit it broke."""
+    return f"permit {permit_number}"
+
+
 def permit_limit(code: str, upper: float, floor: float, permit_number: str) -> Limit:
     """A permit's concentration limit (with its floor where the permit sets a range, as for pH)."""
-    return Limit(code, Bound(upper=upper, lower=floor or None), f"permit {permit_number}")
+    return Limit(code, Bound(upper=upper, lower=floor or None), permit_basis(permit_number))

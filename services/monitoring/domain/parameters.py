@@ -34,14 +34,33 @@ class ParameterKind:
     # Parameters that may legitimately hold one value for hours (power of a stopped line, a closed
     # outlet's flow) are left out of the flat-line rule.
     flat_line_check: bool = True
+    # Values at or below this are "not detected" and analysers report them as one constant (the
+    # limit or a fixed fraction of it), so a run of them is no flat-line fault. None: no such floor.
+    detection_limit: float | None = None
 
 
 def _kinds(*kinds: ParameterKind) -> dict[str, ParameterKind]:
     return {k.code: k for k in kinds}
 
 
+# Typical method detection limits of trace pollutants in water, mg/L: As, Hg and Se by atomic
+# fluorescence (HJ 694-2014: 0.3, 0.04 and 0.4 ug/L), Cd and Pb by graphite-furnace AAS (0.1 and
+# 1 ug/L), Cr(VI) by diphenylcarbazide (GB 7467-87: 0.004 mg/L), cyanide by isonicotinic acid-
+# barbituric acid (HJ 484-2009: 0.001 mg/L). A given analyser's own limit may be lower; these are
+# typical values, used only to keep "not detected" runs out of the flat-line rule.
+DETECTION_LIMITS: dict[str, float] = {
+    "AS": 0.0003,
+    "HG": 0.00004,
+    "SE": 0.0004,
+    "CD": 0.0001,
+    "PB": 0.001,
+    "CR6": 0.004,
+    "CN": 0.001,
+}
+
+
 def _mg_l(code: str, high: float) -> ParameterKind:
-    return ParameterKind(code, "mg/L", 0.0, high)
+    return ParameterKind(code, "mg/L", 0.0, high, detection_limit=DETECTION_LIMITS.get(code))
 
 
 _WATER = _kinds(

@@ -104,17 +104,25 @@ class SeriesQuality:
             self.open_faults.discard(FaultKind.FLAT_LINE)
             changes.append(FaultChange(FaultKind.FLAT_LINE, False, True, point.ts, "value changed"))
 
-    def silent(self, now_ms: int) -> FaultChange | None:
-        """A missing-data fault if nothing has come for too long (checked by a periodic sweep)."""
-        if self.last_ts is None or FaultKind.MISSING_DATA in self.open_faults:
+    def silent(self, now_ms: int, registered_ms: int | None = None) -> FaultChange | None:
+        """A missing-data fault if nothing has come for too long (checked by a periodic sweep).
+
+        A series that never reported is measured from its registration: the same grace of
+        `missing_after_intervals` intervals, then it is as silent as one that stopped.
+        """
+        if FaultKind.MISSING_DATA in self.open_faults:
             return None
-        if now_ms - self.last_ts <= self._missing_ms():
+        since = self.last_ts if self.last_ts is not None else registered_ms
+        if since is None or now_ms - since <= self._missing_ms():
             return None
         self.open_faults.add(FaultKind.MISSING_DATA)
-        intervals = (now_ms - self.last_ts) // self.interval_ms
-        return FaultChange(
-            FaultKind.MISSING_DATA, True, False, now_ms, f"no reading for {intervals} intervals"
+        intervals = (now_ms - since) // self.interval_ms
+        text = (
+            f"no reading for {intervals} intervals"
+            if self.last_ts is not None
+            else f"no reading since registration ({intervals} intervals ago)"
         )
+        return FaultChange(FaultKind.MISSING_DATA, True, False, now_ms, text)
 
     def _missing_ms(self) -> int:
         return self.rules.missing_after_intervals * self.interval_ms
@@ -131,6 +139,11 @@ class SeriesQuality:
 
     def _flat_line(self, point: Point) -> tuple[bool, tuple[Point, ...]]:
         needed = self.rules.flat_line_count
+        floor = self.kind.detection_limit
+        if floor is not None and point.value <= floor:
+            # "Not detected" is reported as one constant: a run of it is no fault, and it ends a run.
+            self.flat_value, self.flat_length, self.flat_run = None, 0, []
+            return False, ()
         if self.flat_value is not None and point.value == self.flat_value:
             self.flat_length += 1
             if len(self.flat_run) < needed:

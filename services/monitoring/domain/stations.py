@@ -19,6 +19,20 @@ from shared.errors import InvalidArgument
 from shared.uscc import validate_uscc
 
 _STATION_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# C0 and C1 control characters, NUL included: PostgreSQL refuses NUL in text, and none belongs in a
+# name shown on a map or a report.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Longest accepted text per field: the column it is stored in (adapters/tables.py: stations.name
+# String(200), stations.town String(100), exceedances.outlet_id String(100)); the fields kept in the
+# details JSON get the same 100 as their siblings, so a record never outgrows a screen or an index.
+MAX_LENGTH = {
+    "station.name": 200,
+    "station.town": 100,
+    "station.source.outlet_id": 100,
+    "station.water_section.river": 100,
+    "station.electricity.equipment_id": 100,
+    "station.electricity.linked_station_id": 64,
+}
 
 
 class Equipment(IntEnum):
@@ -100,6 +114,15 @@ def _check_uscc(uscc: str, field_name: str) -> None:
     validate_uscc(uscc, field=field_name)
 
 
+def _check_text(value: str, field_name: str) -> None:
+    """At most the field's stored length, and no control characters."""
+    limit = MAX_LENGTH[field_name]
+    _require(len(value) <= limit, field_name, f"at most {limit} characters, got {len(value)}")
+    _require(
+        not _CONTROL.search(value), field_name, "must not contain control characters (NUL, newline, ...)"
+    )
+
+
 def _validated_parameters(station: Station) -> tuple[Parameter, ...]:
     _require(bool(station.parameters), "station.parameters", "a station measures at least one parameter")
     seen: set[str] = set()
@@ -132,6 +155,7 @@ def _check_details(station: Station) -> None:
         )
         assert isinstance(d, WaterSection)
         _require(bool(d.river.strip()), "station.water_section.river", "the river or lake name is required")
+        _check_text(d.river, "station.water_section.river")
         _require(
             math.isfinite(d.position_km) and d.position_km >= 0,
             "station.water_section.position_km",
@@ -151,8 +175,11 @@ def _check_details(station: Station) -> None:
         assert isinstance(d, SourceMonitor)
         _check_uscc(d.uscc, "station.source.uscc")
         _require(
-            d.outlet_id.startswith(d.uscc + "-"), "station.source.outlet_id", "must be '<uscc>-<outlet code>'"
+            d.outlet_id.startswith(d.uscc + "-") and len(d.outlet_id) > len(d.uscc) + 1,
+            "station.source.outlet_id",
+            "must be '<uscc>-<outlet code>'",
         )
+        _check_text(d.outlet_id, "station.source.outlet_id")
     elif station.type == StationType.ELECTRICITY:
         _require(
             isinstance(d, ElectricityMonitor), "station.electricity", "a power monitor needs its equipment"
@@ -160,6 +187,7 @@ def _check_details(station: Station) -> None:
         assert isinstance(d, ElectricityMonitor)
         _check_uscc(d.uscc, "station.electricity.uscc")
         _require(bool(d.equipment_id.strip()), "station.electricity.equipment_id", "is required")
+        _check_text(d.equipment_id, "station.electricity.equipment_id")
         ok = math.isfinite(d.threshold_kw) and d.threshold_kw > 0
         _require(ok, "station.electricity.threshold_kw", "must be a positive power in kW")
         _require(d.idle_minutes >= 0, "station.electricity.idle_minutes", "must not be negative")
@@ -169,6 +197,7 @@ def _check_details(station: Station) -> None:
                 "station.electricity.linked_station_id",
                 "a production line names its treatment facility's monitor",
             )
+            _check_text(d.linked_station_id, "station.electricity.linked_station_id")
         else:
             _require(
                 not d.linked_station_id,
@@ -187,6 +216,8 @@ def validate_new(station: Station) -> Station:
         "1-64 letters, digits, '.', '_' or '-'",
     )
     _require(bool(station.name.strip()), "station.name", "is required")
+    _check_text(station.name, "station.name")
+    _check_text(station.town, "station.town")
     _require(station.type in tuple(StationType), "station.type", "must be set")
     ok = math.isfinite(station.lat) and math.isfinite(station.lon) and -90 <= station.lat <= 90
     _require(

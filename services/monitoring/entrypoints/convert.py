@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 from typing import TypeVar
 
@@ -23,6 +24,10 @@ from services.monitoring.service_layer.ingest import BatchResult, RawBatch
 from shared.errors import InvalidArgument
 
 MAX_REJECTIONS = 1000
+PAGE_TOKEN = "page.page_token"
+# Keyset tokens of newest-first lists: "<opened_ts ms>.<record id>" of the last item of a page.
+_KEYSET = re.compile(r"^(\d{1,16})\.([A-Za-z0-9-]{1,36})$")
+_STATION_TOKEN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 E = TypeVar("E", bound=IntEnum)
@@ -92,6 +97,30 @@ def raw_batch(batch: monitoring_pb2.ReadingBatch) -> RawBatch:
         values=[r.value for r in readings],
         flags=[r.flags for r in readings],
     )
+
+
+def keyset_token(opened_ts: int, record_id: str) -> str:
+    """The page token that continues after this record."""
+    return f"{opened_ts}.{record_id}"
+
+
+def keyset_after(token: str) -> tuple[int, str] | None:
+    """The (opened_ts, id) a keyset token continues after; None for the first page."""
+    if not token:
+        return None
+    match = _KEYSET.match(token)
+    if match is None:
+        raise InvalidArgument(PAGE_TOKEN, "not a token this service gave (expected '<time>.<id>')")
+    return int(match.group(1)), match.group(2)
+
+
+def station_after(token: str) -> str:
+    """The station id a station-list token continues after ("" for the first page)."""
+    if token and not _STATION_TOKEN.match(token):
+        raise InvalidArgument(
+            PAGE_TOKEN, "not a token this service gave (a station id, at most 64 characters)"
+        )
+    return token
 
 
 def millis(ts: Timestamp, field_name: str) -> int:

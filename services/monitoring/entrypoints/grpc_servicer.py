@@ -24,14 +24,6 @@ def _page_size(page: object) -> int:
     return min(size or DEFAULT_PAGE, MAX_PAGE)
 
 
-def _offset(token: str) -> int:
-    if not token:
-        return 0
-    if not token.isdigit():
-        raise InvalidArgument("page.page_token", "not a token this service gave")
-    return int(token)
-
-
 def _station_type(value: int) -> StationType | None:
     if value == 0:
         return None
@@ -77,7 +69,7 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
             self.ctx.engine,
             station_type=_station_type(request.type),
             town=request.town,
-            after=request.page.page_token,
+            after=convert.station_after(request.page.page_token),
             limit=size + 1,
         )
         response = monitoring_pb2.ListStationsResponse(
@@ -108,12 +100,14 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
         self, request: monitoring_pb2.ListStationStatusRequest, context: grpc.ServicerContext
     ) -> monitoring_pb2.ListStationStatusResponse:
         """Latest readings and open alarms of a page of stations."""
+        if len(request.station_ids) > MAX_PAGE:
+            raise InvalidArgument("station_ids", f"at most {MAX_PAGE} per call")
         statuses, next_token = queries.station_status(
             self.ctx.engine,
             self.ctx.clock,
             station_type=_station_type(request.type),
             station_ids=list(request.station_ids),
-            after=request.page.page_token,
+            after=convert.station_after(request.page.page_token),
             limit=_page_size(request.page),
         )
         response = monitoring_pb2.ListStationStatusResponse(statuses=statuses)
@@ -128,7 +122,7 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
             self.ctx.engine,
             station_id=request.station_id,
             parameter=request.parameter,
-            start=convert.millis(request.__getattribute__("from"), "from"),
+            start=convert.millis(getattr(request, "from"), "from"),
             end=convert.millis(request.to, "to"),
             interval=request.interval,
         )
@@ -140,7 +134,7 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
         return history.section_classes(
             self.ctx.engine,
             station_id=request.station_id,
-            start=convert.millis(request.__getattribute__("from"), "from"),
+            start=convert.millis(getattr(request, "from"), "from"),
             end=convert.millis(request.to, "to"),
             interval=request.interval,
         )
@@ -152,7 +146,7 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
         return history.aqi_history(
             self.ctx.engine,
             station_id=request.station_id,
-            start=convert.millis(request.__getattribute__("from"), "from"),
+            start=convert.millis(getattr(request, "from"), "from"),
             end=convert.millis(request.to, "to"),
             interval=request.interval,
         )
@@ -167,34 +161,40 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
         self, request: monitoring_pb2.ListExceedancesRequest, context: grpc.ServicerContext
     ) -> monitoring_pb2.ListExceedancesResponse:
         """Exceedances, newest first."""
-        size, offset = _page_size(request.page), _offset(request.page.page_token)
+        size = _page_size(request.page)
         found = queries.exceedances(
             self.ctx.engine,
             station_id=request.station_id,
             open_only=request.open_only,
-            offset=offset,
+            after=convert.keyset_after(request.page.page_token),
             limit=size + 1,
         )
         response = monitoring_pb2.ListExceedancesResponse(exceedances=found[:size])
         if len(found) > size:
-            response.page.next_page_token = str(offset + size)
+            last = found[size - 1]
+            response.page.next_page_token = convert.keyset_token(
+                last.opened_at.ToMilliseconds(), last.exceedance_id
+            )
         return response
 
     def ListFaults(
         self, request: monitoring_pb2.ListFaultsRequest, context: grpc.ServicerContext
     ) -> monitoring_pb2.ListFaultsResponse:
         """Device faults, newest first."""
-        size, offset = _page_size(request.page), _offset(request.page.page_token)
+        size = _page_size(request.page)
         found = queries.faults(
             self.ctx.engine,
             station_id=request.station_id,
             open_only=request.open_only,
-            offset=offset,
+            after=convert.keyset_after(request.page.page_token),
             limit=size + 1,
         )
         response = monitoring_pb2.ListFaultsResponse(faults=found[:size])
         if len(found) > size:
-            response.page.next_page_token = str(offset + size)
+            last = found[size - 1]
+            response.page.next_page_token = convert.keyset_token(
+                last.opened_at.ToMilliseconds(), last.fault_id
+            )
         return response
 
     def GetOutletThresholds(

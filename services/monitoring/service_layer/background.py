@@ -1,19 +1,20 @@
-"""Background work of the monitoring process: the missing-data sweep and the permit-limit refresh."""
+"""Background work of the monitoring process: the missing-data sweep, and a runner for periodic jobs."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from datetime import UTC
 
 from sqlalchemy.engine import Engine
 
 from services.monitoring.adapters import readings as readings_repo
 from services.monitoring.service_layer import recording, restore
-from services.monitoring.service_layer.assessment import Assessor
-from services.monitoring.service_layer.evaluator import Evaluator, FaultFound, Outcome
+from services.monitoring.service_layer.catalog import SeriesInfo
+from services.monitoring.service_layer.evaluator import Evaluator
+from services.monitoring.service_layer.outcome import FaultFound, Outcome
 from shared.clock import Clock
-from shared.consumer import EventConsumer, Handler
 
 log = logging.getLogger(__name__)
 
@@ -25,18 +26,14 @@ def sweep_missing(engine: Engine, evaluator: Evaluator, clock: Clock, notify: Ca
     infos = evaluator.catalog.all_series()
     with engine.connect() as conn:
         latest = readings_repo.latest_of(conn, series_ids=[i.series_id for i in infos])
-    silent = [
-        i
-        for i in infos
-        if i.series_id in latest and now_ms - latest[i.series_id][0] > limit_intervals * i.interval_ms
-    ]
+    silent = [i for i in infos if now_ms - _last_heard(i, latest) > limit_intervals * i.interval_ms]
     opened = 0
     for info in silent:
         with evaluator.locks.hold([info.station.station_id]):
             try:
                 with engine.begin() as conn:
                     restore.ensure_series(evaluator, conn, {info.series_id})
-                    change = evaluator.states[info.series_id].quality.silent(now_ms)
+                    change = evaluator.states[info.series_id].quality.silent(now_ms, _registered_ms(info))
                     if change is None:
                         continue  # already open, or a reading came meanwhile
                     outcome = Outcome(faults=[FaultFound(info, change, evaluator.new_id())])
@@ -48,6 +45,24 @@ def sweep_missing(engine: Engine, evaluator: Evaluator, clock: Clock, notify: Ca
     if opened:
         notify()
     return opened
+
+
+def _registered_ms(info: SeriesInfo) -> int | None:
+    registered = info.station.registered_at
+    if registered is None:
+        return None
+    if registered.tzinfo is None:  # SQLite hands back naive datetimes; they were written in UTC
+        registered = registered.replace(tzinfo=UTC)
+    return int(registered.timestamp() * 1000)
+
+
+def _last_heard(info: SeriesInfo, latest: dict[int, tuple[int, float, int]]) -> int:
+    """The newest reading's time, or the registration's for a series that never reported (its grace
+    period runs from then); a station of unknown registration time counts as just heard from."""
+    if info.series_id in latest:
+        return latest[info.series_id][0]
+    registered = _registered_ms(info)
+    return registered if registered is not None else 2**62
 
 
 class Periodic:
@@ -77,27 +92,3 @@ class Periodic:
                 self.work()
             except Exception:
                 log.exception("%s failed; will run again", self.name)
-
-
-class PermitConsumer(EventConsumer):
-    """The permit-event consumer; after each committed event the in-memory limits are re-read."""
-
-    def __init__(
-        self,
-        engine: Engine,
-        bootstrap_servers: str,
-        assessor: Assessor,
-        *,
-        group_id: str,
-        topics: list[str],
-        handlers: Mapping[str, Handler],
-    ) -> None:
-        super().__init__(engine, bootstrap_servers, group_id=group_id, topics=topics, handlers=handlers)
-        self.assessor = assessor
-
-    def handle_raw(self, raw: bytes) -> bool:
-        """Apply the event once, then refresh the limits the ingestion path uses."""
-        handled = super().handle_raw(raw)
-        if handled:
-            self.assessor.reload_from(self.engine)
-        return handled

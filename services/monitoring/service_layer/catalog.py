@@ -15,7 +15,13 @@ from sqlalchemy.engine import Connection
 
 from services.monitoring.adapters import repository
 from services.monitoring.domain.parameters import ParameterKind, kind_of
-from services.monitoring.domain.stations import ElectricityMonitor, Equipment, Parameter, Station
+from services.monitoring.domain.stations import (
+    ElectricityMonitor,
+    Equipment,
+    Parameter,
+    SourceMonitor,
+    Station,
+)
 
 # An unknown station id is looked up again only after this long, so junk input cannot load the DB.
 _NEGATIVE_TTL_SECONDS = 10.0
@@ -109,6 +115,12 @@ class Catalog:
     def lines_of(self, facility_station_id: str) -> list[str]:
         """Production-line monitors linked to a treatment-facility monitor."""
         return list(self._lines_of_facility.get(facility_station_id, ()))
+
+    def outlet_monitors(self, uscc: str) -> list[Station]:
+        """The online monitors on an enterprise's outlets (a scan: used per permit event, not per reading)."""
+        with self._lock:
+            stations = list(self._stations.values())
+        return [s for s in stations if isinstance(s.details, SourceMonitor) and s.details.uscc == uscc]
 
     def all_series(self) -> list[SeriesInfo]:
         """Every known series."""

@@ -4,115 +4,38 @@ State is rebuilt from the database the first time a series is seen (service_laye
 dropped when a batch's transaction fails, so memory never runs ahead of what was committed for long.
 Readings are judged per series in time order; a reading older than the last one judged (a late
 one) is stored and counted in aggregates but does not re-run the rules, since alarms already sent
-cannot be unsent.
+cannot be unsent: the summary lists it as unassessed. A flat line recognised at its Nth value takes
+its earlier readings back from the exceedance rule (they were judged before anyone knew the device
+was stuck), withdrawing an exceedance that rested only on them.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import threading
 import uuid
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 
 from services.monitoring.adapters.alarms import ExceedanceRow
 from services.monitoring.adapters.readings import Columns
 from services.monitoring.config import MonitoringConfig
-from services.monitoring.domain.electricity import IdleAlarm, IdleRule, IdleTreatmentDetector
+from services.monitoring.domain.electricity import IdleRule, IdleTreatmentDetector
 from services.monitoring.domain.exceedance import Change, ExceedanceTracker, Point, Transition
 from services.monitoring.domain.limits import Limit
 from services.monitoring.domain.parameters import StationType
-from services.monitoring.domain.quality import FLAT_LINE, FaultChange, SeriesQuality, range_flags
+from services.monitoring.domain.quality import FLAT_LINE, FaultChange, FaultKind, SeriesQuality, range_flags
 from services.monitoring.domain.stations import ElectricityMonitor, Equipment, SourceMonitor, Station
 from services.monitoring.service_layer.assessment import Assessor
 from services.monitoring.service_layer.catalog import Catalog, SeriesInfo
-
-
-@dataclass
-class SeriesState:
-    """What the rules remember about one series."""
-
-    info: SeriesInfo
-    quality: SeriesQuality
-    tracker: ExceedanceTracker
-    # The open exceedance, as recorded when it opened.
-    exceedance: ExceedanceRow | None = None
-    peak_dirty: bool = False
-
-
-@dataclass(frozen=True)
-class Opened:
-    """An exceedance opened."""
-
-    info: SeriesInfo
-    row: ExceedanceRow
-    limit: Limit
-    transition: Transition
-
-
-@dataclass(frozen=True)
-class Cleared:
-    """An exceedance cleared; the row carries its end and final peak."""
-
-    info: SeriesInfo
-    row: ExceedanceRow
-    transition: Transition
-
-
-@dataclass(frozen=True)
-class FaultFound:
-    """A fault opened or closed on a series."""
-
-    info: SeriesInfo
-    change: FaultChange
-    fault_id: str
-
-
-@dataclass(frozen=True)
-class IdleFound:
-    """The electricity rule fired for a production line."""
-
-    line: Station
-    facility: Station
-    rule: IdleRule
-    alarm: IdleAlarm
-    alarm_id: str
-
-
-@dataclass
-class Outcome:
-    """Everything one batch changed beyond the readings themselves."""
-
-    retro_flags: list[tuple[int, int, int]] = field(default_factory=list)
-    # Exceedance transitions in the order they happened (one series may open and clear in a batch).
-    exceedances: list[Opened | Cleared] = field(default_factory=list)
-    faults: list[FaultFound] = field(default_factory=list)
-    idle: list[IdleFound] = field(default_factory=list)
-    peaks: list[tuple[str, float, float]] = field(default_factory=list)
-    unassessed: Counter[tuple[str, str, str]] = field(default_factory=Counter)
-
-
-class StationLocks:
-    """One lock per station, taken in id order, so batches of different stations run side by side."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, threading.Lock] = {}
-        self._guard = threading.Lock()
-
-    @contextmanager
-    def hold(self, station_ids: Iterable[str]) -> Iterator[None]:
-        """Hold the locks of these stations for the block."""
-        with self._guard:
-            locks = [self._locks.setdefault(sid, threading.Lock()) for sid in sorted(set(station_ids))]
-        for lock in locks:
-            lock.acquire()
-        try:
-            yield
-        finally:
-            for lock in reversed(locks):
-                lock.release()
+from services.monitoring.service_layer.locks import StationLocks
+from services.monitoring.service_layer.outcome import (
+    FLAT_LINE_WITHDRAWN,
+    Cleared,
+    FaultFound,
+    IdleFound,
+    Opened,
+    Outcome,
+    SeriesState,
+)
 
 
 def idle_rule(line: Station, facility: Station, config: MonitoringConfig, hold_ms: int) -> IdleRule:
@@ -169,6 +92,7 @@ class Evaluator:
             ts, value = times[i], values[i]
             if quality.last_ts is not None and ts <= quality.last_ts:
                 flags[i] |= range_flags(value, info.kind)
+                outcome.late.append(i)
                 continue
             final, changes, retro = quality.observe(Point(ts, value, flags[i]))
             flags[i] = final
@@ -178,16 +102,24 @@ class Evaluator:
                 self._flag_retro(retro, info.series_id, positions, flags, outcome)
             for change in changes:
                 outcome.faults.append(FaultFound(info, change, self.new_id()))
+                if change.opened and change.kind == FaultKind.FLAT_LINE:
+                    self._withdraw(state, change, outcome)
             if final:
                 continue
             if info.station.type == StationType.ELECTRICITY:
                 power.setdefault(info.station.station_id, []).append(Point(ts, value))
                 continue
+            if quality.flat_length == 1:
+                # This reading may start a flat line: remember the rule's state before it.
+                state.tracker.mark(ts)
             self._assess(state, Point(ts, value), outcome)
         for state in self._touched(sids):
             if state.peak_dirty and state.exceedance is not None and state.tracker.peak_value is not None:
-                eid = state.exceedance.exceedance_id
-                outcome.peaks.append((eid, state.tracker.peak_value, state.tracker.peak_multiple))
+                peak = state.tracker.peak_value
+                quoted = state.limit.breached(peak) if state.limit else state.exceedance.limit_value
+                outcome.peaks.append(
+                    (state.exceedance.exceedance_id, peak, state.tracker.peak_multiple, quoted)
+                )
             state.peak_dirty = False
         if power:
             self._electricity(power, outcome)
@@ -218,46 +150,79 @@ class Evaluator:
             if reason:
                 outcome.unassessed[(info.station.station_id, info.parameter.code, reason)] += 1
             return
-        beyond = limit.beyond(point.value)
-        transition = state.tracker.observe(point, beyond, limit.multiple(point.value) if beyond else 0.0)
-        if transition is None:
-            state.peak_dirty = state.peak_dirty or (beyond and state.exceedance is not None)
-            return
+        value = point.value
+        if limit.beyond(value):
+            transition = state.tracker.observe(point, True, limit.multiple(value), limit.distance(value))
+            if transition is None:
+                state.peak_dirty = state.peak_dirty or state.exceedance is not None
+                return
+        else:
+            transition = state.tracker.observe(point, False)
+            if transition is None:
+                return
         if transition.change == Change.OPENED:
-            state.exceedance = self._opened_row(info, limit, transition)
+            state.exceedance, state.limit = self._opened_row(info, limit, transition), limit
             outcome.exceedances.append(Opened(info, state.exceedance, limit, transition))
             return
         assert state.exceedance is not None
+        peak = transition.peak_value if transition.peak_value is not None else state.exceedance.max_value
         final = dataclasses.replace(
             state.exceedance,
+            limit_value=(state.limit or limit).breached(peak),
             # The period ends with the first reading back within the limit.
             cleared_ts=transition.evidence[0].ts,
-            max_value=transition.peak_value
-            if transition.peak_value is not None
-            else state.exceedance.max_value,
+            max_value=peak,
             max_multiple=transition.peak_multiple,
         )
         outcome.exceedances.append(Cleared(info, final, transition))
-        state.exceedance, state.peak_dirty = None, False
+        state.exceedance, state.limit, state.peak_dirty = None, None, False
+
+    def _withdraw(self, state: SeriesState, change: FaultChange, outcome: Outcome) -> None:
+        """Take a flat line's readings back from the exceedance rule (they raise no pollution alarm).
+
+        An open exceedance that opened within the run rests only on those readings: it is withdrawn,
+        or, if it opened in this very batch, never recorded at all. One that opened before the run
+        stays open on the readings before it, with its peak taken from those.
+        """
+        run_start = change.evidence[0].ts
+        row = state.exceedance
+        rests_on_run = row is not None and row.opened_ts >= run_start
+        if not state.tracker.withdraw_since(run_start, still_open=row is not None and not rests_on_run):
+            if not rests_on_run:
+                return  # none of the run's readings was judged
+            state.tracker.reset(is_open=False)
+        if row is None:
+            return
+        if not rests_on_run:
+            state.peak_dirty = True  # the recorded peak may have come from the run
+            return
+        state.exceedance, state.limit, state.peak_dirty = None, None, False
+        for j, item in enumerate(outcome.exceedances):
+            if isinstance(item, Opened) and item.row.exceedance_id == row.exceedance_id:
+                del outcome.exceedances[j]  # opened in this batch: never published, nothing to take back
+                return
+        evidence = tuple(p._replace(flags=p.flags | FLAT_LINE) for p in change.evidence)
+        final = dataclasses.replace(row, cleared_ts=change.ts, cleared_reason=FLAT_LINE_WITHDRAWN)
+        outcome.exceedances.append(Cleared(state.info, final, Transition(Change.CLEARED, evidence)))
 
     def _opened_row(self, info: SeriesInfo, limit: Limit, transition: Transition) -> ExceedanceRow:
         details = info.station.details
         source = details if isinstance(details, SourceMonitor) else None
+        peak = transition.peak_value if transition.peak_value is not None else transition.evidence[-1].value
         return ExceedanceRow(
             exceedance_id=self.new_id(),
             series_id=info.series_id,
             station_id=info.station.station_id,
             parameter=info.parameter.code,
             unit=info.parameter.unit,
-            limit_value=limit.value,
+            # A range (pH 6-9) is quoted by the bound its worst reading breaks.
+            limit_value=limit.breached(peak),
             limit_basis=limit.basis,
             target_class=None if limit.target_class is None else int(limit.target_class),
             # The period starts with the first reading of the run that opened it.
             opened_ts=transition.evidence[0].ts,
             cleared_ts=None,
-            max_value=transition.peak_value
-            if transition.peak_value is not None
-            else transition.evidence[-1].value,
+            max_value=peak,
             max_multiple=transition.peak_multiple,
             uscc=source.uscc if source else "",
             outlet_id=source.outlet_id if source else "",

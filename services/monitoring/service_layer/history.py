@@ -18,6 +18,11 @@ AIR_CODES = ("SO2", "NO2", "CO", "O3", "PM10", "PM25")
 # GB 3095-2012 table 4 (data validity): a 24 h mean needs 20 hourly means, an 8 h mean needs 6.
 MIN_HOURS_PER_DAY = 20
 MIN_HOURS_PER_8H = 6
+# The day's maximum 8 h mean of O3 is over the 8 h moving means ending 08:00 to 24:00 of that day
+# (the definition HJ 663-2013 gives, used with GB 3095-2012 and HJ 633-2012), none reaching back
+# into the day before. Hourly buckets are
+# labelled by their start: the mean ending 08:00 is the one whose last hour starts 07:00.
+FIRST_O3_8H_END_HOUR = 7
 
 
 def _station(conn: Connection, station_id: str, station_type: StationType) -> repository.StoredStation:
@@ -79,11 +84,16 @@ def _mean(values: list[float | None], minimum: int) -> float | None:
     return sum(present) / len(present) if len(present) >= minimum else None
 
 
-def _aqi_point(history: monitoring_pb2.AqiHistory, at: int, result: hj633.AqiResult | None) -> None:
+def _aqi_point(
+    history: monitoring_pb2.AqiHistory, at: int, result: hj633.AqiResult | None, incomplete: bool = False
+) -> None:
     if result is None:
         return
     point = history.points.add(
-        start=messages.timestamp(at), aqi=result.aqi, level=messages.pb_enum(result.level)
+        start=messages.timestamp(at),
+        aqi=result.aqi,
+        level=messages.pb_enum(result.level),
+        incomplete=incomplete,
     )
     point.primary_pollutants.extend(result.primary_pollutants)
     for p in result.pollutants:
@@ -127,8 +137,15 @@ def aqi_history(
             if not means:
                 continue
             so2_24h = _mean(window("SO2", hour, 24), MIN_HOURS_PER_DAY)
+            incomplete = False
+            if so2_24h is None and means.get("SO2", 0.0) > hj633.BREAKPOINTS["SO2_1H"][-1]:
+                # SO2 1 h above 800 is indexed by its 24 h mean (HJ 633-2012 table 1 note 2); with
+                # fewer than 20 hours, the mean of the hours there are, marked incomplete, rather
+                # than leaving the worst pollutant of the hour out of its AQI.
+                so2_24h, incomplete = _mean(window("SO2", hour, 24), 1), True
             o3_8h = _mean(window("O3", hour, 8), MIN_HOURS_PER_8H)
-            _aqi_point(history, hour, hj633.hourly_aqi(means, so2_24h=so2_24h, o3_8h=o3_8h))
+            result = hj633.hourly_aqi(means, so2_24h=so2_24h, o3_8h=o3_8h)
+            _aqi_point(history, hour, result, incomplete)
         return history
     for day in range(first_hour, end, DAY_MS):
         last_hour = day + DAY_MS - HOUR_MS
@@ -140,7 +157,7 @@ def aqi_history(
         o3_hours = [v for v in window("O3", last_hour, 24) if v is not None]
         eights = [
             m
-            for h in range(day, day + DAY_MS, HOUR_MS)
+            for h in range(day + FIRST_O3_8H_END_HOUR * HOUR_MS, day + DAY_MS, HOUR_MS)
             if (m := _mean(window("O3", h, 8), MIN_HOURS_PER_8H)) is not None
         ]
         _aqi_point(

@@ -3,16 +3,23 @@ transaction, before the caller is answered.
 
 The batch arrives as parallel columns (the servicer unpacks the protobuf once) and is written with
 one set-based insert; per reading there is only list work and the rules' dict lookups.
+
+Rule state lives in this process. Should two replicas judge one station anyway, the batch
+transaction holds a PostgreSQL advisory lock per station so they take turns, and a batch whose
+alarm rows collide with the other's (the unique "one open per series" indexes) is judged again once
+on state re-read from the database instead of failing.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from services.monitoring.adapters import readings as readings_repo
 from services.monitoring.adapters.readings import Columns
@@ -21,7 +28,11 @@ from services.monitoring.domain.stations import ElectricityMonitor
 from services.monitoring.service_layer import recording, restore
 from services.monitoring.service_layer.catalog import SeriesInfo
 from services.monitoring.service_layer.evaluator import Evaluator
+from services.monitoring.service_layer.locks import lock_across_replicas
+from services.monitoring.service_layer.outcome import LATE, Outcome
 from shared.clock import Clock
+
+log = logging.getLogger(__name__)
 
 # Timestamps before this are a client that forgot to set the time.
 _EARLIEST_MS = 946_684_800_000  # 2000-01-01T00:00:00Z
@@ -139,22 +150,17 @@ class Ingestor:
             station = self.catalog.station(line)
             if station is not None and isinstance(station.details, ElectricityMonitor):
                 locked.add(station.details.linked_station_id)
-        series_ids = set(columns.series_ids)
-        written = 0
+        device_flags = list(columns.flags)
         with self.evaluator.locks.hold(locked):
             try:
-                with self.engine.begin() as conn:
-                    restore.ensure_series(self.evaluator, conn, series_ids)
-                    pending = restore.ensure_detectors(self.evaluator, conn, lines)
-                    outcome = self.evaluator.evaluate(columns, infos)
-                    outcome.idle[:0] = pending
-                    inserted = readings_repo.insert(conn, columns)
-                    readings_repo.upsert_latest(conn, _newest_per_series(columns))
-                    readings_repo.add_flags(conn, outcome.retro_flags)
-                    result.alarms, written = recording.record(conn, outcome)
-            except Exception:
-                self.evaluator.forget(series_ids, lines)
-                raise
+                outcome, inserted, written = self._store(columns, infos, lines, locked, result)
+            except IntegrityError as exc:
+                # Another replica wrote this station's alarms after our state was loaded: judge the
+                # batch again on state re-read from the database (it committed before our lock).
+                log.warning("batch collided with another writer's alarms; judging it again: %s", exc.orig)
+                self.evaluator.forget(set(columns.series_ids), lines)
+                columns.flags[:] = device_flags
+                outcome, inserted, written = self._store(columns, infos, lines, locked, result)
         if written:
             self.notify()
         result.duplicates += len(columns) - inserted
@@ -162,6 +168,47 @@ class Ingestor:
         result.flagged = sum(1 for f in columns.flags if f & PLATFORM_FLAGS)
         result.unassessed = outcome.unassessed
         return result
+
+    def _store(
+        self,
+        columns: Columns,
+        infos: list[SeriesInfo],
+        lines: set[str],
+        locked: set[str],
+        result: BatchResult,
+    ) -> tuple[Outcome, int, int]:
+        """Judge and write the batch in one transaction; returns the outcome, readings new, events written."""
+        series_ids = set(columns.series_ids)
+        try:
+            with self.engine.begin() as conn:
+                lock_across_replicas(conn, locked)
+                restore.ensure_series(self.evaluator, conn, series_ids)
+                pending = restore.ensure_detectors(self.evaluator, conn, lines)
+                outcome = self.evaluator.evaluate(columns, infos)
+                outcome.idle[:0] = pending
+                if outcome.late:
+                    _count_late(conn, columns, infos, outcome)
+                inserted = readings_repo.insert(conn, columns)
+                readings_repo.upsert_latest(conn, _newest_per_series(columns))
+                readings_repo.add_flags(conn, outcome.retro_flags)
+                result.alarms, written = recording.record(conn, outcome)
+        except Exception:
+            self.evaluator.forget(series_ids, lines)
+            raise
+        return outcome, inserted, written
+
+
+def _count_late(conn: Connection, columns: Columns, infos: list[SeriesInfo], outcome: Outcome) -> None:
+    """List the late readings as unassessed, leaving out those already stored (resent duplicates).
+
+    One query per batch that has any, never one per reading; a batch in time order has none.
+    """
+    keys = [(columns.series_ids[i], columns.ts[i]) for i in outcome.late]
+    stored = readings_repo.existing(conn, keys)
+    for i, key in zip(outcome.late, keys, strict=True):
+        if key not in stored:
+            info = infos[i]
+            outcome.unassessed[(info.station.station_id, info.parameter.code, LATE)] += 1
 
 
 def _newest_per_series(columns: Columns) -> list[tuple[int, int, float, int]]:

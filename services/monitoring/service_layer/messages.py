@@ -100,6 +100,7 @@ def exceedance_message(row: ExceedanceRow, station: Station) -> monitoring_pb2.E
         max_multiple=row.max_multiple,
         uscc=row.uscc,
         outlet_id=row.outlet_id,
+        cleared_reason=row.cleared_reason,
     )
     if row.cleared_ts is not None:
         message.cleared_at.CopyFrom(timestamp(row.cleared_ts))

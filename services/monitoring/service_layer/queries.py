@@ -16,7 +16,7 @@ from services.monitoring.adapters import readings as readings_repo
 from services.monitoring.adapters import repository
 from services.monitoring.domain import gb3838
 from services.monitoring.domain.parameters import StationType
-from services.monitoring.domain.stations import WaterSection
+from services.monitoring.domain.stations import SourceMonitor, WaterSection
 from services.monitoring.service_layer import messages
 from shared.clock import Clock
 from shared.errors import InvalidArgument, NotFound
@@ -28,6 +28,11 @@ CST_MS = 8 * HOUR_MS
 # The plan's target: every county-level-or-above section monitored automatically (REFERENCE.md).
 COVERAGE_TARGET = 1.0
 MAX_BUCKETS = 2000
+# Status note of an outlet monitor registered before any permit named its outlet. Registration
+# accepts it (a monitor may be installed before the permit is entered); its readings are stored
+# and listed as unassessed ("no valid permit limit") until a permit event brings limits.
+NO_PERMIT_YET = "no permit limits for this outlet yet"
+NO_SECTIONS = "no county-level-or-above water section is registered: the KPI is undefined"
 
 
 def bucket_geometry(interval: int) -> tuple[int, int]:
@@ -69,20 +74,29 @@ def time_series(
             conn, series_id=stored.series_ids[parameter], start=start, end=end, size_ms=size, offset_ms=offset
         )
     by_start = {b.start: b for b in found}
-    expected = max(1, size // (param.interval_seconds * 1000))
+    interval_ms = param.interval_seconds * 1000
+    # Fractional: a bucket finer than the interval expects less than one reading (4-hourly in hourly
+    # buckets: 0.25), so a bucket's coverage only says whether its share came; the range's coverage,
+    # received over (range / interval), is the figure to quote.
+    expected = size / interval_ms
     series = monitoring_pb2.TimeSeries(
         station_id=station_id, parameter=parameter, unit=param.unit, interval=messages.pb_enum(interval)
     )
     at = _aligned(start, size, offset)
     while at < end:
         b = by_start.get(at)
-        point = series.points.add(start=messages.timestamp(at), expected=expected)
+        point = series.points.add(
+            start=messages.timestamp(at), expected=max(1, size // interval_ms), expected_readings=expected
+        )
         if b is not None:
             point.received, point.flagged = b.received, b.flagged
             point.coverage = min(1.0, b.received / expected)
             if b.mean is not None:
                 point.mean, point.min, point.max = b.mean, b.low or 0.0, b.high or 0.0
         at += size
+    series.received = sum(b.received for b in found)
+    series.expected = (end - start) / interval_ms
+    series.coverage = min(1.0, series.received / series.expected)
     return series
 
 
@@ -107,6 +121,8 @@ def station_status(
         latest = readings_repo.latest_of(conn, series_ids=ids)
         open_exc, open_faults = alarms_repo.count_open(conn, station_ids=[s.station.station_id for s in page])
         exceeding = alarms_repo.open_exceedance_series(conn, series_ids=ids)
+        outlets = [s.station.details.outlet_id for s in page if isinstance(s.station.details, SourceMonitor)]
+        with_limits = repository.outlets_with_limits(conn, outlet_ids=outlets)
     result = []
     for s in page:
         station = s.station
@@ -115,6 +131,8 @@ def station_status(
             open_exceedances=open_exc.get(station.station_id, 0),
             open_faults=open_faults.get(station.station_id, 0),
         )
+        if isinstance(station.details, SourceMonitor) and station.details.outlet_id not in with_limits:
+            status.notes.append(NO_PERMIT_YET)
         newest = 0
         classes: dict[str, gb3838.WaterClass] = {}
         for p in station.parameters:
@@ -148,7 +166,12 @@ def station_status(
 
 
 def section_coverage(engine: Engine, clock: Clock) -> monitoring_pb2.SectionCoverage:
-    """Share of county-level-or-above sections whose automatic station reported in the last 24 h."""
+    """Share of county-level-or-above sections whose automatic station reported in the last 24 h.
+
+    Reporting means at least one valid reading in the window: a section whose readings were all
+    flagged (faulty device, maintenance) is not monitoring the water. With no such section the KPI
+    has no denominator and says so (`undefined`), rather than claim a measured 0.
+    """
     now = clock.now()
     since = int((now - timedelta(hours=24)).timestamp() * 1000)
     with engine.connect() as conn:
@@ -157,14 +180,10 @@ def section_coverage(engine: Engine, clock: Clock) -> monitoring_pb2.SectionCove
             for s in repository.get_all(conn, station_type=StationType.WATER_SECTION)
             if isinstance(s.station.details, WaterSection) and s.station.details.county_level_or_above
         ]
-        latest = readings_repo.latest_of(
-            conn, series_ids=[sid for s in sections for sid in s.series_ids.values()]
+        valid = readings_repo.series_with_valid_readings(
+            conn, series_ids=[sid for s in sections for sid in s.series_ids.values()], since=since
         )
-    silent = [
-        s.station.station_id
-        for s in sections
-        if not any(latest.get(sid, (0,))[0] >= since for sid in s.series_ids.values())
-    ]
+    silent = [s.station.station_id for s in sections if not valid.intersection(s.series_ids.values())]
     total = len(sections)
     reporting = total - len(silent)
     result = monitoring_pb2.SectionCoverage(
@@ -173,18 +192,20 @@ def section_coverage(engine: Engine, clock: Clock) -> monitoring_pb2.SectionCove
         numerator=reporting,
         denominator=total,
         silent_station_ids=silent,
+        undefined=total == 0,
+        note=NO_SECTIONS if total == 0 else "",
     )
     result.at.FromDatetime(now)
     return result
 
 
 def exceedances(
-    engine: Engine, *, station_id: str, open_only: bool, offset: int, limit: int
+    engine: Engine, *, station_id: str, open_only: bool, after: tuple[int, str] | None, limit: int
 ) -> list[monitoring_pb2.Exceedance]:
-    """Exceedances, newest first."""
+    """Exceedances, newest first, after the (opened_ts, id) of the previous page's last."""
     with engine.connect() as conn:
         rows = alarms_repo.get_all_exceedances(
-            conn, station_id=station_id, open_only=open_only, offset=offset, limit=limit
+            conn, station_id=station_id, open_only=open_only, after=after, limit=limit
         )
         stations = (
             {
@@ -198,12 +219,12 @@ def exceedances(
 
 
 def faults(
-    engine: Engine, *, station_id: str, open_only: bool, offset: int, limit: int
+    engine: Engine, *, station_id: str, open_only: bool, after: tuple[int, str] | None, limit: int
 ) -> list[monitoring_pb2.Fault]:
-    """Device faults, newest first."""
+    """Device faults, newest first, after the (opened_ts, id) of the previous page's last."""
     with engine.connect() as conn:
         rows = alarms_repo.get_all_faults(
-            conn, station_id=station_id, open_only=open_only, offset=offset, limit=limit
+            conn, station_id=station_id, open_only=open_only, after=after, limit=limit
         )
     return [messages.fault_message(r) for r in rows]
 

@@ -10,11 +10,12 @@ from sqlalchemy.engine import Connection
 
 from eco.v1 import common_pb2, monitoring_pb2
 from services.monitoring.adapters import alarms as alarms_repo
-from services.monitoring.adapters.alarms import FaultRow
+from services.monitoring.adapters.alarms import ExceedanceRow, FaultRow
 from services.monitoring.domain import gb3838
+from services.monitoring.domain.exceedance import Point
 from services.monitoring.domain.stations import Station, WaterSection
 from services.monitoring.service_layer import messages
-from services.monitoring.service_layer.evaluator import Cleared, FaultFound, IdleFound, Opened, Outcome
+from services.monitoring.service_layer.outcome import FaultFound, IdleFound, Opened, Outcome
 from shared import events, outbox
 from shared.topology import topic_for
 
@@ -76,21 +77,19 @@ def _opened(conn: Connection, item: Opened) -> Alarm:
     )
 
 
-def _cleared(conn: Connection, item: Cleared) -> None:
-    row = item.row
+def cleared(conn: Connection, row: ExceedanceRow, station: Station, evidence: tuple[Point, ...]) -> bool:
+    """Close an exceedance and write its ExceedanceCleared (with the reason when it was withdrawn);
+    False, and no event, if it had been closed already."""
     assert row.cleared_ts is not None
-    alarms_repo.clear_exceedance(
-        conn,
-        exceedance_id=row.exceedance_id,
-        cleared_ts=row.cleared_ts,
-        max_value=row.max_value,
-        max_multiple=row.max_multiple,
-    )
+    if not alarms_repo.clear_exceedance(conn, row=row):
+        return False
     payload = monitoring_pb2.ExceedanceCleared(
-        exceedance=messages.exceedance_message(row, item.info.station),
-        evidence=messages.points(item.transition.evidence),
+        exceedance=messages.exceedance_message(row, station),
+        evidence=messages.points(evidence),
+        reason=row.cleared_reason,
     )
-    _publish(conn, row.station_id, payload, item.transition.evidence[-1].ts)
+    _publish(conn, row.station_id, payload, evidence[-1].ts if evidence else row.cleared_ts)
+    return True
 
 
 def _fault(conn: Connection, item: FaultFound) -> Alarm | None:
@@ -161,9 +160,9 @@ def record(conn: Connection, outcome: Outcome) -> tuple[list[Alarm], int]:
     for item in outcome.exceedances:
         if isinstance(item, Opened):
             raised.append(_opened(conn, item))
-        else:
-            _cleared(conn, item)
-        written += 1
+            written += 1
+        elif cleared(conn, item.row, item.info.station, item.transition.evidence):
+            written += 1
     alarms_repo.update_peaks(conn, outcome.peaks)
     for fault in outcome.faults:
         found = _fault(conn, fault)

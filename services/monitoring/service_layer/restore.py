@@ -15,7 +15,8 @@ from services.monitoring.domain.electricity import IdleTreatmentDetector
 from services.monitoring.domain.exceedance import Point
 from services.monitoring.domain.quality import DEVICE_FLAGS, FaultKind
 from services.monitoring.domain.stations import ElectricityMonitor
-from services.monitoring.service_layer.evaluator import Evaluator, IdleFound, SeriesState, idle_rule
+from services.monitoring.service_layer.evaluator import Evaluator, idle_rule
+from services.monitoring.service_layer.outcome import IdleFound, SeriesState
 
 # Look back at most this far for the start of an idle period already alarmed.
 _IDLE_LOOKBACK_MS = 2 * 86_400_000
@@ -35,18 +36,27 @@ def series_state(evaluator: Evaluator, conn: Connection, series_id: int) -> Seri
         if flags == 0:
             limit, _ = evaluator.assessor.limit(info, ts)
             if limit is not None:
+                if state.quality.flat_length == 1:
+                    state.tracker.mark(ts)  # as the evaluator does: a flat line may yet withdraw it
                 beyond = limit.beyond(value)
-                state.tracker.observe(Point(ts, value), beyond, limit.multiple(value) if beyond else 0.0)
+                state.tracker.observe(
+                    Point(ts, value),
+                    beyond,
+                    limit.multiple(value) if beyond else 0.0,
+                    limit.distance(value),
+                )
     state.quality.open_faults = {
         FaultKind(k) for k in alarms_repo.open_fault_kinds(conn, series_id=series_id)
     }
     open_row = alarms_repo.get_open_exceedance(conn, series_id=series_id)
     if state.tracker.is_open != (open_row is not None):
-        state.tracker.is_open = open_row is not None
-        state.tracker.run.clear()
+        state.tracker.reset(is_open=open_row is not None)
     if open_row is not None:
-        state.exceedance = open_row
+        limit, _ = evaluator.assessor.limit(info, open_row.opened_ts)
+        state.exceedance, state.limit = open_row, limit
         state.tracker.peak_value, state.tracker.peak_multiple = open_row.max_value, open_row.max_multiple
+        if limit is not None:
+            state.tracker.peak_distance = limit.distance(open_row.max_value)
     return state
 
 

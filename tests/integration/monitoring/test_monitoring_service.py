@@ -7,86 +7,36 @@ from collections.abc import Callable
 
 import grpc
 import pytest
-from google.protobuf.timestamp_pb2 import Timestamp
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaProducer
 
-from eco.v1 import common_pb2, monitoring_pb2, monitoring_pb2_grpc, permits_pb2
+from eco.v1 import common_pb2, monitoring_pb2, permits_pb2
 from services.monitoring.bootstrap import build
 from shared import events
-from shared.grpc.client import call_metadata, channel
+from shared.grpc.client import call_metadata
 from shared.runtime import RunningService
 from shared.topology import topic_for
+from tests.integration.monitoring import support
 from tests.support import infra
 
 pytestmark = pytest.mark.integration
 
-USCC = "91330100716105852F"
-HOUR = 3600
-
-
-def _stub(service: RunningService) -> monitoring_pb2_grpc.MonitoringServiceStub:
-    return monitoring_pb2_grpc.MonitoringServiceStub(channel(service.address))
-
-
-def _section(station_id: str) -> monitoring_pb2.Station:
-    return monitoring_pb2.Station(
-        station_id=station_id,
-        name="Sanbei Canal, Hushan bridge",
-        type=monitoring_pb2.STATION_TYPE_WATER_SECTION,
-        location=common_pb2.GeoPoint(lat=30.17, lon=121.27),
-        town="Hushan",
-        parameters=[monitoring_pb2.MonitoredParameter(code="NH3N", unit="mg/L", interval_seconds=HOUR)],
-        water_section=monitoring_pb2.WaterSection(
-            river="Sanbei Canal",
-            position_km=3.5,
-            target_class=monitoring_pb2.WATER_CLASS_III,
-            water_body=monitoring_pb2.WATER_BODY_RIVER,
-            county_level_or_above=True,
-        ),
-    )
-
-
-def _batch(station_id: str, parameter: str, start: int, values: list[float]) -> monitoring_pb2.ReadingBatch:
-    batch = monitoring_pb2.ReadingBatch()
-    for i, v in enumerate(values):
-        r = batch.readings.add(station_id=station_id, parameter=parameter, value=v)
-        r.time.seconds = start + i * HOUR
-    return batch
-
-
-def _events_for(kafka: str, subject: str, event_type: str, expected: int) -> list[object]:
-    """Events of one subject and type on the monitoring topic, read from the start."""
-
-    def read() -> list[object] | None:
-        reader = KafkaConsumer(
-            topic_for("monitoring"),
-            bootstrap_servers=kafka,
-            auto_offset_reset="earliest",
-            consumer_timeout_ms=2000,
-        )
-        found = []
-        for message in reader:
-            envelope = events.decode(message.value)
-            if envelope.subject_id == subject and envelope.type == event_type:
-                found.append(events.unpack(envelope))
-        reader.close()
-        return found if len(found) >= expected else None
-
-    return infra.wait_for(read, timeout=60, every=1, what=f"{expected} {event_type} of {subject} on Kafka")
+USCC, HOUR = support.USCC, support.HOUR
 
 
 def test_streamed_readings_are_stored_once_and_exceedances_reach_kafka(
     pg_url: str, kafka_bootstrap: str, start_service: Callable[..., RunningService]
 ) -> None:
     service = start_service("monitoring", build, pg_url, permits_group=infra.unique("g-mon-"))
-    stub, meta = _stub(service), call_metadata(infra.WATER_TOKEN)
+    stub, meta = support.stub(service), call_metadata(infra.WATER_TOKEN)
     station_id = infra.unique("WS-")
-    stub.RegisterStation(monitoring_pb2.RegisterStationRequest(station=_section(station_id)), metadata=meta)
+    stub.RegisterStation(
+        monitoring_pb2.RegisterStationRequest(station=support.section(station_id)), metadata=meta
+    )
     start = int(time.time()) // HOUR * HOUR - 10 * HOUR
     batches = [
-        _batch(station_id, "NH3N", start, [0.6, 1.4, 1.6]),
-        _batch(station_id, "NH3N", start + 3 * HOUR, [1.8, 0.5, 0.4, 0.3]),
-        _batch("UNKNOWN", "NH3N", start, [1.0]),
+        support.batch(station_id, "NH3N", start, [0.6, 1.4, 1.6]),
+        support.batch(station_id, "NH3N", start + 3 * HOUR, [1.8, 0.5, 0.4, 0.3]),
+        support.batch("UNKNOWN", "NH3N", start, [1.0]),
     ]
     summary = stub.StreamReadings(iter(batches), metadata=meta)
     assert (summary.batches, summary.received, summary.accepted, summary.rejected) == (3, 8, 7, 1)
@@ -104,14 +54,14 @@ def test_streamed_readings_are_stored_once_and_exceedances_reach_kafka(
             station_id=station_id,
             parameter="NH3N",
             interval=monitoring_pb2.INTERVAL_HOUR,
-            **{"from": _ts(start), "to": _ts(start + 7 * HOUR)},
+            **{"from": support.ts(start), "to": support.ts(start + 7 * HOUR)},
         ),
         metadata=meta,
     )
     assert [p.received for p in series.points] == [1] * 7
 
-    detected = _events_for(kafka_bootstrap, station_id, "ExceedanceDetected", 1)
-    cleared = _events_for(kafka_bootstrap, station_id, "ExceedanceCleared", 1)
+    detected = support.events_for(kafka_bootstrap, station_id, "ExceedanceDetected", 1)
+    cleared = support.events_for(kafka_bootstrap, station_id, "ExceedanceCleared", 1)
     assert len(detected) == 1 and len(cleared) == 1
     assert [p.value for p in detected[0].evidence] == [1.4, 1.6, 1.8]  # type: ignore[attr-defined]
     (status,) = stub.ListStationStatus(
@@ -120,16 +70,12 @@ def test_streamed_readings_are_stored_once_and_exceedances_reach_kafka(
     assert status.reporting and status.open_exceedances == 0 and status.parameters[0].value == 0.3
 
 
-def _ts(seconds: int) -> Timestamp:
-    return Timestamp(seconds=seconds)
-
-
 def test_bad_registration_and_missing_token_are_refused(
     pg_url: str, start_service: Callable[..., RunningService]
 ) -> None:
     service = start_service("monitoring", build, pg_url, consume_permits=False)
-    stub = _stub(service)
-    bad = _section(infra.unique("WS-"))
+    stub = support.stub(service)
+    bad = support.section(infra.unique("WS-"))
     bad.parameters[0].unit = "ug/m3"
     with pytest.raises(grpc.RpcError) as refused:
         stub.RegisterStation(
@@ -150,7 +96,7 @@ def test_permit_issued_on_kafka_sets_the_outlet_monitor_threshold(
     pg_url: str, kafka_bootstrap: str, start_service: Callable[..., RunningService]
 ) -> None:
     service = start_service("monitoring", build, pg_url, permits_group=infra.unique("g-mon-"))
-    stub, meta = _stub(service), call_metadata(infra.BUREAU_TOKEN)
+    stub, meta = support.stub(service), call_metadata(infra.BUREAU_TOKEN)
     outlet = f"{USCC}-{infra.unique('DW')}"
     station_id = infra.unique("SRC-")
     stub.RegisterStation(
@@ -170,7 +116,7 @@ def test_permit_issued_on_kafka_sets_the_outlet_monitor_threshold(
         metadata=meta,
     )
     start = int(time.time()) // HOUR * HOUR - 8 * HOUR
-    before = stub.IngestReadings(_batch(station_id, "COD", start, [80.0]), metadata=meta)
+    before = stub.IngestReadings(support.batch(station_id, "COD", start, [80.0]), metadata=meta)
     assert [(u.parameter, u.reason) for u in before.unassessed] == [("COD", "no valid permit limit")]
 
     permit = permits_pb2.PermitIssued(
@@ -202,8 +148,10 @@ def test_permit_issued_on_kafka_sets_the_outlet_monitor_threshold(
         timeout=90,
         what="the permit limit to become the outlet's threshold",
     )
-    after = stub.IngestReadings(_batch(station_id, "COD", start + HOUR, [70.0, 75.0, 90.0]), metadata=meta)
+    after = stub.IngestReadings(
+        support.batch(station_id, "COD", start + HOUR, [70.0, 75.0, 90.0]), metadata=meta
+    )
     assert list(after.unassessed) == [] and len(after.alarms) == 1
-    (detected,) = _events_for(kafka_bootstrap, station_id, "ExceedanceDetected", 1)
+    (detected,) = support.events_for(kafka_bootstrap, station_id, "ExceedanceDetected", 1)
     assert detected.exceedance.limit == 50.0  # type: ignore[attr-defined]
     assert detected.exceedance.limit_basis == f"permit {permit.permit_number}"  # type: ignore[attr-defined]

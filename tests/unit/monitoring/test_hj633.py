@@ -4,7 +4,59 @@ from __future__ import annotations
 
 import pytest
 
-from services.monitoring.domain.hj633 import AqiLevel, daily_aqi, hourly_aqi, iaqi, level
+from services.monitoring.domain.hj633 import BREAKPOINTS, AqiLevel, daily_aqi, hourly_aqi, iaqi, level
+
+# REFERENCE.md's copy of HJ 633-2012 table 1, typed in again here (not read from the code), so the
+# code's table is checked against the standard rather than against itself. None: the row stops.
+IAQI = (0, 50, 100, 150, 200, 300, 400, 500)
+TABLE: dict[str, tuple[float | None, ...]] = {
+    "SO2_24H": (0, 50, 150, 475, 800, 1600, 2100, 2620),
+    "SO2_1H": (0, 150, 500, 650, 800, None, None, None),
+    "NO2_24H": (0, 40, 80, 180, 280, 565, 750, 940),
+    "NO2_1H": (0, 100, 200, 700, 1200, 2340, 3090, 3840),
+    "PM10_24H": (0, 50, 150, 250, 350, 420, 500, 600),
+    "CO_24H": (0, 2, 4, 14, 24, 36, 48, 60),
+    "CO_1H": (0, 5, 10, 35, 60, 90, 120, 150),
+    "O3_1H": (0, 160, 200, 300, 400, 800, 1000, 1200),
+    "O3_8H": (0, 100, 160, 215, 265, 800, None, None),
+    "PM25_24H": (0, 35, 75, 115, 150, 250, 350, 500),
+}
+
+
+def _cases() -> list[tuple[str, float, int | None]]:
+    """At each breakpoint, and a hundredth of the neighbouring segment below and above it.
+
+    A hundredth of a segment is half an index point (segments of 50) or one point (segments of 100):
+    below the breakpoint the index rounds up to IAQI_i - 0 or IAQI_i - 1, above it to IAQI_i + 1.
+    Above the last breakpoint a full row is capped at 500 and a row that stops early has no index.
+    """
+    cases: list[tuple[str, float, int | None]] = []
+    for indicator, row in TABLE.items():
+        points = [c for c in row if c is not None]
+        for i, bp in enumerate(points):
+            cases.append((indicator, bp, IAQI[i]))
+            if i > 0:
+                step = IAQI[i] - IAQI[i - 1]
+                below = bp - (bp - points[i - 1]) / 100
+                cases.append((indicator, below, IAQI[i] - (1 if step == 100 else 0)))
+            if i + 1 < len(points):
+                cases.append((indicator, bp + (points[i + 1] - bp) / 100, IAQI[i] + 1))
+            else:
+                cases.append((indicator, bp * 1.01, 500 if len(points) == len(IAQI) else None))
+    return cases
+
+
+def test_the_code_holds_the_reference_table() -> None:
+    assert {k: tuple(v for v in row if v is not None) for k, row in TABLE.items()} == {
+        k: tuple(row) for k, row in BREAKPOINTS.items()
+    }
+
+
+@pytest.mark.parametrize(("indicator", "concentration", "expected"), _cases())
+def test_iaqi_at_and_on_both_sides_of_every_breakpoint(
+    indicator: str, concentration: float, expected: int | None
+) -> None:
+    assert iaqi(indicator, concentration) == expected
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from services.monitoring.domain.quality import NEGATIVE, OUT_OF_RANGE
 from services.monitoring.service_layer.background import sweep_missing
+from services.monitoring.service_layer.outcome import LATE
 from tests.unit.monitoring.support import HOUR, START_MS, Harness, water_station
 
 FOUR_H = 4 * HOUR
@@ -118,3 +120,33 @@ def test_missing_data_sweep_opens_one_fault_per_silent_series(tmp_path: Path) ->
     assert sweep_missing(h.engine, h.ctx.evaluator, h.clock, lambda: None) == 0
     kinds = [p.fault.kind for _, p in h.events("DeviceFault")]
     assert kinds == [1]
+
+
+def test_late_readings_are_listed_unassessed_but_resent_duplicates_are_not(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.register(water_station())
+    h.ingest(_nh3n([0.5], start=START_MS + 10 * FOUR_H))  # the device's live reading first
+    backfill = h.ingest(_nh3n([1.6, 1.7, 1.8, 1.9, 2.0, 2.1]))  # then its buffer, all older
+    assert backfill.accepted == 6 and backfill.alarms == []
+    assert dict(backfill.unassessed) == {("WS-1", "NH3N", LATE): 6}
+    assert h.scalar("SELECT count(*) FROM readings") == 7
+    again = h.ingest(_nh3n([1.6, 1.7]))  # the same old readings resent: duplicates, not late
+    assert again.duplicates == 2 and dict(again.unassessed) == {}
+    mixed = h.ingest([*_nh3n([1.6]), *_nh3n([0.7], start=START_MS + FOUR_H // 2)])
+    assert mixed.duplicates == 1 and dict(mixed.unassessed) == {("WS-1", "NH3N", LATE): 1}
+
+
+def test_missing_data_sweep_flags_series_that_never_reported_after_the_grace(tmp_path: Path) -> None:
+    h = Harness(tmp_path)  # missing after 3 intervals of 4 h: a 12 h grace from registration
+    h.register(water_station())
+    h.clock.advance(timedelta(hours=2))
+    h.ingest(_nh3n([0.4], start=int(h.clock.now().timestamp() * 1000)))
+    h.clock.advance(timedelta(hours=10))  # 12 h since registration: still within the grace
+    assert sweep_missing(h.engine, h.ctx.evaluator, h.clock, lambda: None) == 0
+    h.clock.advance(timedelta(minutes=1))
+    assert sweep_missing(h.engine, h.ctx.evaluator, h.clock, lambda: None) == 3  # DO, TP, PH never came
+    details = sorted(p.fault.detail for _, p in h.events("DeviceFault"))
+    assert details == ["no reading since registration (3 intervals ago)"] * 3
+    h.clock.advance(timedelta(hours=2))  # NH3N's one reading is now more than 12 h old as well
+    assert sweep_missing(h.engine, h.ctx.evaluator, h.clock, lambda: None) == 1
+    assert sweep_missing(h.engine, h.ctx.evaluator, h.clock, lambda: None) == 0

@@ -10,7 +10,7 @@ import pytest
 from eco.v1 import monitoring_pb2
 from services.monitoring.service_layer import history, queries
 from shared.errors import InvalidArgument, NotFound
-from tests.unit.monitoring.support import HOUR, START_MS, Harness, air_station, water_station
+from tests.unit.monitoring.support import HOUR, START_MS, Harness, air_station, source_station, water_station
 
 DAY = 24 * HOUR
 CST = 8 * HOUR
@@ -97,3 +97,76 @@ def test_status_and_coverage_kpi_use_the_latest_readings(tmp_path: Path) -> None
     assert not ws2.reporting
     h.clock.advance(timedelta(hours=24))
     assert queries.section_coverage(h.engine, h.clock).numerator == 0
+
+
+def test_daily_o3_8h_uses_only_the_means_ending_0800_to_2400_of_the_day(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.register(air_station())
+    day = START_MS - CST + DAY  # a local midnight
+    rows = []
+    for i in range(-24, 24):  # an evening of 250 the day before, then ~40 all day
+        t = day + i * HOUR
+        o3 = 250.0 if -8 <= i < 0 else 40.0
+        rows += [("AIR-1", "O3", t, o3 + (i % 3) * 0.1), ("AIR-1", "PM25", t, 20.0 + (i % 3) * 0.1)]
+    h.ingest(rows)
+    (point,) = history.aqi_history(h.engine, station_id="AIR-1", start=day, end=day + DAY, interval=2).points
+    o3_8h = {p.indicator: p.concentration for p in point.pollutants}["O3_8H"]
+    assert 40.0 <= o3_8h <= 40.2  # not the 224 of the 8 h means reaching into the evening before
+    assert point.aqi == 29 and list(point.primary_pollutants) == []  # PM2.5 20.1 -> 29 sets it
+
+
+def test_so2_above_800_with_few_hours_uses_the_hours_there_are_and_says_so(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.register(air_station())
+    hour = START_MS + 10 * HOUR
+    h.ingest([("AIR-1", "SO2", hour - 2 * HOUR, 300.0), ("AIR-1", "SO2", hour - HOUR, 600.0)])
+    h.ingest([("AIR-1", "SO2", hour, 900.0), ("AIR-1", "PM25", hour, 20.0)])
+    points = history.aqi_history(
+        h.engine, station_id="AIR-1", start=hour - 2 * HOUR, end=hour + HOUR, interval=1
+    )
+    first, second, third = points.points
+    assert not first.incomplete and not second.incomplete
+    indexed = {p.indicator: (p.concentration, p.iaqi) for p in third.pollutants}
+    # The mean of 300, 600 and 900 on the 24 h row: 150 + 50 / 325 * (600 - 475) = 169.2, rounded up.
+    assert indexed["SO2_24H"] == (600.0, 170)
+    assert third.incomplete and third.aqi == 170 and list(third.primary_pollutants) == ["SO2"]
+
+
+def test_coverage_of_a_slow_series_in_fine_buckets_is_fractional(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.register(water_station())  # every 4 h
+    day = START_MS - CST + DAY
+    h.ingest([("WS-1", "NH3N", day + i * 4 * HOUR, 0.3) for i in range(3)])  # half a day's six
+    series = queries.time_series(
+        h.engine, station_id="WS-1", parameter="NH3N", start=day, end=day + DAY, interval=1
+    )
+    assert len(series.points) == 24 and {p.expected_readings for p in series.points} == {0.25}
+    assert [p.coverage for p in series.points[:5]] == [1.0, 0.0, 0.0, 0.0, 1.0]
+    assert (series.received, series.expected, series.coverage) == (3, 6.0, 0.5)
+
+
+def test_coverage_kpi_ignores_flagged_readings_and_is_undefined_without_sections(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    empty = queries.section_coverage(h.engine, h.clock)
+    assert empty.undefined and empty.denominator == 0 and "undefined" in empty.note
+    h.register(water_station("WS-1"))
+    h.register(water_station("WS-2"))
+    now_ms = int(h.clock.now().timestamp() * 1000)
+    h.ingest([("WS-1", "NH3N", now_ms - HOUR, 0.4)])
+    h.ingest([("WS-2", "NH3N", now_ms - HOUR, 0.4, 1), ("WS-2", "DO", now_ms - HOUR, -1.0)])  # flagged
+    coverage = queries.section_coverage(h.engine, h.clock)
+    assert not coverage.undefined and coverage.note == ""
+    assert (coverage.numerator, coverage.denominator, list(coverage.silent_station_ids)) == (1, 2, ["WS-2"])
+
+
+def test_status_says_when_an_outlet_has_no_permit_limits_yet(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.register(source_station())
+    h.register(water_station())
+    statuses, _ = queries.station_status(
+        h.engine, h.clock, station_type=None, station_ids=[], after="", limit=10
+    )
+    assert {s.station.station_id: list(s.notes) for s in statuses} == {
+        "SRC-1": [queries.NO_PERMIT_YET],
+        "WS-1": [],
+    }

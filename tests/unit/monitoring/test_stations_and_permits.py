@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from eco.v1 import common_pb2, permits_pb2
-from services.monitoring.domain.stations import Equipment, Parameter
+from services.monitoring.domain.stations import Equipment, Parameter, Station
 from services.monitoring.service_layer import permit_events
 from shared import events
 from shared.errors import AlreadyExists, InvalidArgument
@@ -128,3 +128,57 @@ def test_production_with_idle_treatment_raises_treatment_idle_with_both_curves(t
         [("LINE-1", "POWER", START_MS + 3 * q, 121.0), ("FAC-1", "POWER", START_MS + 3 * q, 1.4)]
     )
     assert len(h.events("TreatmentIdleWhileProducing")) == 1
+
+
+def _with(station: Station, field: str, value: str) -> Station:
+    """The station with one text field (possibly in its details) set to value."""
+    if field in ("name", "town"):
+        return dataclasses.replace(station, **{field: value})
+    return dataclasses.replace(station, details=dataclasses.replace(station.details, **{field: value}))  # type: ignore[type-var]
+
+
+def _text_cases() -> list[tuple[str, Station, str, str]]:
+    line = power_station("LINE-9", Equipment.PRODUCTION_LINE, 50.0, linked="FAC-1")
+    where = {
+        "name": water_station("WS-9"),
+        "town": water_station("WS-9"),
+        "river": water_station("WS-9"),
+        "outlet_id": source_station("SRC-9"),
+        "equipment_id": line,
+        "linked_station_id": line,
+    }
+    prefix = {"outlet_id": f"{USCC}-"}
+    limits = {"name": 200, "town": 100, "river": 100, "outlet_id": 100, "equipment_id": 100}
+    limits["linked_station_id"] = 64
+    cases = []
+    for field, station in where.items():
+        start = prefix.get(field, "")
+        cases.append((field, station, start + "x" * (limits[field] + 1 - len(start)), "at most"))
+        cases.append((field, station, start + "a\x00b", "control characters"))
+    return cases
+
+
+@pytest.mark.parametrize(("field", "station", "value", "reason"), _text_cases())
+def test_text_fields_are_bounded_and_free_of_control_characters(
+    tmp_path: Path, field: str, station: Station, value: str, reason: str
+) -> None:
+    h = Harness(tmp_path)
+    h.register(power_station("FAC-1", Equipment.TREATMENT_FACILITY, 10.0))
+    with pytest.raises(InvalidArgument) as refused:
+        h.register(_with(station, field, value))
+    assert refused.value.field.endswith(f".{field}") and reason in refused.value.reason
+    assert h.scalar("SELECT count(*) FROM stations") == 1
+
+
+def test_ph_exceedances_quote_the_bound_broken_and_rank_by_distance_outside_6_to_9(tmp_path: Path) -> None:
+    h = Harness(tmp_path)  # open after 3, clear after 2
+    h.register(water_station(codes=("PH",)))
+    h.ingest([("WS-1", "PH", START_MS + i * 4 * HOUR, v) for i, v in enumerate([5.5, 4.0, 5.0, 7.0, 7.1])])
+    ((_, detected),) = h.events("ExceedanceDetected")
+    assert (detected.exceedance.limit, detected.exceedance.max_value) == (6.0, 4.0)
+    ((_, cleared),) = h.events("ExceedanceCleared")
+    assert (cleared.exceedance.limit, cleared.exceedance.max_value) == (6.0, 4.0)
+    later = START_MS + 10 * 4 * HOUR
+    h.ingest([("WS-1", "PH", later + i * 4 * HOUR, v) for i, v in enumerate([9.2, 10.5, 9.8])])
+    detected = h.events("ExceedanceDetected")[1][1]
+    assert (detected.exceedance.limit, detected.exceedance.max_value) == (9.0, 10.5)
