@@ -44,7 +44,7 @@ def build(
     The permit consumer's group is `permits_group` if given, else ECO_MONITORING_CONSUMER_GROUP.
     """
     clock = clock or SystemClock()
-    config = config or monitoring_config.load()
+    config = config or monitoring_config.load(settings.env)
     engine, relay = ServiceApp.base(settings)
     context = Context.build(engine, clock, config, relay.notify)
 
