@@ -17,6 +17,8 @@ from shared.topology import SERVICES, topic_for
 log = logging.getLogger(__name__)
 
 PARTITIONS = 3
+# Read models are rebuilt by replaying topics from the start, so events are never deleted by age.
+KEEP_FOREVER = {"retention.ms": "-1", "retention.bytes": "-1"}
 
 
 def ensure_topics(
@@ -30,7 +32,13 @@ def ensure_topics(
         created = []
         for name in missing:
             try:
-                admin.create_topics([NewTopic(name, num_partitions=PARTITIONS, replication_factor=1)])
+                admin.create_topics(
+                    [
+                        NewTopic(
+                            name, num_partitions=PARTITIONS, replication_factor=1, topic_configs=KEEP_FOREVER
+                        )
+                    ]
+                )
                 created.append(name)
             except TopicAlreadyExistsError:  # another service created it a moment ago
                 pass

@@ -367,7 +367,10 @@ transaction.state.log.num.partitions=5
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
-log.retention.hours=168
+# Events are kept for good: read models (evaluation, the search index, the codes' status) are
+# rebuilt by replaying their topics from the start (DESIGN.md, Events).
+log.retention.hours=-1
+log.retention.bytes=-1
 EOF
 }
 
