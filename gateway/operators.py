@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 
 from gateway.tables import operators
 from shared.errors import InvalidArgument, PermissionDenied, Unauthenticated
-from shared.grpc.auth import token_digest
+from shared.grpc.auth import bearer_token, token_digest
 
 ROLES = ("admin", "officer", "inspector", "grid", "viewer")
 # Who may read an enterprise's full record (一企一档), as opposed to its public status.
@@ -81,10 +81,7 @@ def authenticate(engine: Engine, authorization: str | None) -> Operator:
     """The operator behind an Authorization header; Unauthenticated if none."""
     if not authorization:
         raise Unauthenticated(NEEDS_CREDENTIALS)
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("Authorization must be 'Bearer <operator token>'")
-    operator = get_by_token(engine, token.strip())
+    operator = get_by_token(engine, bearer_token(authorization, "'Authorization: Bearer <operator token>'"))
     if operator is None:
         raise Unauthenticated("unknown operator token")
     return operator
