@@ -35,12 +35,16 @@ class PlatformInterceptor(grpc.ServerInterceptor):
 
     def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
         handler = continuation(handler_call_details)
-        if handler is None:
-            return None
         method = handler_call_details.method.lstrip("/")
         if is_open(method):
             return handler
         metadata = dict(handler_call_details.invocation_metadata or ())
+        if handler is None:
+            # No such method: still authenticate and audit the attempt (probing is worth a record).
+            def unknown(_request: Any, context: grpc.ServicerContext) -> None:
+                context.abort(grpc.StatusCode.UNIMPLEMENTED, f"no method {method}")
+
+            return grpc.unary_unary_rpc_method_handler(self._guard(unknown, method, metadata, False))
         return _wrap_handler(
             handler, lambda behaviour, streaming: self._guard(behaviour, method, metadata, streaming)
         )
