@@ -13,6 +13,7 @@ from starlette.middleware.base import RequestResponseEndpoint
 from gateway import config, errors
 from gateway.clients import ServiceClients
 from gateway.routers import all_routers
+from gateway.search import indexer as search_indexer
 from gateway.tables import MIGRATIONS
 from shared import schema
 from shared.db import make_engine, migrate
@@ -32,9 +33,20 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
         migrate(app.state.engine, [*schema.MIGRATIONS, *MIGRATIONS], component="gateway")
         app.state.clients = ServiceClients(settings)
         app.state.search = Elasticsearch(settings.base.elasticsearch_url, request_timeout=5)
+        app.state.indexer = indexer = search_indexer.build(
+            app.state.engine,
+            app.state.search,
+            bootstrap_servers=settings.base.kafka_bootstrap_servers,
+            index_prefix=settings.search_index_prefix,
+            consumer_group=settings.base.consumer_group,
+            topics=settings.search_topics,
+        )
+        if settings.indexer_enabled:
+            indexer.start()
         try:
             yield
         finally:
+            indexer.stop()
             app.state.clients.close()
             app.state.search.close()
             app.state.engine.dispose()

@@ -22,6 +22,12 @@ class GatewaySettings:
     public_rate_per_minute: int
     # Signs operators' session cookies; the same on every replica. Empty: a key made per process.
     session_key: str
+    # The search indexer (gateway.search) runs in the gateway process unless ECO_GATEWAY_INDEXER=0.
+    indexer_enabled: bool
+    # Prefix of the search index's name (tests take their own so they never collide).
+    search_index_prefix: str
+    # Topics the indexer reads; empty: every service's topic (tests isolate themselves on their own).
+    search_topics: tuple[str, ...]
 
 
 def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
@@ -36,6 +42,10 @@ def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
         raise shared_settings.SettingsError(
             "ECO_PUBLIC_RATE_PER_MINUTE", f"expected an integer, got {rate_raw!r}"
         )
+    indexer_raw = env.get("ECO_GATEWAY_INDEXER", "1")
+    if indexer_raw not in ("0", "1"):
+        raise shared_settings.SettingsError("ECO_GATEWAY_INDEXER", f"expected 0 or 1, got {indexer_raw!r}")
+    topics = tuple(t.strip() for t in env.get("ECO_SEARCH_TOPICS", "").split(",") if t.strip())
     return GatewaySettings(
         base=shared_settings.load("gateway", env),
         host=env.get("ECO_GATEWAY_HOST", "127.0.0.1"),
@@ -44,4 +54,7 @@ def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
         service_addresses={name: shared_settings.service_address(name, env) for name in SERVICES},
         public_rate_per_minute=int(rate_raw),
         session_key=env.get("ECO_GATEWAY_SESSION_KEY", ""),
+        indexer_enabled=indexer_raw == "1",
+        search_index_prefix=env.get("ECO_SEARCH_INDEX_PREFIX", "eco-"),
+        search_topics=topics,
     )

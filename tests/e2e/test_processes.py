@@ -40,8 +40,9 @@ def platform_env(tmp_path: Path, kafka_bootstrap: str, es: object) -> dict[str, 
     for name in SERVICES:
         env[f"ECO_{name.upper()}_GRPC_PORT"] = str(infra.free_port())
     # Consumer groups of their own, so this test never moves the offsets of a running platform.
-    for name in SERVICES:
+    for name in (*SERVICES, "gateway"):
         env[f"ECO_{name.upper()}_CONSUMER_GROUP"] = infra.unique(f"{name}-e2e-")
+    env["ECO_SEARCH_INDEX_PREFIX"] = infra.unique("e2e-")
     return env
 
 

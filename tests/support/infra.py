@@ -74,6 +74,7 @@ def service_env(*, database_url: str, run_dir: Path, **extra: str) -> dict[str, 
     env = {
         "DATABASE_URL": database_url,
         "ECO_RUN_DIR": str(run_dir),
+        "ECO_GATEWAY_INDEXER": "0",  # the search tests run the indexer on their own topics
         "KAFKA_BOOTSTRAP_SERVERS": KAFKA,
         "ELASTICSEARCH_URL": ES_URL,
         "ECO_GRANTS_FILE": str(GRANTS_FILE),

@@ -31,6 +31,7 @@ def client(tmp_path: Path, permits_service: RunningService) -> Iterator[TestClie
     with infra.fresh_postgres_database() as gateway_db:
         env = {
             "ECO_RUN_DIR": str(tmp_path),
+            "ECO_GATEWAY_INDEXER": "0",  # the search tests run the indexer on their own topics
             "ECO_GATEWAY_DATABASE_URL": gateway_db,
             "ECO_PERMITS_ADDR": permits_service.address,
             "KAFKA_BOOTSTRAP_SERVERS": infra.KAFKA,

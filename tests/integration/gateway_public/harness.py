@@ -46,6 +46,7 @@ def gateway(
     with infra.fresh_postgres_database() as database_url:
         env = {
             "ECO_RUN_DIR": str(run_dir),
+            "ECO_GATEWAY_INDEXER": "0",  # the search tests run the indexer on their own topics
             "ECO_GATEWAY_DATABASE_URL": database_url,
             "ECO_CODES_ADDR": codes_address,
             "ECO_ENFORCEMENT_ADDR": enforcement_address,

@@ -1,0 +1,1 @@
+"""The gateway's search index: derived data fed from every topic, rebuilt by replay (DESIGN.md)."""

@@ -1,0 +1,129 @@
+"""Search and map query building, and bbox parsing: no server."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.search import query
+from shared.errors import InvalidArgument
+
+
+def test_a_bbox_in_rfc7946_order_is_parsed() -> None:
+    assert query.parse_bbox(" 121.0,30.0,121.55,30.4") == query.BBox(121.0, 30.0, 121.55, 30.4)
+    assert query.parse_bbox(None) is None and query.parse_bbox("") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("121,30,122", "4 numbers"),
+        ("121,30,122,31,5", "4 numbers"),
+        ("a,30,122,31", "4 numbers"),
+        ("121,30,nan,31", "finite"),
+        ("122,30,121,31", "min_lon must be less than max_lon"),
+        ("121,31,122,30", "min_lat must be less than max_lat"),
+        ("121,30,121,31", "min_lon must be less than max_lon"),
+        ("-181,30,122,31", "min_lon must lie in -180..180"),
+        ("121,30,122,91", "max_lat must lie in -90..90"),
+    ],
+)
+def test_a_bad_bbox_names_the_field_and_the_reason(raw: str, reason: str) -> None:
+    with pytest.raises(InvalidArgument) as refused:
+        query.parse_bbox(raw)
+    assert refused.value.field == "bbox" and reason in refused.value.reason
+
+
+def test_search_matches_chinese_as_a_phrase_and_counts_every_kind() -> None:
+    body = query.search_body(" 宗汉电镀 ", town="宗汉", size=10, start=20)
+    should = body["query"]["bool"]["should"]
+    assert should[0]["multi_match"] == {"query": "宗汉电镀", "type": "phrase", "fields": ["title^3", "body"]}
+    assert body["query"]["bool"]["filter"] == [{"term": {"town": "宗汉"}}]
+    assert body["aggs"]["kinds"]["terms"]["field"] == "kind"
+    assert (body["from"], body["size"]) == (20, 10)
+    assert "post_filter" not in body
+
+
+def test_the_kind_filter_narrows_hits_but_not_facets() -> None:
+    body = query.search_body("x", kind="permit")
+    assert body["post_filter"] == {"term": {"kind": "permit"}}
+    assert all("kind" not in str(f) for f in body["query"]["bool"]["filter"])
+
+
+def test_a_lower_case_uscc_matches_the_natural_key() -> None:
+    body = query.search_body("91330282mA2abcdE1X")
+    assert body["query"]["bool"]["should"][1]["term"]["ref"]["value"] == "91330282MA2ABCDE1X"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"q": "  "}, "q"),
+        ({"q": "x" * 201}, "q"),
+        ({"q": "x", "kind": "people"}, "kind"),
+        ({"q": "x", "size": 0}, "size"),
+        ({"q": "x", "size": 101}, "size"),
+        ({"q": "x", "start": -1}, "from"),
+        ({"q": "x", "start": 9_950, "size": 100}, "from"),
+    ],
+)
+def test_bad_search_parameters_are_refused(kwargs: dict[str, object], field: str) -> None:
+    q = str(kwargs.pop("q"))
+    with pytest.raises(InvalidArgument) as refused:
+        query.search_body(q, **kwargs)  # type: ignore[arg-type]
+    assert refused.value.field == field
+
+
+def test_a_map_query_filters_kind_location_box_town_and_status() -> None:
+    box = query.BBox(121.0, 30.0, 121.5, 30.4)
+    filters = query.map_body("enterprises", bbox=box, town="周巷", status="issued")["query"]["bool"]["filter"]
+    assert {"term": {"kind": "enterprise"}} in filters
+    assert {"exists": {"field": "location"}} in filters
+    geo = {"top_left": {"lat": 30.4, "lon": 121.0}, "bottom_right": {"lat": 30.0, "lon": 121.5}}
+    assert {"geo_bounding_box": {"location": geo}} in filters
+    assert {"term": {"town": "周巷"}} in filters and {"term": {"status": "issued"}} in filters
+
+
+def test_the_alarm_layer_shows_open_alarms_unless_asked_otherwise() -> None:
+    assert {"term": {"status": "open"}} in query.map_body("alarms", bbox=None)["query"]["bool"]["filter"]
+    cleared = query.map_body("alarms", bbox=None, status="cleared")["query"]["bool"]["filter"]
+    assert {"term": {"status": "cleared"}} in cleared and {"term": {"status": "open"}} not in cleared
+    assert not any(
+        "status" in str(f) for f in query.map_body("stations", bbox=None)["query"]["bool"]["filter"]
+    )
+
+
+def test_features_put_longitude_first() -> None:
+    source = {"kind": "station", "ref": "S1", "title": "站", "location": {"lat": 30.2, "lon": 121.3}}
+    response = {"hits": {"total": {"value": 1}, "hits": [{"_id": "station:S1", "_source": source}]}}
+    collection = query.feature_collection("stations", response)
+    assert collection["features"][0]["geometry"] == {"type": "Point", "coordinates": [121.3, 30.2]}
+    assert collection["truncated"] is False and "note" not in collection
+
+
+def test_a_pending_layer_is_empty_with_a_note() -> None:
+    collection = query.feature_collection("hazards", None)
+    assert collection["features"] == [] and collection["note"] == query.PENDING_NOTE
+
+
+def test_results_carry_the_fields_and_a_zero_for_kinds_not_found() -> None:
+    hit = {
+        "_score": 2.5,
+        "_source": {"kind": "enterprise", "ref": "U1", "title": "厂", "body": "地址", "town": "宗汉"},
+        "highlight": {"title": ["<em>厂</em>"]},
+    }
+    response = {
+        "hits": {"total": {"value": 1}, "hits": [hit]},
+        "aggregations": {"kinds": {"buckets": [{"key": "enterprise", "doc_count": 1}]}},
+    }
+    answer = query.search_results(response, size=20, start=0)
+    assert answer["results"][0] == {
+        "kind": "enterprise",
+        "id": "U1",
+        "title": "厂",
+        "snippet": "<em>厂</em>",
+        "town": "宗汉",
+        "location": None,
+        "status": "",
+        "score": 2.5,
+    }
+    assert answer["facets"]["enterprise"] == 1 and answer["facets"]["alarm"] == 0
