@@ -64,7 +64,8 @@ ES_HOME_CACHED=$ES_DIST_DIR/elasticsearch-$ES_VERSION
 
 # If the checkout lives where the `eco`/`postgres` users cannot traverse (e.g. under
 # /root, mode 700), their files go here instead: a per-checkout folder in /var/tmp.
-FALLBACK_DIR=${ECO_FALLBACK_DIR:-/var/tmp/eco-infra-$(printf %s "$REPO_ROOT" | sha1sum | cut -c1-10)}
+# One per run dir, so the test servers' data never meets the demo's (both may fall back here).
+FALLBACK_DIR=${ECO_FALLBACK_DIR:-/var/tmp/eco-infra-$(printf %s "$ECO_RUN_DIR" | sha1sum | cut -c1-10)}
 
 # ----------------------------------------------------------------- helpers ---
 say() { printf '%s\n' "$*"; }
