@@ -10,7 +10,7 @@ from fastapi import APIRouter
 log = logging.getLogger(__name__)
 
 # Module names under gateway.routers, mounted in this order.
-ROUTER_MODULES = ("health", "codes", "public", "enterprises", "session", "search", "map")
+ROUTER_MODULES = ("health", "codes", "public", "enterprises", "session", "search", "map", "console")
 
 
 def all_routers() -> list[APIRouter]:
