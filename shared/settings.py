@@ -38,6 +38,8 @@ class Settings:
     public_base_url: str
     # Threads serving gRPC calls; a client stream holds one for as long as it is open.
     grpc_workers: int
+    # Connections are recycled after this long, which ends streams left open and idle.
+    grpc_max_connection_age_seconds: float
     # The Kafka consumer group of this component's consumers (replicas share it; a test takes its own).
     consumer_group: str
     # The environment these settings came from: a service reads its own extra settings from it too,
@@ -124,6 +126,7 @@ def load(service: str, env: Mapping[str, str] = os.environ) -> Settings:
         outbox_poll_seconds=_seconds(env, "ECO_OUTBOX_POLL_SECONDS", 0.2),
         public_base_url=env.get("ECO_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         grpc_workers=_count(env, "ECO_GRPC_WORKERS", 32),
+        grpc_max_connection_age_seconds=_seconds(env, "ECO_GRPC_MAX_CONNECTION_AGE_SECONDS", 600.0),
         consumer_group=env.get(f"ECO_{service.upper()}_CONSUMER_GROUP") or service,
         env=dict(env),
     )

@@ -29,6 +29,7 @@ def build_server(
     grants: Grants,
     audit: AuditWriter | None,
     max_workers: int = 32,
+    max_connection_age_seconds: float = 600.0,
 ) -> tuple[grpc.Server, health.HealthServicer]:
     """A server with the platform interceptor, health checking and reflection; not yet bound or started."""
     server = grpc.server(
@@ -37,6 +38,11 @@ def build_server(
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            # A sync server spends a thread per open stream: connections are recycled after a while
+            # (with a grace period for what is in flight), so a forgotten or idle stream cannot hold
+            # a worker for ever; clients reconnect transparently.
+            ("grpc.max_connection_age_ms", int(max_connection_age_seconds * 1000)),
+            ("grpc.max_connection_age_grace_ms", int(max_connection_age_seconds * 100)),
         ],
     )
     register(server)

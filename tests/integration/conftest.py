@@ -62,9 +62,14 @@ def start_service(tmp_path: Path, kafka_bootstrap: str) -> Iterator[Callable[...
     running: list[RunningService] = []
 
     def _start(
-        name: str, build: Callable[..., ServiceApp], database_url: str, **build_kwargs: object
+        name: str,
+        build: Callable[..., ServiceApp],
+        database_url: str,
+        *,
+        extra_env: dict[str, str] | None = None,
+        **build_kwargs: object,
     ) -> RunningService:
-        env = infra.service_env(database_url=database_url, run_dir=tmp_path)
+        env = infra.service_env(database_url=database_url, run_dir=tmp_path, **(extra_env or {}))
         env[f"ECO_{name.upper()}_DATABASE_URL"] = database_url
         env[f"ECO_{name.upper()}_GRPC_PORT"] = "0"
         service = start(build(shared_settings.load(name, env), **build_kwargs))
