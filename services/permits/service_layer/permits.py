@@ -11,7 +11,7 @@ from services.permits.adapters import repository as registry_repo
 from services.permits.domain import permit as rules
 from services.permits.domain.permit import LIVE, VALID, OutletLimits, Permit, PermitStatus
 from services.permits.domain.values import Actor, local_date, valid_from_in_force
-from services.permits.service_layer.permit_steps import number_of, step
+from services.permits.service_layer.permit_steps import announced_step, number_of, step
 from services.permits.service_layer.unit_of_work import Deps, Tx, transaction
 from shared.errors import FailedPrecondition, InvalidArgument
 from shared.uscc import validate_uscc
@@ -116,28 +116,16 @@ def issue(
 
 def reject(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
     """under review -> rejected (terminal; the enterprise may apply again); PermitRejected."""
-    number = number_of(permit_number)
-    with transaction(deps) as tx:
-        _, rejected = step(tx, number=number, action="reject", actor=actor)
-        tx.publish(
-            rejected.uscc,
-            permits_pb2.PermitRejected(uscc=rejected.uscc, permit_number=number, actor=messages.actor(actor)),
-        )
-        return rejected
+    return announced_step(
+        deps, permit_number=permit_number, action="reject", actor=actor, event=permits_pb2.PermitRejected
+    )
 
 
 def withdraw(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
     """applied or under review -> withdrawn (terminal; the enterprise may apply again); PermitWithdrawn."""
-    number = number_of(permit_number)
-    with transaction(deps) as tx:
-        _, withdrawn = step(tx, number=number, action="withdraw", actor=actor)
-        tx.publish(
-            withdrawn.uscc,
-            permits_pb2.PermitWithdrawn(
-                uscc=withdrawn.uscc, permit_number=number, actor=messages.actor(actor)
-            ),
-        )
-        return withdrawn
+    return announced_step(
+        deps, permit_number=permit_number, action="withdraw", actor=actor, event=permits_pb2.PermitWithdrawn
+    )
 
 
 def get(deps: Deps, *, permit_number: str) -> Permit:

@@ -10,7 +10,7 @@ from services.permits.adapters import permit_repository as permit_repo
 from services.permits.domain import permit as rules
 from services.permits.domain.permit import Permit
 from services.permits.domain.values import Actor
-from services.permits.service_layer.permit_steps import number_of, require_reason, step
+from services.permits.service_layer.permit_steps import announced_step, number_of, require_reason, step
 from services.permits.service_layer.unit_of_work import Deps, Tx, transaction
 
 
@@ -99,11 +99,6 @@ def reinstate(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
 
 def revoke(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
     """Revoke a permit in force (or suspended); PermitRevoked (a reason is required)."""
-    number = number_of(permit_number)
-    with transaction(deps) as tx:
-        _, revoked = step(tx, number=number, action="revoke", actor=actor)
-        tx.publish(
-            revoked.uscc,
-            permits_pb2.PermitRevoked(uscc=revoked.uscc, permit_number=number, actor=messages.actor(actor)),
-        )
-        return revoked
+    return announced_step(
+        deps, permit_number=permit_number, action="revoke", actor=actor, event=permits_pb2.PermitRevoked
+    )
