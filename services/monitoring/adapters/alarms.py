@@ -112,6 +112,26 @@ def _after(
     return sa.or_(opened_ts < ts, sa.and_(opened_ts == ts, key > ident))
 
 
+def _newest_first(
+    conn: Connection,
+    table: sa.Table,
+    key: sa.Column,
+    *,
+    station_id: str,
+    open_only: bool,
+    after: tuple[int, str] | None,
+    limit: int,
+) -> list[sa.Row]:
+    """Alarms of one table, newest first, after the (opened_ts, id) of the previous page's last."""
+    c = table.c
+    query = sa.select(table).where(_after(c.opened_ts, key, after))
+    if station_id:
+        query = query.where(c.station_id == station_id)
+    if open_only:
+        query = query.where(c.cleared_ts.is_(None))
+    return list(conn.execute(query.order_by(c.opened_ts.desc(), key).limit(limit)))
+
+
 def get_all_exceedances(
     conn: Connection,
     *,
@@ -121,14 +141,16 @@ def get_all_exceedances(
     limit: int = 100,
 ) -> list[ExceedanceRow]:
     """Exceedances, newest first, after the (opened_ts, id) of the last one of the previous page."""
-    c = exceedances.c
-    query = sa.select(exceedances).where(_after(c.opened_ts, c.exceedance_id, after))
-    if station_id:
-        query = query.where(c.station_id == station_id)
-    if open_only:
-        query = query.where(c.cleared_ts.is_(None))
-    query = query.order_by(c.opened_ts.desc(), c.exceedance_id).limit(limit)
-    return [ExceedanceRow(**r._mapping) for r in conn.execute(query)]
+    rows = _newest_first(
+        conn,
+        exceedances,
+        exceedances.c.exceedance_id,
+        station_id=station_id,
+        open_only=open_only,
+        after=after,
+        limit=limit,
+    )
+    return [ExceedanceRow(**r._mapping) for r in rows]
 
 
 def create_fault(conn: Connection, *, fault_in: FaultRow) -> None:
@@ -164,14 +186,10 @@ def get_all_faults(
     limit: int = 100,
 ) -> list[FaultRow]:
     """Device faults, newest first, after the (opened_ts, id) of the last one of the previous page."""
-    c = faults.c
-    query = sa.select(faults).where(_after(c.opened_ts, c.fault_id, after))
-    if station_id:
-        query = query.where(c.station_id == station_id)
-    if open_only:
-        query = query.where(c.cleared_ts.is_(None))
-    query = query.order_by(c.opened_ts.desc(), c.fault_id).limit(limit)
-    return [FaultRow(**r._mapping) for r in conn.execute(query)]
+    rows = _newest_first(
+        conn, faults, faults.c.fault_id, station_id=station_id, open_only=open_only, after=after, limit=limit
+    )
+    return [FaultRow(**r._mapping) for r in rows]
 
 
 def count_open(conn: Connection, *, station_ids: Sequence[str]) -> tuple[dict[str, int], dict[str, int]]:
