@@ -31,7 +31,6 @@ ROLES = ("admin", "officer", "inspector", "grid", "viewer")
 RECORD_READERS = ("admin", "officer", "inspector", "grid")
 SESSION_COOKIE = "eco_session"
 SESSION_SECONDS = 8 * 3600  # one working shift
-SESSION_KEY_VARIABLE = "ECO_GATEWAY_SESSION_KEY"
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 NEEDS_CREDENTIALS = (
     "this route needs 'Authorization: Bearer <operator token>' or a signed-in session (/login)"
@@ -101,7 +100,7 @@ _key_lock = threading.Lock()
 
 
 def session_key(request: Request) -> bytes:
-    """The key sessions are signed with: ECO_GATEWAY_SESSION_KEY, else one made per process.
+    """The key sessions are signed with: settings.session_key, else one made per process.
 
     A per-process key signs everyone out at a restart and does not work across replicas; set the
     variable (the same on every replica) in production."""
