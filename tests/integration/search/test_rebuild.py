@@ -53,15 +53,20 @@ def test_a_rebuild_replays_the_topics_into_the_same_documents(
     harness.publish("monitoring", "S-R1", monitoring_pb2.DeviceFault(fault=fault, town="宗汉"))
 
     with harness.gateway():
+        # Snapshot only once every event is in: the four documents in their final state (the
+        # indexer applies events one by one, so an earlier snapshot would still be changing).
         before = infra.wait_for(
             lambda: (
                 (d := harness.all_documents())
                 and len(d) == 4
                 and d.get("station:S-R1", {}).get("status") == "alarm"
+                and d.get("enterprise:" + USCC, {}).get("status") == "suspended"
+                and d.get("enterprise:" + USCC, {}).get("props", {}).get("credit_level") == "blue"
+                and d.get("permit:P-R1", {}).get("status") == "suspended"
                 and d
             ),
             timeout=30,
-            what="the four documents",
+            what="the four documents in their final state",
         )
         # While an indexer runs, the rebuild refuses and changes nothing.
         with pytest.raises(rebuild.GroupBusy):
