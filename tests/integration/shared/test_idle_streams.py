@@ -29,6 +29,9 @@ def _health(address: str, timeout: float) -> grpc.StatusCode:
             return exc.code()  # type: ignore[no-any-return, attr-defined]
 
 
+_MAX_AGE = 6.0  # seconds; long enough to see the starvation before the connection is recycled
+
+
 def test_idle_streams_are_ended_and_the_service_answers_again(
     pg_url: str, start_service: Callable[..., RunningService]
 ) -> None:
@@ -37,7 +40,7 @@ def test_idle_streams_are_ended_and_the_service_answers_again(
         bootstrap.build,
         pg_url,
         consume_permits=False,
-        extra_env={"ECO_GRPC_WORKERS": "2", "ECO_GRPC_MAX_CONNECTION_AGE_SECONDS": "3"},
+        extra_env={"ECO_GRPC_WORKERS": "2", "ECO_GRPC_MAX_CONNECTION_AGE_SECONDS": str(_MAX_AGE)},
     )
     assert _health(service.address, timeout=2) == grpc.StatusCode.OK
     release = threading.Event()
@@ -53,14 +56,27 @@ def test_idle_streams_are_ended_and_the_service_answers_again(
         stub.StreamReadings.future(idle(), metadata=call_metadata(infra.BUREAU_TOKEN)) for _ in range(2)
     ]
     try:
-        assert _health(service.address, timeout=1) == grpc.StatusCode.DEADLINE_EXCEEDED  # both workers held
-        # After the connection's age (3 s) and grace (0.3 s) the server ends the idle streams.
+        # The streams reach the server a moment after the futures are made; until both hold a
+        # worker a health check can still slip through, so wait to see the starvation first.
+        infra.wait_for(
+            lambda: _health(service.address, timeout=0.5) == grpc.StatusCode.DEADLINE_EXCEEDED,
+            timeout=_MAX_AGE - 1,
+            every=0.1,
+            what="both workers to be held by the idle streams",
+        )
+        # After the connection's age and grace (a tenth of the age) the server ends the idle streams.
         infra.wait_for(
             lambda: _health(service.address, timeout=1) == grpc.StatusCode.OK,
             timeout=20,
             every=0.5,
             what="the service to answer once the idle streams' connection was recycled",
         )
+        infra.wait_for(
+            lambda: all(stream.done() for stream in streams),
+            timeout=5,
+            what="the idle streams to be ended by the server",
+        )
+        assert all(stream.exception() is not None for stream in streams)
     finally:
         release.set()
         for stream in streams:
