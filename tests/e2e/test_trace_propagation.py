@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from kafka import KafkaConsumer
+from kafka.consumer.fetcher import ConsumerRecord
 
+from eco.v1 import events_pb2
 from gateway import config, operators
 from gateway.app import create_app
 from services.permits import bootstrap
@@ -17,6 +18,7 @@ from shared import events, schema
 from shared.runtime import RunningService
 from shared.topology import topic_for
 from tests.support import infra
+from tests.support.topics import read_from_start
 from tests.unit.permits.factories import random_uscc
 
 pytestmark = pytest.mark.e2e
@@ -70,19 +72,16 @@ def test_trace_id_travels_from_http_to_audit_and_event(
         ("gateway", "eco.v1.PermitsService/RegisterEnterprise", "OK")
     ]
 
-    reader = KafkaConsumer(
-        topic_for("permits"),
-        bootstrap_servers=infra.KAFKA,
-        auto_offset_reset="earliest",
-        consumer_timeout_ms=5000,
+    def registered(records: list[ConsumerRecord]) -> list[events_pb2.EventEnvelope]:
+        decoded = (events.decode(record.value) for record in records)
+        return [e for e in decoded if e.subject_id == uscc and e.type == "EnterpriseRegistered"]
+
+    on_kafka = registered(
+        read_from_start(
+            topic_for("permits"),
+            until=lambda seen: bool(registered(seen)),
+            what=f"EnterpriseRegistered of {uscc}",
+        )
     )
-    try:
-        registered = [
-            e
-            for e in (events.decode(m.value) for m in reader)
-            if e.subject_id == uscc and e.type == "EnterpriseRegistered"
-        ]
-    finally:
-        reader.close()
-    assert len(registered) == 1
-    assert registered[0].trace_id == trace_id
+    assert len(on_kafka) == 1
+    assert on_kafka[0].trace_id == trace_id

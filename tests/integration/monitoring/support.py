@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaProducer
+from kafka.consumer.fetcher import ConsumerRecord
 
 from eco.v1 import common_pb2, monitoring_pb2, monitoring_pb2_grpc
 from shared import events
 from shared.grpc.client import channel
 from shared.runtime import RunningService
 from shared.topology import topic_for
-from tests.support import infra
+from tests.support.topics import read_from_start
 
 USCC = "91330100716105852F"  # a real code that passes GB 32100 (REFERENCE.md)
 HOUR = 3600
@@ -83,19 +84,15 @@ def publish(kafka: str, service: str, subject: str, payload: Message) -> None:
 def events_for(kafka: str, subject: str, event_type: str, expected: int) -> list[object]:
     """Events of one subject and type on the monitoring topic, read from the start."""
 
-    def read() -> list[object] | None:
-        reader = KafkaConsumer(
-            topic_for("monitoring"),
-            bootstrap_servers=kafka,
-            auto_offset_reset="earliest",
-            consumer_timeout_ms=2000,
-        )
-        found = []
-        for message in reader:
-            envelope = events.decode(message.value)
-            if envelope.subject_id == subject and envelope.type == event_type:
-                found.append(events.unpack(envelope))
-        reader.close()
-        return found if len(found) >= expected else None
+    def matching(records: list[ConsumerRecord]) -> list[object]:
+        decoded = (events.decode(record.value) for record in records)
+        return [events.unpack(e) for e in decoded if e.subject_id == subject and e.type == event_type]
 
-    return infra.wait_for(read, timeout=60, every=1, what=f"{expected} {event_type} of {subject} on Kafka")
+    records = read_from_start(
+        topic_for("monitoring"),
+        kafka=kafka,
+        until=lambda seen: len(matching(seen)) >= expected,
+        timeout=60,
+        what=f"{expected} {event_type} of {subject}",
+    )
+    return matching(records)

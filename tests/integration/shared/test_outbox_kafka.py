@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from kafka import KafkaConsumer
 
 from eco.v1 import evaluation_pb2, events_pb2
 from shared import dead_letters, events, schema
@@ -20,6 +19,7 @@ from shared.outbox import OutboxRelay, add_event, pending_count
 from shared.tracing import trace_scope
 from tests.integration.shared.support import APPLIED, applications, record_application
 from tests.support import infra
+from tests.support.topics import read_from_start
 
 pytestmark = pytest.mark.integration
 
@@ -59,14 +59,11 @@ def _consumer(engine: sa.Engine, kafka: str, topic: str, group: str) -> EventCon
 
 
 def _all_values(kafka: str, topic: str, expected: int) -> list[bytes]:
-    """Every message on the topic, read from the start by a group-less consumer."""
-    reader = KafkaConsumer(
-        topic, bootstrap_servers=kafka, auto_offset_reset="earliest", consumer_timeout_ms=3000
+    """Every message on the topic, read from the start once at least `expected` are there."""
+    records = read_from_start(
+        topic, kafka=kafka, until=lambda seen: len(seen) >= expected, what=f"{expected} messages"
     )
-    values = [m.value for m in reader]
-    reader.close()
-    assert len(values) >= expected
-    return values
+    return [record.value for record in records]
 
 
 def test_committed_event_reaches_a_consumer_with_its_trace(
