@@ -20,6 +20,7 @@ from eco.v1 import codes_pb2, codes_pb2_grpc, events_pb2
 from services.codes.bootstrap import build
 from shared import events
 from shared.grpc.client import call_metadata, channel
+from shared.outbox import pending_count
 from shared.runtime import RunningService
 from shared.topology import topic_for
 from tests.support import infra
@@ -58,9 +59,20 @@ class CodesHarness:
         return infra.wait_for(ready, timeout=30, what=f"the code of {uscc}")
 
     def register(self, uscc: str, town: str = "观海卫") -> codes_pb2.Code:
-        """Publish EnterpriseRegistered and wait for the code it issues."""
+        """Publish EnterpriseRegistered and wait for the code it issues and for its CodeIssued to be
+        on Kafka (so a reader started afterwards sees only what the test does next)."""
         self.publish(factories.registered(uscc, town=town), topic=self.permits_topic)
-        return self.code_of(uscc)
+        code = self.code_of(uscc)
+        self.wait_until_published()
+        return code
+
+    def wait_until_published(self) -> None:
+        """Until the service's outbox is empty: every event it committed is acknowledged by Kafka."""
+        infra.wait_for(
+            lambda: pending_count(self.service.app.engine) == 0,
+            timeout=30,
+            what="the code service's outbox to drain",
+        )
 
 
 def create_topics(*names: str) -> None:
