@@ -81,10 +81,17 @@ class PlatformInterceptor(grpc.ServerInterceptor):
                 yield
                 if _is_abort(context):  # a status set without raising still ends the call with it
                     status = context.code().name  # type: ignore[union-attr]
+                elif not context.is_active():  # a cancelled client's request stream may just end
+                    status = "CANCELLED"
             except DomainError as exc:
                 status, detail = exc.code, exc.message
                 context.abort(STATUS_OF_DOMAIN_ERROR[exc.code], exc.message)
             except Exception as exc:
+                if not context.is_active():
+                    # The client left, or its connection was recycled, mid-call: there is no one to
+                    # answer and nothing crashed (grpc ends the call; the exception is its own).
+                    status = "CANCELLED"
+                    raise
                 if _is_abort(context):
                     # The servicer set a status on purpose (abort, or UNIMPLEMENTED from a generated
                     # base method): end the call with it cleanly rather than as a crash.
