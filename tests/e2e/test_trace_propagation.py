@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -61,7 +61,7 @@ def test_trace_id_travels_from_http_to_audit_and_event(
 
     engine = permits.app.engine
 
-    def audited() -> list[sa.Row]:
+    def audited() -> Sequence[sa.Row]:
         with engine.connect() as conn:
             return conn.execute(
                 sa.select(schema.audit_log).where(schema.audit_log.c.trace_id == trace_id)

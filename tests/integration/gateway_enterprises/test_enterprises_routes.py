@@ -44,8 +44,12 @@ def client(tmp_path: Path, permits_service: RunningService) -> Iterator[TestClie
 def _as(client: TestClient, role: str) -> dict[str, str]:
     token = infra.unique("tok-")
     operators.create(
-        client.app.state.engine, username=infra.unique("op-"), display_name="测试", role=role, token=token
-    )  # type: ignore[attr-defined]
+        client.app.state.engine,  # type: ignore[attr-defined]
+        username=infra.unique("op-"),
+        display_name="测试",
+        role=role,
+        token=token,
+    )
     return {"Authorization": f"Bearer {token}"}
 
 

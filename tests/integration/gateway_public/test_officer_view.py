@@ -220,8 +220,12 @@ def test_over_https_the_session_cookie_is_secure(codes: CodesHarness, tmp_path: 
     ) as client:
         token, name = infra.unique("tok-"), infra.unique("officer-")
         operators.create(
-            client.app.state.engine, username=name, display_name=name, role="officer", token=token
-        )  # type: ignore[attr-defined]
+            client.app.state.engine,  # type: ignore[attr-defined]
+            username=name,
+            display_name=name,
+            role="officer",
+            token=token,
+        )
         ok = client.post("/login", data={"username": name, "token": token}, follow_redirects=False)
         assert ok.status_code == 303 and "Secure" in ok.headers["set-cookie"]
 

@@ -119,7 +119,7 @@ def test_a_suspension_closes_the_outlets_exceedance_and_a_reinstatement_restores
 
     assert notes() == ["no permit limits for this outlet yet"]
     number = infra.unique("P-")
-    term = {
+    term: dict[str, Any] = {
         "valid_from": common_pb2.Date(year=2020, month=1, day=1),
         "valid_until": common_pb2.Date(year=2035, month=1, day=1),
     }

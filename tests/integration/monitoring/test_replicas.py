@@ -112,7 +112,12 @@ def test_a_batch_waits_while_another_transaction_holds_its_stations_lock(pg_url:
     with other.connect() as conn:
         holding = conn.begin()  # another replica's batch of WS-R, in progress
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('WS-R'))"))
-        worker = threading.Thread(target=lambda: (_ingest(a, start, [0.4]), done.set()))
+
+        def ingest_then_signal() -> None:
+            _ingest(a, start, [0.4])
+            done.set()
+
+        worker = threading.Thread(target=ingest_then_signal)
         worker.start()
         assert not done.wait(1.5)  # waits for the other transaction
         holding.rollback()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -14,7 +14,7 @@ from tests.integration.permits.conftest import Permits
 Call = Callable[[Any], object]
 
 
-def run_concurrently(p: Permits, calls: list[Call], workers: int) -> list[tuple[grpc.StatusCode, str]]:
+def run_concurrently(p: Permits, calls: Sequence[Call], workers: int) -> list[tuple[grpc.StatusCode, str]]:
     """Run each call from its own client concurrently; (status code, details) of each, in order.
 
     Every client waits at a start line, so the calls really overlap on the server's thread pool,

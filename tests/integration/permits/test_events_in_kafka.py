@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 WHO = common_pb2.Actor(user="officer-5", reason="依法审查")
 
 
-def _register(p: Permits, flags: tuple[int, ...] = ()) -> str:
+def _register(p: Permits, flags: tuple[permits_pb2.RiskFlag, ...] = ()) -> str:
     code = random_uscc()
     p.stub.RegisterEnterprise(
         permits_pb2.RegisterEnterpriseRequest(uscc=code, fields=fields_pb(flags=flags)), metadata=p.md()

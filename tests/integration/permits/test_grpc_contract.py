@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, cast
 
 import grpc
 import pytest
@@ -129,7 +130,7 @@ def test_bad_quantities_and_dates_are_invalid_argument(permits: Permits) -> None
     status, details = _code(
         lambda: p.stub.ListExpiringPermits(
             permits_pb2.ListExpiringPermitsRequest(
-                **{"from": common_pb2.Date(year=2027, month=1, day=2)},
+                **cast(dict[str, Any], {"from": common_pb2.Date(year=2027, month=1, day=2)}),
                 to=common_pb2.Date(year=2027, month=1, day=1),
             ),
             metadata=p.md(),

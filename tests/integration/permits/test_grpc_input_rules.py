@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import grpc
 import pytest
@@ -223,7 +223,7 @@ def test_dates_outside_the_supported_range_are_invalid_argument(permits: Permits
         (
             "from",
             lambda: s.ListExpiringPermits(
-                permits_pb2.ListExpiringPermitsRequest(**{"from": _date(9999, 12, 1)})
+                permits_pb2.ListExpiringPermitsRequest(**cast(dict[str, Any], {"from": _date(9999, 12, 1)}))
             ),
         ),
         ("to", lambda: s.ListExpiringPermits(permits_pb2.ListExpiringPermitsRequest(to=_date(2201, 1, 1)))),
@@ -247,7 +247,9 @@ def test_dates_outside_the_supported_range_are_invalid_argument(permits: Permits
         assert details.startswith(f"{field}: ") and "is outside 1949-01-01 .. 2200-12-31" in details
     assert _snapshot(p, w) == before
     # The edges themselves are dates like any other.
-    edge = s.ListExpiringPermits(permits_pb2.ListExpiringPermitsRequest(**{"from": _date(2200, 12, 31)}))
+    edge = s.ListExpiringPermits(
+        permits_pb2.ListExpiringPermitsRequest(**cast(dict[str, Any], {"from": _date(2200, 12, 31)}))
+    )
     assert list(edge.permits) == []
 
 

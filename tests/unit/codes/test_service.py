@@ -1,13 +1,14 @@
 """The use cases end to end on SQLite: events in, codes out, each kind of token refused."""
 
 from datetime import timedelta
+from typing import cast
 
 import pytest
 import sqlalchemy as sa
 
 from eco.v1 import codes_pb2, common_pb2, permits_pb2
 from services.codes.adapters.tables import enterprise_status
-from services.codes.domain.status import CreditLevel, PermitState
+from services.codes.domain.status import CreditLevel, EnterpriseStatus, PermitState
 from services.codes.domain.token import Verdict
 from services.codes.service_layer import codes, render, resolve
 from services.codes.service_layer.context import Context
@@ -180,9 +181,9 @@ def test_a_reinstated_permit_shows_valid_again(ctx: Context, consumer: EventCons
         ).SerializeToString()
     )
     assert (
-        resolve.resolve_token(ctx, token=token, record_scan=False).status.permit_state
+        cast(EnterpriseStatus, resolve.resolve_token(ctx, token=token, record_scan=False).status).permit_state
         is PermitState.SUSPENDED
-    )  # type: ignore[union-attr]
+    )
     reinstated = permits_pb2.PermitReinstated(
         uscc=uscc,
         permit_number=number,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 from google.protobuf.message import Message
@@ -31,7 +32,7 @@ LIMITS = [
         ],
     )
 ]
-TERM = {
+TERM: dict[str, Any] = {
     "valid_from": common_pb2.Date(year=2025, month=1, day=1),
     "valid_until": common_pb2.Date(year=2030, month=5, day=31),
 }

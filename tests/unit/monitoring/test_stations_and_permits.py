@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
 from eco.v1 import common_pb2, permits_pb2
-from services.monitoring.domain.stations import Equipment, Parameter, Station
+from services.monitoring.domain.stations import Equipment, Parameter, SourceMonitor, Station
 from services.monitoring.service_layer import permit_events
 from shared import events
 from shared.errors import AlreadyExists, InvalidArgument
@@ -39,9 +40,11 @@ def test_registration_validates_fields_and_is_idempotent(tmp_path: Path) -> None
         h.register(
             dataclasses.replace(
                 source_station(),
-                details=dataclasses.replace(source_station().details, uscc="91330100716105852X"),
+                details=dataclasses.replace(
+                    cast(SourceMonitor, source_station().details), uscc="91330100716105852X"
+                ),
             )
-        )  # type: ignore[type-var]
+        )
     assert bad_uscc.value.field == "station.source.uscc"
     with pytest.raises(InvalidArgument) as no_facility:
         h.register(power_station("LINE-1", Equipment.PRODUCTION_LINE, 50.0, linked="FAC-404"))
@@ -133,8 +136,10 @@ def test_production_with_idle_treatment_raises_treatment_idle_with_both_curves(t
 def _with(station: Station, field: str, value: str) -> Station:
     """The station with one text field (possibly in its details) set to value."""
     if field in ("name", "town"):
-        return dataclasses.replace(station, **{field: value})
-    return dataclasses.replace(station, details=dataclasses.replace(station.details, **{field: value}))  # type: ignore[type-var]
+        return dataclasses.replace(station, **cast(dict[str, Any], {field: value}))
+    return dataclasses.replace(
+        station, details=dataclasses.replace(cast(Any, station.details), **{field: value})
+    )
 
 
 def _text_cases() -> list[tuple[str, Station, str, str]]:

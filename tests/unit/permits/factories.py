@@ -47,8 +47,8 @@ def fields_pb(
     name: str = "慈溪市测试化工有限公司",
     town: str = "庵东",
     industry_code: str = "C2614",
-    permit_class: int = common_pb2.PERMIT_CLASS_KEY,
-    flags: tuple[int, ...] = (),
+    permit_class: common_pb2.PermitClass = common_pb2.PERMIT_CLASS_KEY,
+    flags: tuple[permits_pb2.RiskFlag, ...] = (),
 ) -> permits_pb2.EnterpriseFields:
     """Valid enterprise fields as protobuf."""
     return permits_pb2.EnterpriseFields(

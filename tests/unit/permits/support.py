@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
-from google.protobuf.message import Message
 
 from eco.v1 import permits_pb2  # noqa: F401  (registers the event types for events.unpack)
 from services.permits.service_layer.unit_of_work import Deps
@@ -11,7 +12,7 @@ from shared import events
 from shared.schema import outbox
 
 
-def published(deps: Deps, event_type: str | None = None) -> list[tuple[str, Message]]:
+def published(deps: Deps, event_type: str | None = None) -> list[tuple[str, Any]]:
     """(subject id, payload) of every event in the outbox, in order, optionally of one type."""
     with deps.engine.connect() as conn:
         rows = conn.execute(sa.select(outbox.c.envelope).order_by(outbox.c.id)).scalars().all()

@@ -1,6 +1,7 @@
 """The consumer applies an event once, however often it is delivered (handler logic, no broker)."""
 
 from pathlib import Path
+from typing import cast
 
 import pytest
 import sqlalchemy as sa
@@ -20,7 +21,11 @@ def test_a_redelivered_event_is_applied_once(tmp_path: Path) -> None:
         "unused:9092",
         group_id="g",
         topics=["t"],
-        handlers={"CreditChanged": lambda conn, env, payload: applied.append(payload.uscc)},
+        handlers={
+            "CreditChanged": lambda conn, env, payload: applied.append(
+                cast(evaluation_pb2.CreditChanged, payload).uscc
+            )
+        },
     )
     raw = events.make_envelope(
         source="t", subject_id="u1", payload=evaluation_pb2.CreditChanged(uscc="u1")

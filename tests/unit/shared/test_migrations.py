@@ -1,11 +1,15 @@
 """Migrations apply once, in order, each recorded."""
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pytest
 import sqlalchemy as sa
 
 from shared.db import Migration, make_engine, migrate
+
+Upgrade = Callable[[sa.Connection], None]
 
 
 def test_migrations_apply_once_in_order(tmp_path: Path) -> None:
@@ -29,11 +33,14 @@ def test_migrations_apply_once_in_order(tmp_path: Path) -> None:
 
 def test_a_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
-    bad = Migration(1, "bad", lambda conn: conn.execute(sa.text("CREATE TABLE ok (a TEXT); nonsense")))
+    bad = Migration(
+        1, "bad", cast(Upgrade, lambda conn: conn.execute(sa.text("CREATE TABLE ok (a TEXT); nonsense")))
+    )
     with pytest.raises(sa.exc.DBAPIError):
         migrate(engine, [bad])
     assert migrate(
-        engine, [Migration(1, "good", lambda c: c.execute(sa.text("CREATE TABLE ok (a TEXT)")))]
+        engine,
+        [Migration(1, "good", cast(Upgrade, lambda c: c.execute(sa.text("CREATE TABLE ok (a TEXT)"))))],
     ) == [1]
 
 
@@ -48,7 +55,7 @@ def test_a_database_serves_one_component(tmp_path: Path) -> None:
     from shared.db import WrongDatabase
 
     engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
-    table = Migration(100, "t", lambda conn: conn.execute(sa.text("CREATE TABLE t (a TEXT)")))
+    table = Migration(100, "t", cast(Upgrade, lambda conn: conn.execute(sa.text("CREATE TABLE t (a TEXT)"))))
     assert migrate(engine, [table], component="permits") == [100]
     assert migrate(engine, [table], component="permits") == []
     with pytest.raises(WrongDatabase, match="belongs to permits, not monitoring"):
