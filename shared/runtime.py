@@ -97,6 +97,7 @@ def start(app: ServiceApp) -> RunningService:
         grants=grants,
         audit=audit,
         max_workers=settings.grpc_workers,
+        stream_slots=settings.grpc_stream_slots,
         max_connection_age_seconds=settings.grpc_max_connection_age_seconds,
     )
     port = server.add_insecure_port(settings.grpc_address)

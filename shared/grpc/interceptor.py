@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from typing import Any
 
 import grpc
 
-from shared.errors import DomainError
+from shared.errors import DomainError, ResourceExhausted
 from shared.grpc.audit import AuditRecord, AuditWriter
 from shared.grpc.auth import Grants, is_open, reset_current_department, set_current_department
 from shared.tracing import TRACE_METADATA_KEY, trace_scope
@@ -25,13 +26,20 @@ STATUS_OF_DOMAIN_ERROR = {
     "FAILED_PRECONDITION": grpc.StatusCode.FAILED_PRECONDITION,
     "PERMISSION_DENIED": grpc.StatusCode.PERMISSION_DENIED,
     "UNAUTHENTICATED": grpc.StatusCode.UNAUTHENTICATED,
+    "RESOURCE_EXHAUSTED": grpc.StatusCode.RESOURCE_EXHAUSTED,
 }
 
 
 class PlatformInterceptor(grpc.ServerInterceptor):
-    def __init__(self, grants: Grants, audit: AuditWriter | None) -> None:
+    """`stream_slots` caps the calls that stream requests (each holds a worker thread for as long as
+    its client keeps it open), so that streams can never take every worker: beyond the cap a new
+    stream is refused with RESOURCE_EXHAUSTED while every other call keeps being answered."""
+
+    def __init__(self, grants: Grants, audit: AuditWriter | None, stream_slots: int | None = None) -> None:
         self.grants = grants
         self.audit = audit
+        self.stream_slots = stream_slots
+        self._free_stream_slots = threading.BoundedSemaphore(stream_slots) if stream_slots else None
 
     def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
         handler = continuation(handler_call_details)
@@ -45,9 +53,48 @@ class PlatformInterceptor(grpc.ServerInterceptor):
                 context.abort(grpc.StatusCode.UNIMPLEMENTED, f"no method {method}")
 
             return grpc.unary_unary_rpc_method_handler(self._guard(unknown, method, metadata, False))
+        holds_a_slot = handler.request_streaming and self._free_stream_slots is not None
         return _wrap_handler(
-            handler, lambda behaviour, streaming: self._guard(behaviour, method, metadata, streaming)
+            handler,
+            lambda behaviour, streaming: self._guard(
+                self._in_a_stream_slot(behaviour, streaming) if holds_a_slot else behaviour,
+                method,
+                metadata,
+                streaming,
+            ),
         )
+
+    def _in_a_stream_slot(self, behaviour: Callable[..., Any], streaming: bool) -> Callable[..., Any]:
+        """The behaviour, run only if a stream slot is free (refused at once otherwise)."""
+        slots = self._free_stream_slots
+        assert slots is not None
+
+        def take_a_slot() -> None:
+            if not slots.acquire(blocking=False):
+                raise ResourceExhausted(
+                    f"all {self.stream_slots} stream slots of this service are in use; "
+                    "retry later with backoff (calls that are not streams are unaffected)"
+                )
+
+        if streaming:
+
+            def slotted_stream(request_iterator: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+                take_a_slot()
+                try:
+                    yield from behaviour(request_iterator, context)
+                finally:
+                    slots.release()
+
+            return slotted_stream
+
+        def slotted(request_iterator: Any, context: grpc.ServicerContext) -> Any:
+            take_a_slot()
+            try:
+                return behaviour(request_iterator, context)
+            finally:
+                slots.release()
+
+        return slotted
 
     def _guard(
         self, behaviour: Callable[..., Any], method: str, metadata: dict[str, str], streaming: bool

@@ -29,12 +29,13 @@ def build_server(
     grants: Grants,
     audit: AuditWriter | None,
     max_workers: int = 32,
+    stream_slots: int | None = None,
     max_connection_age_seconds: float = 600.0,
 ) -> tuple[grpc.Server, health.HealthServicer]:
     """A server with the platform interceptor, health checking and reflection; not yet bound or started."""
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
-        interceptors=[PlatformInterceptor(grants, audit)],
+        interceptors=[PlatformInterceptor(grants, audit, stream_slots)],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),

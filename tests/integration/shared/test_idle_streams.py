@@ -1,7 +1,8 @@
-"""Streams left open and idle cannot hold a service's workers for ever: connections are recycled.
+"""Open, idle streams can neither starve a service nor live for ever.
 
-With two workers, two idle client streams starve every other call (health checks included) until
-the server recycles their connection; after that the service answers again.
+With two workers a service gives request streams one slot: an idle stream holds it, a second
+stream is refused with RESOURCE_EXHAUSTED, health checks and other calls are still answered, and
+when the idle stream's connection reaches its age the server ends it and the slot is free again.
 """
 
 import threading
@@ -19,6 +20,8 @@ from tests.support import infra
 
 pytestmark = pytest.mark.integration
 
+_MAX_AGE = 4.0  # seconds before the server recycles a connection (and ends its streams)
+
 
 def _health(address: str, timeout: float) -> grpc.StatusCode:
     with grpc.insecure_channel(address) as channel:
@@ -29,10 +32,18 @@ def _health(address: str, timeout: float) -> grpc.StatusCode:
             return exc.code()  # type: ignore[no-any-return, attr-defined]
 
 
-_MAX_AGE = 6.0  # seconds; long enough to see the starvation before the connection is recycled
+def _empty_stream(address: str) -> grpc.StatusCode:
+    """The status of a stream that sends nothing and closes (OK whenever a slot is free)."""
+    with grpc.insecure_channel(address) as channel:
+        stub = monitoring_pb2_grpc.MonitoringServiceStub(channel)
+        try:
+            stub.StreamReadings(iter(()), metadata=call_metadata(infra.BUREAU_TOKEN), timeout=5)
+            return grpc.StatusCode.OK
+        except grpc.RpcError as exc:
+            return exc.code()  # type: ignore[no-any-return, attr-defined]
 
 
-def test_idle_streams_are_ended_and_the_service_answers_again(
+def test_an_idle_stream_holds_the_only_slot_until_its_connection_is_recycled(
     pg_url: str, start_service: Callable[..., RunningService]
 ) -> None:
     service = start_service(
@@ -42,7 +53,7 @@ def test_idle_streams_are_ended_and_the_service_answers_again(
         consume_permits=False,
         extra_env={"ECO_GRPC_WORKERS": "2", "ECO_GRPC_MAX_CONNECTION_AGE_SECONDS": str(_MAX_AGE)},
     )
-    assert _health(service.address, timeout=2) == grpc.StatusCode.OK
+    assert service.app.settings.grpc_stream_slots == 1
     release = threading.Event()
 
     def idle() -> Iterator[monitoring_pb2.ReadingBatch]:
@@ -52,33 +63,23 @@ def test_idle_streams_are_ended_and_the_service_answers_again(
 
     channel = grpc.insecure_channel(service.address)
     stub = monitoring_pb2_grpc.MonitoringServiceStub(channel)
-    streams = [
-        stub.StreamReadings.future(idle(), metadata=call_metadata(infra.BUREAU_TOKEN)) for _ in range(2)
-    ]
+    held = stub.StreamReadings.future(idle(), metadata=call_metadata(infra.BUREAU_TOKEN))
     try:
-        # The streams reach the server a moment after the futures are made; until both hold a
-        # worker a health check can still slip through, so wait to see the starvation first.
         infra.wait_for(
-            lambda: _health(service.address, timeout=0.5) == grpc.StatusCode.DEADLINE_EXCEEDED,
+            lambda: _empty_stream(service.address) == grpc.StatusCode.RESOURCE_EXHAUSTED,
             timeout=_MAX_AGE - 1,
-            every=0.1,
-            what="both workers to be held by the idle streams",
+            what="a second stream to be refused while the idle one holds the slot",
         )
-        # After the connection's age and grace (a tenth of the age) the server ends the idle streams.
+        assert _health(service.address, timeout=2) == grpc.StatusCode.OK  # the other worker answers
+        # After the connection's age and grace (a tenth of the age) the server ends the idle stream.
+        infra.wait_for(held.done, timeout=_MAX_AGE * 3, what="the idle stream to be ended by the server")
+        assert held.exception() is not None
         infra.wait_for(
-            lambda: _health(service.address, timeout=1) == grpc.StatusCode.OK,
-            timeout=20,
-            every=0.5,
-            what="the service to answer once the idle streams' connection was recycled",
+            lambda: _empty_stream(service.address) == grpc.StatusCode.OK,
+            timeout=10,
+            what="the slot to be free again",
         )
-        infra.wait_for(
-            lambda: all(stream.done() for stream in streams),
-            timeout=5,
-            what="the idle streams to be ended by the server",
-        )
-        assert all(stream.exception() is not None for stream in streams)
     finally:
         release.set()
-        for stream in streams:
-            stream.cancel()
+        held.cancel()
         channel.close()

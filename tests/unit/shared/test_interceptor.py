@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import grpc
@@ -24,6 +25,8 @@ from shared.tracing import TRACE_METADATA_KEY, current_trace_id
 SERVICE = "test.Probe"
 CANCEL_TRACE = "t-cancelled-stream"
 IN_CANCELLED_CALL = threading.Event()
+HELD_TRACE = "t-held-stream"
+IN_HELD_CALL = threading.Event()
 GRANTS = Grants(
     [
         Department("bureau", token_digest("t-bureau"), ("*",)),
@@ -56,6 +59,8 @@ def sync_stream(request: bytes, context: Any) -> Iterator[bytes]:
 def stream_unary(requests: Iterator[bytes], context: Any) -> bytes:
     if current_trace_id() == CANCEL_TRACE:  # a call waiting for its client when the client goes away
         IN_CANCELLED_CALL.set()
+    if current_trace_id() == HELD_TRACE:  # a stream its client keeps open
+        IN_HELD_CALL.set()
     request = next(requests, b"")
     if request == b"abort":
         context.abort(grpc.StatusCode.FAILED_PRECONDITION, "not now")
@@ -85,24 +90,31 @@ class RecordedAudit:
         self.records.append(entry)
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[grpc.Channel, RecordedAudit]]:
-    audit = RecordedAudit()
+@contextmanager
+def _serving(audit: RecordedAudit, stream_slots: int | None) -> Iterator[grpc.Channel]:
     server, _ = build_server(
         register=_register,
         service_names=[SERVICE],
         grants=GRANTS,
         audit=audit,  # type: ignore[arg-type]
         max_workers=4,
+        stream_slots=stream_slots,
     )
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     try:
-        yield channel, audit
+        yield channel
     finally:
         channel.close()
         server.stop(grace=0).wait()
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[grpc.Channel, RecordedAudit]]:
+    audit = RecordedAudit()
+    with _serving(audit, stream_slots=None) as channel:
+        yield channel, audit
 
 
 def _call(
@@ -195,6 +207,37 @@ def test_a_stream_whose_client_leaves_is_audited_as_cancelled_not_as_a_crash(
         assert _audited(audit, CANCEL_TRACE).status == "CANCELLED"
     finally:
         release.set()
+
+
+def test_streams_beyond_the_slots_are_refused_while_other_calls_are_answered() -> None:
+    audit = RecordedAudit()
+    release = threading.Event()
+
+    def held_open() -> Iterator[bytes]:
+        release.wait(10)
+        yield b"ok"
+
+    with _serving(audit, stream_slots=1) as channel:
+        metadata = [("authorization", "Bearer t-bureau")]
+        stream = channel.stream_unary(f"/{SERVICE}/StreamUnary")
+        held = stream.future(held_open(), metadata=[*metadata, (TRACE_METADATA_KEY, HELD_TRACE)])
+        try:
+            assert IN_HELD_CALL.wait(5)
+            with pytest.raises(grpc.RpcError) as raised:
+                stream(iter([b"ok"]), metadata=[*metadata, (TRACE_METADATA_KEY, "t-refused")], timeout=5)
+            error: Any = raised.value
+            assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+            assert "all 1 stream slots" in error.details()
+            assert _audited(audit, "t-refused").status == "RESOURCE_EXHAUSTED"
+            # Calls that are not request streams do not need a slot.
+            assert _call(channel, "SyncUnary", b"ok", "t-bureau", "t-unary-while-held")[0].startswith(
+                b"bureau"
+            )
+        finally:
+            release.set()
+        assert held.result(timeout=5).startswith(b"bureau")
+        # The slot is free again once the stream ends.
+        assert _call(channel, "StreamUnary", b"ok", "t-bureau", "t-after")[0].startswith(b"bureau")
 
 
 def _audited(audit: RecordedAudit, trace: str) -> AuditRecord:
