@@ -94,12 +94,12 @@ def get_open_exceedances_of_outlets(
     return [ExceedanceRow(**r._mapping) for r in conn.execute(query.order_by(exceedances.c.opened_ts))]
 
 
-def get_open_exceedance(conn: Connection, *, series_id: int) -> ExceedanceRow | None:
-    """The open exceedance of a series, if any."""
-    row = conn.execute(
-        sa.select(exceedances).where(exceedances.c.series_id == series_id, exceedances.c.cleared_ts.is_(None))
-    ).first()
-    return None if row is None else ExceedanceRow(**row._mapping)
+def get_open_exceedances_of(conn: Connection, *, series_ids: Sequence[int]) -> dict[int, ExceedanceRow]:
+    """The open exceedance of each of these series that has one (at most one per series)."""
+    query = sa.select(exceedances).where(
+        exceedances.c.series_id.in_(list(series_ids)), exceedances.c.cleared_ts.is_(None)
+    )
+    return {int(r.series_id): ExceedanceRow(**r._mapping) for r in conn.execute(query)}
 
 
 def _after(
@@ -171,10 +171,15 @@ def clear_fault(conn: Connection, *, series_id: int, kind: int, cleared_ts: int)
     return str(row.fault_id)
 
 
-def open_fault_kinds(conn: Connection, *, series_id: int) -> set[int]:
-    """Kinds of the faults open on a series."""
-    query = sa.select(faults.c.kind).where(faults.c.series_id == series_id, faults.c.cleared_ts.is_(None))
-    return {int(k) for k in conn.execute(query).scalars()}
+def open_fault_kinds_of(conn: Connection, *, series_ids: Sequence[int]) -> dict[int, set[int]]:
+    """Kinds of the faults open on each of these series that has any."""
+    query = sa.select(faults.c.series_id, faults.c.kind).where(
+        faults.c.series_id.in_(list(series_ids)), faults.c.cleared_ts.is_(None)
+    )
+    kinds: dict[int, set[int]] = {}
+    for series_id, kind in conn.execute(query):
+        kinds.setdefault(int(series_id), set()).add(int(kind))
+    return kinds
 
 
 def get_all_faults(

@@ -116,6 +116,30 @@ def last_readings(conn: Connection, *, series_id: int, count: int) -> list[tuple
     return [(int(r.ts), float(r.value), int(r.flags)) for r in reversed(conn.execute(query).all())]
 
 
+_LAST_READINGS_OF_SERIES = """
+    SELECT s.id, r.ts, r.value, r.flags
+    FROM unnest(%s::int4[]) AS s(id)
+    CROSS JOIN LATERAL (
+        SELECT ts, value, flags FROM readings WHERE series_id = s.id ORDER BY ts DESC LIMIT %s
+    ) AS r
+"""
+
+
+def last_readings_of(
+    conn: Connection, *, series_ids: Sequence[int], count: int
+) -> dict[int, list[tuple[int, float, int]]]:
+    """The newest readings of each series, oldest first: series id -> [(time, value, flags)].
+
+    One round trip on PostgreSQL (an index walk per series); series without readings are absent."""
+    if not is_postgres(conn):  # embedded: a query per series costs no round trip
+        found = {sid: last_readings(conn, series_id=sid, count=count) for sid in series_ids}
+        return {sid: rows for sid, rows in found.items() if rows}
+    newest_first: dict[int, list[tuple[int, float, int]]] = {}
+    for sid, ts, value, flags in conn.exec_driver_sql(_LAST_READINGS_OF_SERIES, (list(series_ids), count)):
+        newest_first.setdefault(int(sid), []).append((int(ts), float(value), int(flags)))
+    return {sid: rows[::-1] for sid, rows in newest_first.items()}
+
+
 def between(conn: Connection, *, series_id: int, start: int, end: int) -> list[tuple[int, float, int]]:
     """Readings of a series with start <= time < end, in time order."""
     query = (

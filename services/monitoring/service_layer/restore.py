@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from services.monitoring.adapters import alarms as alarms_repo
 from services.monitoring.adapters import readings as readings_repo
+from services.monitoring.adapters.alarms import ExceedanceRow
 from services.monitoring.domain.electricity import IdleTreatmentDetector
 from services.monitoring.domain.exceedance import Point
 from services.monitoring.domain.quality import DEVICE_FLAGS, FaultKind
@@ -22,16 +23,19 @@ from services.monitoring.service_layer.outcome import IdleFound, SeriesState
 _IDLE_LOOKBACK_MS = 2 * 86_400_000
 
 
-def series_state(evaluator: Evaluator, conn: Connection, series_id: int) -> SeriesState:
-    """The state of one series as its stored readings and records leave it."""
+def series_state(
+    evaluator: Evaluator,
+    series_id: int,
+    recent: list[tuple[int, float, int]],
+    open_fault_kinds: set[int],
+    open_row: ExceedanceRow | None,
+) -> SeriesState:
+    """The state of one series as its newest stored readings (oldest first) and its open records
+    leave it."""
     info = evaluator.catalog.by_id(series_id)
     assert info is not None, f"series {series_id} is not in the catalogue"
     state = evaluator.new_state(info)
-    config = evaluator.config
-    depth = (
-        max(config.hysteresis.open_after, config.hysteresis.clear_after, config.quality.flat_line_count) + 1
-    )
-    for ts, value, flags in readings_repo.last_readings(conn, series_id=series_id, count=depth):
+    for ts, value, flags in recent:
         state.quality.observe(Point(ts, value, flags & DEVICE_FLAGS))
         if flags == 0:
             limit, _ = evaluator.assessor.limit(info, ts)
@@ -45,10 +49,7 @@ def series_state(evaluator: Evaluator, conn: Connection, series_id: int) -> Seri
                     limit.multiple(value) if beyond else 0.0,
                     limit.distance(value),
                 )
-    state.quality.open_faults = {
-        FaultKind(k) for k in alarms_repo.open_fault_kinds(conn, series_id=series_id)
-    }
-    open_row = alarms_repo.get_open_exceedance(conn, series_id=series_id)
+    state.quality.open_faults = {FaultKind(k) for k in open_fault_kinds}
     if state.tracker.is_open != (open_row is not None):
         state.tracker.reset(is_open=open_row is not None)
     if open_row is not None:
@@ -61,10 +62,22 @@ def series_state(evaluator: Evaluator, conn: Connection, series_id: int) -> Seri
 
 
 def ensure_series(evaluator: Evaluator, conn: Connection, series_ids: set[int]) -> None:
-    """Load the state of the series not in memory yet."""
-    for sid in series_ids:
-        if sid not in evaluator.states:
-            evaluator.states[sid] = series_state(evaluator, conn, sid)
+    """Load the state of the series not in memory yet (three queries for all of them, not per series:
+    after a start every series of the first batches is new)."""
+    missing = sorted(sid for sid in series_ids if sid not in evaluator.states)
+    if not missing:
+        return
+    config = evaluator.config
+    depth = (
+        max(config.hysteresis.open_after, config.hysteresis.clear_after, config.quality.flat_line_count) + 1
+    )
+    recent = readings_repo.last_readings_of(conn, series_ids=missing, count=depth)
+    faults = alarms_repo.open_fault_kinds_of(conn, series_ids=missing)
+    open_rows = alarms_repo.get_open_exceedances_of(conn, series_ids=missing)
+    for sid in missing:
+        evaluator.states[sid] = series_state(
+            evaluator, sid, recent.get(sid, []), faults.get(sid, set()), open_rows.get(sid)
+        )
 
 
 def ensure_detectors(evaluator: Evaluator, conn: Connection, line_ids: set[str]) -> list[IdleFound]:
