@@ -5,7 +5,7 @@ from __future__ import annotations
 import cProfile
 import pstats
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import grpc
@@ -13,9 +13,10 @@ import grpc
 from eco.v1 import monitoring_pb2, monitoring_pb2_grpc
 from services.monitoring.bootstrap import build
 from services.monitoring.entrypoints.grpc_servicer import MonitoringServicer
+from services.monitoring.service_layer.ingest import BatchResult
 from shared import settings as shared_settings
 from shared.grpc.auth import Grants
-from shared.grpc.server import build_server
+from shared.grpc.server import ServerThread, build_server, new_health
 from shared.runtime import RunningService, start
 from tests.support import infra
 
@@ -32,65 +33,71 @@ def start_monitoring(database_url: str, run_dir: Path) -> RunningService:
 class NoopServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
     """Receives the same stream and only counts it: the floor of gRPC and protobuf costs."""
 
-    def StreamReadings(
-        self, request_iterator: Iterator[monitoring_pb2.ReadingBatch], context: grpc.ServicerContext
+    async def StreamReadings(
+        self, request_iterator: AsyncIterator[monitoring_pb2.ReadingBatch], context: grpc.aio.ServicerContext
     ) -> monitoring_pb2.IngestSummary:
         """Count readings and batches."""
         summary = monitoring_pb2.IngestSummary()
-        for batch in request_iterator:
+        async for batch in request_iterator:
             summary.batches += 1
             summary.received += len(batch.readings)
         summary.accepted = summary.received
         return summary
 
 
-def start_noop() -> tuple[grpc.Server, str]:
+def start_noop() -> tuple[ServerThread, str]:
     """The no-op servicer behind the same interceptor (auth, audit off) as a real service."""
-    server, _ = build_server(
-        register=lambda s: monitoring_pb2_grpc.add_MonitoringServiceServicer_to_server(NoopServicer(), s),  # type: ignore[abstract]
-        service_names=["eco.v1.MonitoringService"],
-        grants=Grants.load(infra.GRANTS_FILE),
-        audit=None,
+    names = ["eco.v1.MonitoringService"]
+    server = ServerThread(
+        lambda: build_server(
+            register=lambda s: monitoring_pb2_grpc.add_MonitoringServiceServicer_to_server(NoopServicer(), s),  # type: ignore[abstract]
+            service_names=names,
+            grants=Grants.load(infra.GRANTS_FILE),
+            audit=None,
+            health_servicer=new_health(names),
+        ),
+        "127.0.0.1:0",
     )
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
+    port = server.start()
     return server, f"127.0.0.1:{port}"
 
 
 class ProfiledStreams:
-    """Profiles every StreamReadings call (cProfile follows one thread, and each stream has its own)."""
+    """Profiles the ingestion of every streamed batch, per worker thread (cProfile follows one thread)."""
 
     def __init__(self) -> None:
-        self.original = MonitoringServicer.StreamReadings
+        self.original = MonitoringServicer.ingest_batch
         self.profiles: list[cProfile.Profile] = []
         self._lock = threading.Lock()
+        self._mine = threading.local()
 
     def __enter__(self) -> ProfiledStreams:
         original = self.original
-        profiles, lock = self.profiles, self._lock
 
-        def profiled(
-            servicer: MonitoringServicer,
-            request_iterator: Iterator[monitoring_pb2.ReadingBatch],
-            context: grpc.ServicerContext,
-        ) -> monitoring_pb2.IngestSummary:
-            profile = cProfile.Profile()
-            with lock:
-                profiles.append(profile)
+        def profiled(servicer: MonitoringServicer, batch: monitoring_pb2.ReadingBatch) -> BatchResult:
+            profile = self._profile_of_this_thread()
             profile.enable()
             try:
-                return original(servicer, request_iterator, context)
+                return original(servicer, batch)
             finally:
                 profile.disable()
 
-        MonitoringServicer.StreamReadings = profiled  # type: ignore[method-assign,assignment]
+        MonitoringServicer.ingest_batch = profiled  # type: ignore[method-assign,assignment]
         return self
 
+    def _profile_of_this_thread(self) -> cProfile.Profile:
+        profile: cProfile.Profile | None = getattr(self._mine, "profile", None)
+        if profile is None:
+            profile = self._mine.profile = cProfile.Profile()
+            with self._lock:
+                self.profiles.append(profile)
+        return profile
+
     def __exit__(self, *exc: object) -> None:
-        MonitoringServicer.StreamReadings = self.original  # type: ignore[method-assign,assignment]
+        MonitoringServicer.ingest_batch = self.original  # type: ignore[method-assign]
 
     def stats(self) -> pstats.Stats | None:
-        """The merged statistics of every profiled stream."""
+        """The merged statistics of every profiled thread."""
         if not self.profiles:
             return None
         merged = pstats.Stats(self.profiles[0])

@@ -58,9 +58,3 @@ class PermissionDenied(DomainError):
 
 class Unauthenticated(DomainError):
     code = "UNAUTHENTICATED"
-
-
-class ResourceExhausted(DomainError):
-    """A limit of the service is reached for now; the same call may succeed later (retry with backoff)."""
-
-    code = "RESOURCE_EXHAUSTED"

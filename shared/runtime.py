@@ -5,18 +5,17 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import grpc
 from sqlalchemy.engine import Engine
 
 from shared import logs, schema
 from shared.db import Migration, make_engine, migrate
 from shared.grpc.audit import AuditWriter
 from shared.grpc.auth import Grants
-from shared.grpc.server import DatabaseHealthWatch, build_server
+from shared.grpc.server import DatabaseHealthWatch, Register, ServerThread, build_server, new_health
 from shared.outbox import OutboxRelay
 from shared.settings import Settings
 from shared.topics import ensure_topics_or_warn
@@ -39,7 +38,7 @@ class ServiceApp:
     engine: Engine
     relay: OutboxRelay
     migrations: Sequence[Migration]
-    register: Callable[[grpc.Server], None]
+    register: Register
     background: list[Background] = field(default_factory=list)
 
     @classmethod
@@ -62,7 +61,7 @@ class ServiceApp:
 class RunningService:
     """A started service: its gRPC server and workers, until `stop()`."""
 
-    def __init__(self, app: ServiceApp, server: grpc.Server, port: int, workers: list[Background]) -> None:
+    def __init__(self, app: ServiceApp, server: ServerThread, port: int, workers: list[Background]) -> None:
         self.app = app
         self.server = server
         self.port = port
@@ -74,7 +73,7 @@ class RunningService:
 
     def stop(self, grace: float = 5.0) -> None:
         """Stop accepting calls, finish those in flight, then stop the workers in reverse order."""
-        self.server.stop(grace=grace).wait()
+        self.server.stop(grace=grace)
         for worker in reversed(self.workers):
             worker.stop()
         self.app.engine.dispose()
@@ -91,18 +90,20 @@ def start(app: ServiceApp) -> RunningService:
     grants = Grants.load(settings.grants_file)
     audit = AuditWriter(app.engine)
     names = [GRPC_SERVICE_NAMES[settings.service]]
-    server, health = build_server(
-        register=app.register,
-        service_names=names,
-        grants=grants,
-        audit=audit,
-        max_workers=settings.grpc_workers,
-        stream_slots=settings.grpc_stream_slots,
-        max_connection_age_seconds=settings.grpc_max_connection_age_seconds,
+    health = new_health(names)
+    server = ServerThread(
+        lambda: build_server(
+            register=app.register,
+            service_names=names,
+            grants=grants,
+            audit=audit,
+            health_servicer=health,
+            max_workers=settings.grpc_workers,
+            max_connection_age_seconds=settings.grpc_max_connection_age_seconds,
+        ),
+        settings.grpc_address,
+        name=f"{settings.service}-grpc",
     )
-    port = server.add_insecure_port(settings.grpc_address)
-    if port == 0:
-        raise SystemExit(f"{settings.service}: cannot listen on {settings.grpc_address} (port in use?)")
     workers: list[Background] = [
         audit,
         app.relay,
@@ -111,7 +112,12 @@ def start(app: ServiceApp) -> RunningService:
     ]
     for worker in workers:
         worker.start()
-    server.start()
+    try:
+        port = server.start()
+    except (OSError, RuntimeError) as exc:
+        for worker in reversed(workers):
+            worker.stop()
+        raise SystemExit(f"{settings.service}: cannot serve gRPC on {settings.grpc_address}: {exc}") from exc
     log.info("%s serving gRPC on %s:%s", settings.service, settings.grpc_host, port)
     return RunningService(app, server, port, workers)
 

@@ -36,10 +36,9 @@ class Settings:
     outbox_poll_seconds: float
     # Base URL printed in QR codes; the gateway serves /c/{token} under it.
     public_base_url: str
-    # Threads serving gRPC calls; a client stream holds one for as long as it is open.
+    # Threads running the plain (sync) servicer methods; streams are coroutines and hold none.
     grpc_workers: int
-    grpc_stream_slots: int
-    # Connections are recycled after this long, which ends streams left open and idle.
+    # Connections are recycled after this long: clients spread over replicas, forgotten streams end.
     grpc_max_connection_age_seconds: float
     # The Kafka consumer group of this component's consumers (replicas share it; a test takes its own).
     consumer_group: str
@@ -72,25 +71,6 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise SettingsError(name, f"expected a whole number of at least 1, got {raw!r}")
     return int(raw)
-
-
-def _grpc_workers(env: Mapping[str, str]) -> tuple[int, int]:
-    """The gRPC worker threads and how many of them request streams may hold at once.
-
-    A stream holds its worker while its client keeps it open, so streams get at most half the
-    workers by default and never all of them: health checks and other calls always find one free."""
-    workers = _count(env, "ECO_GRPC_WORKERS", 32)
-    if workers < 2:
-        raise SettingsError(
-            "ECO_GRPC_WORKERS", "at least 2: one must stay free for calls that are not streams"
-        )
-    slots = _count(env, "ECO_GRPC_STREAM_SLOTS", workers // 2)
-    if slots >= workers:
-        raise SettingsError(
-            "ECO_GRPC_STREAM_SLOTS",
-            f"must be below ECO_GRPC_WORKERS ({workers}), or streams could hold every worker",
-        )
-    return workers, slots
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
@@ -133,7 +113,6 @@ def load(service: str, env: Mapping[str, str] = os.environ) -> Settings:
     run_dir = Path(env.get("ECO_RUN_DIR", str(REPO_ROOT / ".run")))
     default_port = DEFAULT_GRPC_PORTS.get(service, 0)
     port = _port(env, f"ECO_{service.upper()}_GRPC_PORT", default_port) if default_port else 0
-    workers, stream_slots = _grpc_workers(env)
     return Settings(
         service=service,
         database_url=database_url(service, env, run_dir),
@@ -146,8 +125,7 @@ def load(service: str, env: Mapping[str, str] = os.environ) -> Settings:
         log_level=env.get("ECO_LOG_LEVEL", "INFO").upper(),
         outbox_poll_seconds=_seconds(env, "ECO_OUTBOX_POLL_SECONDS", 0.2),
         public_base_url=env.get("ECO_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
-        grpc_workers=workers,
-        grpc_stream_slots=stream_slots,
+        grpc_workers=_count(env, "ECO_GRPC_WORKERS", 32),
         grpc_max_connection_age_seconds=_seconds(env, "ECO_GRPC_MAX_CONNECTION_AGE_SECONDS", 600.0),
         consumer_group=env.get(f"ECO_{service.upper()}_CONSUMER_GROUP") or service,
         env=dict(env),

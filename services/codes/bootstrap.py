@@ -53,7 +53,7 @@ def build(
         handlers=consumers.handlers(ctx),
     )
 
-    def register(server: grpc.Server) -> None:
+    def register(server: grpc.aio.Server) -> None:
         codes_pb2_grpc.add_CodesServiceServicer_to_server(CodesServicer(ctx), server)
 
     background: list[Background] = [consumer, registry]

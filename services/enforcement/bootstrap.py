@@ -15,7 +15,7 @@ def build(settings: Settings) -> ServiceApp:
     """The enforcement service process: its servicer on the shared runtime."""
     engine, relay = ServiceApp.base(settings)
 
-    def register(server: grpc.Server) -> None:
+    def register(server: grpc.aio.Server) -> None:
         # The generated type stubs mark every method abstract; until a method's issue implements
         # it, the base class's UNIMPLEMENTED answer is the intended behaviour.
         servicer = EnforcementServicer()  # type: ignore[abstract]

@@ -15,7 +15,7 @@ def build(settings: Settings) -> ServiceApp:
     """The evaluation service process: its servicer on the shared runtime."""
     engine, relay = ServiceApp.base(settings)
 
-    def register(server: grpc.Server) -> None:
+    def register(server: grpc.aio.Server) -> None:
         # The generated stubs mark every method abstract; until the read models exist, the base
         # class's UNIMPLEMENTED answer is the honest one.
         servicer = EvaluationServicer()  # type: ignore[abstract]

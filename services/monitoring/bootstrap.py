@@ -48,7 +48,7 @@ def build(
     engine, relay = ServiceApp.base(settings)
     context = Context.build(engine, clock, config, relay.notify)
 
-    def register(server: grpc.Server) -> None:
+    def register(server: grpc.aio.Server) -> None:
         monitoring_pb2_grpc.add_MonitoringServiceServicer_to_server(MonitoringServicer(context), server)
 
     background: list = [_Loader(context)]

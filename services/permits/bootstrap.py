@@ -28,7 +28,7 @@ def build(
     engine, relay = ServiceApp.base(settings)
     deps = Deps(engine=engine, clock=clock or SystemClock(), notify=relay.notify)
 
-    def register(server: grpc.Server) -> None:
+    def register(server: grpc.aio.Server) -> None:
         permits_pb2_grpc.add_PermitsServiceServicer_to_server(PermitsServicer(deps), server)
 
     return ServiceApp(

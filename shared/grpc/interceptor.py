@@ -1,18 +1,23 @@
-"""One server interceptor for every call: trace id, authentication, grants, error mapping, audit."""
+"""One server interceptor for every call: trace id, authentication, grants, error mapping, audit.
+
+The server is a grpc.aio server: plain (sync) servicer methods run in its worker pool, `async def`
+ones (the streams) on its event loop. The guard around each call has a sync and an async form;
+everything they decide is shared in `_Call`.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import logging
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import grpc
 
-from shared.errors import DomainError, ResourceExhausted
+from shared.errors import DomainError
 from shared.grpc.audit import AuditRecord, AuditWriter
 from shared.grpc.auth import Grants, is_open, reset_current_department, set_current_department
 from shared.tracing import TRACE_METADATA_KEY, trace_scope
@@ -26,159 +31,223 @@ STATUS_OF_DOMAIN_ERROR = {
     "FAILED_PRECONDITION": grpc.StatusCode.FAILED_PRECONDITION,
     "PERMISSION_DENIED": grpc.StatusCode.PERMISSION_DENIED,
     "UNAUTHENTICATED": grpc.StatusCode.UNAUTHENTICATED,
-    "RESOURCE_EXHAUSTED": grpc.StatusCode.RESOURCE_EXHAUSTED,
 }
 
+Behaviour = Callable[[Any, Any], Any]
 
-class PlatformInterceptor(grpc.ServerInterceptor):
-    """`stream_slots` caps the calls that stream requests (each holds a worker thread for as long as
-    its client keeps it open), so that streams can never take every worker: beyond the cap a new
-    stream is refused with RESOURCE_EXHAUSTED while every other call keeps being answered."""
 
-    def __init__(self, grants: Grants, audit: AuditWriter | None, stream_slots: int | None = None) -> None:
+class PlatformInterceptor(grpc.aio.ServerInterceptor):
+    def __init__(self, grants: Grants, audit: AuditWriter | None) -> None:
         self.grants = grants
         self.audit = audit
-        self.stream_slots = stream_slots
-        self._free_stream_slots = threading.BoundedSemaphore(stream_slots) if stream_slots else None
 
-    def intercept_service(self, continuation, handler_call_details):  # type: ignore[no-untyped-def]
-        handler = continuation(handler_call_details)
-        method = handler_call_details.method.lstrip("/")
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        method = handler_call_details.method.lstrip("/")  # type: ignore[attr-defined]
         if is_open(method):
             return handler
-        metadata = dict(handler_call_details.invocation_metadata or ())
+        metadata = {key: value for key, value in handler_call_details.invocation_metadata or ()}  # type: ignore[attr-defined]
         if handler is None:
             # No such method: still authenticate and audit the attempt (probing is worth a record).
             def unknown(_request: Any, context: grpc.ServicerContext) -> None:
                 context.abort(grpc.StatusCode.UNIMPLEMENTED, f"no method {method}")
 
             return grpc.unary_unary_rpc_method_handler(self._guard(unknown, method, metadata, False))
-        holds_a_slot = handler.request_streaming and self._free_stream_slots is not None
         return _wrap_handler(
-            handler,
-            lambda behaviour, streaming: self._guard(
-                self._in_a_stream_slot(behaviour, streaming) if holds_a_slot else behaviour,
-                method,
-                metadata,
-                streaming,
-            ),
+            handler, lambda behaviour, streaming: self._guard(behaviour, method, metadata, streaming)
         )
 
-    def _in_a_stream_slot(self, behaviour: Callable[..., Any], streaming: bool) -> Callable[..., Any]:
-        """The behaviour, run only if a stream slot is free (refused at once otherwise)."""
-        slots = self._free_stream_slots
-        assert slots is not None
-
-        def take_a_slot() -> None:
-            if not slots.acquire(blocking=False):
-                raise ResourceExhausted(
-                    f"all {self.stream_slots} stream slots of this service are in use; "
-                    "retry later with backoff (calls that are not streams are unaffected)"
-                )
-
-        if streaming:
-
-            def slotted_stream(request_iterator: Any, context: grpc.ServicerContext) -> Iterator[Any]:
-                take_a_slot()
-                try:
-                    yield from behaviour(request_iterator, context)
-                finally:
-                    slots.release()
-
-            return slotted_stream
-
-        def slotted(request_iterator: Any, context: grpc.ServicerContext) -> Any:
-            take_a_slot()
-            try:
-                return behaviour(request_iterator, context)
-            finally:
-                slots.release()
-
-        return slotted
-
     def _guard(
-        self, behaviour: Callable[..., Any], method: str, metadata: dict[str, str], streaming: bool
-    ) -> Callable[..., Any]:
+        self, behaviour: Behaviour, method: str, metadata: dict[str, Any], streaming: bool
+    ) -> Behaviour:
+        def open_call(context: Any, trace_id: str) -> _Call:
+            return _Call(self, method, metadata, trace_id, _RecordingContext(context))
+
+        if inspect.isasyncgenfunction(behaviour):
+
+            async def guarded_async_stream(request: Any, context: Any) -> AsyncIterator[Any]:
+                with trace_scope(metadata.get(TRACE_METADATA_KEY)) as trace_id:
+                    call = open_call(context, trace_id)
+                    try:
+                        call.begin()
+                        async for response in behaviour(request, call.context):
+                            yield response
+                        call.ended()
+                    except asyncio.CancelledError:
+                        call.cancelled()
+                        raise
+                    except Exception as exc:
+                        await call.context.abort(*call.failed(exc))
+                    finally:
+                        call.close()
+
+            return guarded_async_stream
+
+        if inspect.iscoroutinefunction(behaviour):
+
+            async def guarded_async(request: Any, context: Any) -> Any:
+                with trace_scope(metadata.get(TRACE_METADATA_KEY)) as trace_id:
+                    call = open_call(context, trace_id)
+                    try:
+                        call.begin()
+                        response = await behaviour(request, call.context)
+                        call.ended()
+                        return response
+                    except asyncio.CancelledError:
+                        call.cancelled()
+                        raise
+                    except Exception as exc:
+                        await call.context.abort(*call.failed(exc))
+                    finally:
+                        call.close()
+
+            return guarded_async
+
         if streaming:
-            # A streaming response runs after the handler returns: guard the iteration itself.
-            def guarded_stream(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
-                with self._call(method, metadata, context):
-                    yield from behaviour(request, context)
+            # A sync streaming response runs after the handler returns: guard the iteration itself.
+            def guarded_stream(request: Any, context: Any) -> Iterator[Any]:
+                with trace_scope(metadata.get(TRACE_METADATA_KEY)) as trace_id:
+                    call = open_call(context, trace_id)
+                    try:
+                        call.begin()
+                        yield from behaviour(request, call.context)
+                        call.ended()
+                    except Exception as exc:
+                        call.context.abort(*call.failed(exc))
+                    finally:
+                        call.close()
 
             return guarded_stream
 
-        def guarded(request: Any, context: grpc.ServicerContext) -> Any:
-            with self._call(method, metadata, context):
-                return behaviour(request, context)
+        def guarded(request: Any, context: Any) -> Any:
+            with trace_scope(metadata.get(TRACE_METADATA_KEY)) as trace_id:
+                call = open_call(context, trace_id)
+                try:
+                    call.begin()
+                    response = behaviour(request, call.context)
+                    call.ended()
+                    return response
+                except Exception as exc:
+                    call.context.abort(*call.failed(exc))
+                finally:
+                    call.close()
 
         return guarded
 
-    @contextmanager
-    def _call(self, method: str, metadata: dict[str, str], context: grpc.ServicerContext) -> Iterator[None]:
-        started = time.perf_counter()
-        with trace_scope(metadata.get(TRACE_METADATA_KEY)) as trace_id:
-            context.set_trailing_metadata(((TRACE_METADATA_KEY, trace_id),))
-            department_name, status, detail = "-", "OK", None
-            token = None
-            try:
-                department = self.grants.authenticate(metadata.get("authorization"))
-                department_name = department.name
-                self.grants.authorize(department, method)
-                token = set_current_department(department.name)
-                yield
-                if _is_abort(context):  # a status set without raising still ends the call with it
-                    status = context.code().name  # type: ignore[union-attr]
-                elif not context.is_active():  # a cancelled client's request stream may just end
-                    status = "CANCELLED"
-            except DomainError as exc:
-                status, detail = exc.code, exc.message
-                context.abort(STATUS_OF_DOMAIN_ERROR[exc.code], exc.message)
-            except Exception as exc:
-                if not context.is_active():
-                    # The client left, or its connection was recycled, mid-call: there is no one to
-                    # answer and nothing crashed (grpc ends the call; the exception is its own).
-                    status = "CANCELLED"
-                    raise
-                if _is_abort(context):
-                    # The servicer set a status on purpose (abort, or UNIMPLEMENTED from a generated
-                    # base method): end the call with it cleanly rather than as a crash.
-                    code = context.code()
-                    status = code.name  # type: ignore[union-attr]
-                    context.abort(code, _details(context) or status)  # type: ignore[arg-type]
-                status, detail = "INTERNAL", f"{type(exc).__name__}: {exc}"
-                log.exception("%s failed", method)
-                context.abort(grpc.StatusCode.INTERNAL, f"internal error (trace id {trace_id})")
-            finally:
-                if token is not None:
-                    reset_current_department(token)
-                if self.audit is not None:
-                    self.audit.record(
-                        AuditRecord(
-                            at=datetime.now(UTC),
-                            department=department_name,
-                            method=method,
-                            status=status,
-                            duration_ms=(time.perf_counter() - started) * 1000,
-                            trace_id=trace_id,
-                            peer=context.peer() or "",
-                            detail=detail,
-                        )
-                    )
+
+class _Call:
+    """One call's authentication, outcome and audit record, the same for sync and async servicers."""
+
+    def __init__(
+        self,
+        interceptor: PlatformInterceptor,
+        method: str,
+        metadata: dict[str, Any],
+        trace_id: str,
+        context: _RecordingContext,
+    ) -> None:
+        self.grants = interceptor.grants
+        self.audit = interceptor.audit
+        self.method = method
+        self.metadata = metadata
+        self.context = context
+        self.started = time.perf_counter()
+        self.trace_id = trace_id
+        self.department = "-"
+        self.status = "OK"
+        self.detail: str | None = None
+        self._token: object | None = None
+
+    def begin(self) -> None:
+        """Authenticate and authorise (raising the domain error that refuses the call)."""
+        self.context.set_trailing_metadata(((TRACE_METADATA_KEY, self.trace_id),))
+        department = self.grants.authenticate(self.metadata.get("authorization"))
+        self.department = department.name
+        self.grants.authorize(department, self.method)
+        self._token = set_current_department(department.name)
+
+    def ended(self) -> None:
+        """The servicer returned; it may still have set a status without raising."""
+        if self.context.recorded_code not in (None, grpc.StatusCode.OK):
+            self.status = self.context.recorded_code.name  # type: ignore[union-attr]
+
+    def cancelled(self) -> None:
+        """The client went away (or the server is stopping) while the call was at work."""
+        self.status = "CANCELLED"
+
+    def failed(self, exc: Exception) -> tuple[grpc.StatusCode, str]:
+        """The status and message to end a failed call with, recorded for the audit (an abort the
+        servicer already made is re-raised as it is)."""
+        recorded = self.context.recorded_code
+        if isinstance(exc, grpc.aio.AbortError):
+            # The servicer aborted: its status is already on its way to the client; let it go on.
+            self.status = recorded.name if recorded is not None else "UNKNOWN"
+            raise exc
+        if isinstance(exc, DomainError):
+            self.status, self.detail = exc.code, exc.message
+            return STATUS_OF_DOMAIN_ERROR[exc.code], exc.message
+        if recorded not in (None, grpc.StatusCode.OK):
+            # The servicer set a status on purpose (abort, or UNIMPLEMENTED from a generated base
+            # method): end the call with it cleanly rather than as a crash.
+            self.status = recorded.name  # type: ignore[union-attr]
+            return recorded, self.context.recorded_details or self.status  # type: ignore[return-value]
+        self.status, self.detail = "INTERNAL", f"{type(exc).__name__}: {exc}"
+        log.exception("%s failed", self.method)
+        return grpc.StatusCode.INTERNAL, f"internal error (trace id {self.trace_id})"
+
+    def close(self) -> None:
+        if self._token is not None:
+            reset_current_department(self._token)
+        if self.audit is not None:
+            self.audit.record(
+                AuditRecord(
+                    at=datetime.now(UTC),
+                    department=self.department,
+                    method=self.method,
+                    status=self.status,
+                    duration_ms=(time.perf_counter() - self.started) * 1000,
+                    trace_id=self.trace_id,
+                    peer=self.context.peer() or "",
+                    detail=self.detail,
+                )
+            )
 
 
-def _details(context: grpc.ServicerContext) -> str:
-    details = getattr(context, "details", lambda: "")()
-    return details.decode() if isinstance(details, bytes) else (details or "")
+class _RecordingContext:
+    """The servicer's context, remembering the status it sets.
 
+    An aio server's context for sync methods cannot report the code back, so the status a servicer
+    sets (`abort`, `set_code`) is noted on the way through."""
 
-def _is_abort(context: grpc.ServicerContext) -> bool:
-    code = getattr(context, "code", lambda: None)()
-    return code is not None and code != grpc.StatusCode.OK
+    def __init__(self, context: Any) -> None:
+        self._context = context
+        self.recorded_code: grpc.StatusCode | None = None
+        self.recorded_details: str = ""
+
+    def abort(self, code: grpc.StatusCode, details: str = "", *args: Any) -> Any:
+        # Sync contexts raise from here; async ones return the coroutine the caller awaits.
+        self.recorded_code, self.recorded_details = code, details
+        return self._context.abort(code, details, *args)
+
+    def set_code(self, code: grpc.StatusCode) -> None:
+        self.recorded_code = code
+        self._context.set_code(code)
+
+    def set_details(self, details: str) -> None:
+        self.recorded_details = details
+        self._context.set_details(details)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
 
 
 def _wrap_handler(
-    handler: grpc.RpcMethodHandler, wrap: Callable[[Callable[..., Any], bool], Callable[..., Any]]
-):  # type: ignore[no-untyped-def]
+    handler: grpc.RpcMethodHandler, wrap: Callable[[Behaviour, bool], Behaviour]
+) -> grpc.RpcMethodHandler:
     kinds = {
         "unary_unary": grpc.unary_unary_rpc_method_handler,
         "unary_stream": grpc.unary_stream_rpc_method_handler,
@@ -188,7 +257,7 @@ def _wrap_handler(
     for attribute, factory in kinds.items():
         behaviour = getattr(handler, attribute)
         if behaviour is not None:
-            return factory(
+            return factory(  # type: ignore[operator, no-any-return]
                 wrap(behaviour, attribute.endswith("_stream")),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator
 
 import grpc
 
@@ -11,6 +12,7 @@ from services.monitoring.domain.parameters import StationType
 from services.monitoring.entrypoints import convert
 from services.monitoring.service_layer import history, messages, queries, stations
 from services.monitoring.service_layer.context import Context
+from services.monitoring.service_layer.ingest import BatchResult
 from shared.errors import InvalidArgument
 
 DEFAULT_PAGE = 100
@@ -79,13 +81,18 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
             response.page.next_page_token = found[size - 1].station.station_id
         return response
 
-    def StreamReadings(
-        self, request_iterator: Iterator[monitoring_pb2.ReadingBatch], context: grpc.ServicerContext
+    async def StreamReadings(
+        self, request_iterator: AsyncIterator[monitoring_pb2.ReadingBatch], context: grpc.aio.ServicerContext
     ) -> monitoring_pb2.IngestSummary:
-        """Ingest batches as they come; each is committed before the next is read."""
+        """Ingest batches as they come; each is committed before the next is read.
+
+        A coroutine, so a stream waiting for its station holds no thread; each batch's conversion
+        and database work runs in a worker thread (with the call's trace and department)."""
         builder = convert.SummaryBuilder()
-        for batch_no, batch in enumerate(request_iterator):
-            builder.add(batch_no, self.ctx.ingestor.ingest(convert.raw_batch(batch)))
+        batch_no = 0
+        async for batch in request_iterator:
+            builder.add(batch_no, await asyncio.to_thread(self.ingest_batch, batch))
+            batch_no += 1
         return builder.build()
 
     def IngestReadings(
@@ -93,8 +100,12 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
     ) -> monitoring_pb2.IngestSummary:
         """Ingest one batch."""
         builder = convert.SummaryBuilder()
-        builder.add(0, self.ctx.ingestor.ingest(convert.raw_batch(request)))
+        builder.add(0, self.ingest_batch(request))
         return builder.build()
+
+    def ingest_batch(self, batch: monitoring_pb2.ReadingBatch) -> BatchResult:
+        """Convert and ingest one batch (blocking: database and outbox)."""
+        return self.ctx.ingestor.ingest(convert.raw_batch(batch))
 
     def ListStationStatus(
         self, request: monitoring_pb2.ListStationStatusRequest, context: grpc.ServicerContext

@@ -1,4 +1,4 @@
-"""The platform interceptor on a real in-process gRPC server, for each kind of method.
+"""The platform interceptor on a real in-process grpc.aio server, for sync and async servicer methods.
 
 Every kind of method gets the same treatment: a token and a grant are required, domain errors become
 their status with the message, a servicer's own abort passes through, a crash becomes INTERNAL with
@@ -7,10 +7,10 @@ the trace id, the caller's trace id comes back, and every call leaves one audit 
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import grpc
@@ -19,14 +19,12 @@ import pytest
 from shared.errors import InvalidArgument
 from shared.grpc.audit import AuditRecord
 from shared.grpc.auth import Department, Grants, current_department, token_digest
-from shared.grpc.server import build_server
+from shared.grpc.server import ServerThread, build_server, new_health
 from shared.tracing import TRACE_METADATA_KEY, current_trace_id
 
 SERVICE = "test.Probe"
 CANCEL_TRACE = "t-cancelled-stream"
 IN_CANCELLED_CALL = threading.Event()
-HELD_TRACE = "t-held-stream"
-IN_HELD_CALL = threading.Event()
 GRANTS = Grants(
     [
         Department("bureau", token_digest("t-bureau"), ("*",)),
@@ -56,15 +54,20 @@ def sync_stream(request: bytes, context: Any) -> Iterator[bytes]:
     yield _outcome(request, context)
 
 
-def stream_unary(requests: Iterator[bytes], context: Any) -> bytes:
-    if current_trace_id() == CANCEL_TRACE:  # a call waiting for its client when the client goes away
+async def async_unary(requests: AsyncIterator[bytes], context: Any) -> bytes:
+    if current_trace_id() == CANCEL_TRACE:  # a call at work when its client goes away
         IN_CANCELLED_CALL.set()
-    if current_trace_id() == HELD_TRACE:  # a stream its client keeps open
-        IN_HELD_CALL.set()
-    request = next(requests, b"")
+        await asyncio.sleep(10)
+    request = await anext(aiter(requests), b"")
     if request == b"abort":
-        context.abort(grpc.StatusCode.FAILED_PRECONDITION, "not now")
+        await context.abort(grpc.StatusCode.FAILED_PRECONDITION, "not now")
     return _outcome(request, context)
+
+
+async def async_stream(request: bytes, context: Any) -> AsyncIterator[bytes]:
+    if request == b"abort":
+        await context.abort(grpc.StatusCode.FAILED_PRECONDITION, "not now")
+    yield _outcome(request, context)
 
 
 def _register(server: grpc.aio.Server) -> None:
@@ -75,7 +78,8 @@ def _register(server: grpc.aio.Server) -> None:
                 {
                     "SyncUnary": grpc.unary_unary_rpc_method_handler(sync_unary),
                     "SyncStream": grpc.unary_stream_rpc_method_handler(sync_stream),
-                    "StreamUnary": grpc.stream_unary_rpc_method_handler(stream_unary),
+                    "AsyncUnary": grpc.stream_unary_rpc_method_handler(async_unary),
+                    "AsyncStream": grpc.unary_stream_rpc_method_handler(async_stream),
                 },
             ),
         )
@@ -90,31 +94,27 @@ class RecordedAudit:
         self.records.append(entry)
 
 
-@contextmanager
-def _serving(audit: RecordedAudit, stream_slots: int | None) -> Iterator[grpc.Channel]:
-    server, _ = build_server(
-        register=_register,
-        service_names=[SERVICE],
-        grants=GRANTS,
-        audit=audit,  # type: ignore[arg-type]
-        max_workers=4,
-        stream_slots=stream_slots,
-    )
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-    try:
-        yield channel
-    finally:
-        channel.close()
-        server.stop(grace=0).wait()
-
-
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[grpc.Channel, RecordedAudit]]:
     audit = RecordedAudit()
-    with _serving(audit, stream_slots=None) as channel:
+    server = ServerThread(
+        lambda: build_server(
+            register=_register,
+            service_names=[SERVICE],
+            grants=GRANTS,
+            audit=audit,  # type: ignore[arg-type]
+            health_servicer=new_health([SERVICE]),
+            max_workers=2,
+        ),
+        "127.0.0.1:0",
+    )
+    port = server.start()
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    try:
         yield channel, audit
+    finally:
+        channel.close()
+        server.stop(grace=0)
 
 
 def _call(
@@ -123,7 +123,7 @@ def _call(
     """One call of a probe method; the response and the call (for its code and trailing metadata)."""
     metadata = [(TRACE_METADATA_KEY, trace)] + ([("authorization", f"Bearer {token}")] if token else [])
     path = f"/{SERVICE}/{method}"
-    if method == "StreamUnary":
+    if method == "AsyncUnary":
         return channel.stream_unary(path).with_call(iter([request]), metadata=metadata, timeout=5)  # type: ignore[no-any-return]
     if method == "SyncUnary":
         return channel.unary_unary(path).with_call(request, metadata=metadata, timeout=5)  # type: ignore[no-any-return]
@@ -131,7 +131,7 @@ def _call(
     return b"".join(responses), responses
 
 
-METHODS = ["SyncUnary", "SyncStream", "StreamUnary"]
+METHODS = ["SyncUnary", "SyncStream", "AsyncUnary", "AsyncStream"]
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -187,7 +187,7 @@ def test_an_unknown_method_is_refused_and_audited(served: tuple[grpc.Channel, Re
     assert _audited(audit, "t-unknown").status == "UNIMPLEMENTED"
 
 
-def test_a_stream_whose_client_leaves_is_audited_as_cancelled_not_as_a_crash(
+def test_a_call_whose_client_leaves_while_it_works_is_audited_as_cancelled(
     served: tuple[grpc.Channel, RecordedAudit],
 ) -> None:
     channel, audit = served
@@ -198,7 +198,7 @@ def test_a_stream_whose_client_leaves_is_audited_as_cancelled_not_as_a_crash(
         return
         yield
 
-    call = channel.stream_unary(f"/{SERVICE}/StreamUnary").future(
+    call = channel.stream_unary(f"/{SERVICE}/AsyncUnary").future(
         silent(), metadata=[("authorization", "Bearer t-bureau"), (TRACE_METADATA_KEY, CANCEL_TRACE)]
     )
     try:
@@ -207,37 +207,6 @@ def test_a_stream_whose_client_leaves_is_audited_as_cancelled_not_as_a_crash(
         assert _audited(audit, CANCEL_TRACE).status == "CANCELLED"
     finally:
         release.set()
-
-
-def test_streams_beyond_the_slots_are_refused_while_other_calls_are_answered() -> None:
-    audit = RecordedAudit()
-    release = threading.Event()
-
-    def held_open() -> Iterator[bytes]:
-        release.wait(10)
-        yield b"ok"
-
-    with _serving(audit, stream_slots=1) as channel:
-        metadata = [("authorization", "Bearer t-bureau")]
-        stream = channel.stream_unary(f"/{SERVICE}/StreamUnary")
-        held = stream.future(held_open(), metadata=[*metadata, (TRACE_METADATA_KEY, HELD_TRACE)])
-        try:
-            assert IN_HELD_CALL.wait(5)
-            with pytest.raises(grpc.RpcError) as raised:
-                stream(iter([b"ok"]), metadata=[*metadata, (TRACE_METADATA_KEY, "t-refused")], timeout=5)
-            error: Any = raised.value
-            assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
-            assert "all 1 stream slots" in error.details()
-            assert _audited(audit, "t-refused").status == "RESOURCE_EXHAUSTED"
-            # Calls that are not request streams do not need a slot.
-            assert _call(channel, "SyncUnary", b"ok", "t-bureau", "t-unary-while-held")[0].startswith(
-                b"bureau"
-            )
-        finally:
-            release.set()
-        assert held.result(timeout=5).startswith(b"bureau")
-        # The slot is free again once the stream ends.
-        assert _call(channel, "StreamUnary", b"ok", "t-bureau", "t-after")[0].startswith(b"bureau")
 
 
 def _audited(audit: RecordedAudit, trace: str) -> AuditRecord:

@@ -39,21 +39,6 @@ def test_grpc_workers_default_and_validation() -> None:
     assert settings.load("permits", {"ECO_GRPC_WORKERS": "64"}).grpc_workers == 64
     with pytest.raises(SystemExit, match="ECO_GRPC_WORKERS"):
         settings.load("permits", {"ECO_GRPC_WORKERS": "0"})
-    with pytest.raises(SystemExit, match=r"ECO_GRPC_WORKERS.*at least 2"):
-        settings.load("permits", {"ECO_GRPC_WORKERS": "1"})
-
-
-def test_streams_get_half_the_workers_by_default_and_never_all() -> None:
-    assert settings.load("permits", {}).grpc_stream_slots == 16
-    assert settings.load("permits", {"ECO_GRPC_WORKERS": "3"}).grpc_stream_slots == 1
-    assert (
-        settings.load("permits", {"ECO_GRPC_WORKERS": "8", "ECO_GRPC_STREAM_SLOTS": "7"}).grpc_stream_slots
-        == 7
-    )
-    with pytest.raises(SystemExit, match=r"ECO_GRPC_STREAM_SLOTS.*below ECO_GRPC_WORKERS"):
-        settings.load("permits", {"ECO_GRPC_WORKERS": "8", "ECO_GRPC_STREAM_SLOTS": "8"})
-    with pytest.raises(SystemExit, match="ECO_GRPC_STREAM_SLOTS"):
-        settings.load("permits", {"ECO_GRPC_STREAM_SLOTS": "0"})
 
 
 @pytest.mark.parametrize("raw", ["0", "-1", "nan", "inf", "soon"])
