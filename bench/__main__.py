@@ -97,7 +97,7 @@ def main() -> None:
     print()
     print(table)
     if profile_text:
-        print("\nWhere the server's stream threads spend their time (cProfile, by own time):")
+        print("\nWhere the threads that ingest streamed batches spend their time (cProfile, by own time):")
         print(profile_text)
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
