@@ -52,6 +52,7 @@ def test_registration_issues_a_code_and_publishes_code_issued(codes: CodesHarnes
 def test_every_kind_of_bad_token_is_refused_with_its_verdict(codes: CodesHarness) -> None:
     uscc = make_uscc()
     v1 = codes.register(uscc)
+    codes.wait_until_published()  # its CodeIssued must not reach the reader below
     with codes_events_from_now() as read:
         v2 = codes.call("RotateCode", codes_pb2.RotateCodeRequest(uscc=uscc, reason="sticker faded"))
         revoked = codes.call("RevokeCode", codes_pb2.RevokeCodeRequest(uscc=uscc, reason="closed for refit"))
