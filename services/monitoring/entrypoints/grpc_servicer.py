@@ -26,6 +26,16 @@ def _page_size(page: object) -> int:
     return min(size or DEFAULT_PAGE, MAX_PAGE)
 
 
+def _period(
+    request: monitoring_pb2.GetHistoryRequest | monitoring_pb2.GetTimeSeriesRequest,
+) -> dict[str, int]:
+    """The start and end (epoch ms) of a request's `from`/`to` (`from` is a Python keyword)."""
+    return {
+        "start": convert.millis(getattr(request, "from"), "from"),
+        "end": convert.millis(request.to, "to"),
+    }
+
+
 def _station_type(value: int) -> StationType | None:
     if value == 0:
         return None
@@ -133,8 +143,7 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
             self.ctx.engine,
             station_id=request.station_id,
             parameter=request.parameter,
-            start=convert.millis(getattr(request, "from"), "from"),
-            end=convert.millis(request.to, "to"),
+            **_period(request),
             interval=request.interval,
         )
 
@@ -145,8 +154,7 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
         return history.section_classes(
             self.ctx.engine,
             station_id=request.station_id,
-            start=convert.millis(getattr(request, "from"), "from"),
-            end=convert.millis(request.to, "to"),
+            **_period(request),
             interval=request.interval,
         )
 
@@ -157,8 +165,7 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
         return history.aqi_history(
             self.ctx.engine,
             station_id=request.station_id,
-            start=convert.millis(getattr(request, "from"), "from"),
-            end=convert.millis(request.to, "to"),
+            **_period(request),
             interval=request.interval,
         )
 
