@@ -8,13 +8,15 @@ from eco.v1 import permits_pb2_grpc
 from services.permits.adapters.tables import MIGRATIONS
 from services.permits.entrypoints import consumers
 from services.permits.entrypoints.grpc_servicer import PermitsServicer
-from services.permits.entrypoints.scheduler import ExpiryScheduler
+from services.permits.service_layer.expiry import expire_due
 from services.permits.service_layer.unit_of_work import Deps
 from shared.clock import Clock, SystemClock
+from shared.periodic import Periodic
 from shared.runtime import ServiceApp
 from shared.settings import Settings
 
 DEFAULT_EXPIRY_SECONDS = 60.0
+EXPIRY_WORKER = "permits-expiry"
 
 
 def build(
@@ -41,6 +43,6 @@ def build(
             consumers.build(
                 deps, settings.kafka_bootstrap_servers, group_id=consumer_group or settings.consumer_group
             ),
-            ExpiryScheduler(deps, every=expiry_every),
+            Periodic(EXPIRY_WORKER, expiry_every, lambda: expire_due(deps, deps.clock.now()), run_first=True),
         ],
     )

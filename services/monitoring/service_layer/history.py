@@ -11,7 +11,8 @@ from services.monitoring.domain import gb3838, hj633
 from services.monitoring.domain.parameters import StationType
 from services.monitoring.domain.stations import WaterSection
 from services.monitoring.service_layer import messages
-from services.monitoring.service_layer.queries import CST_MS, DAY_MS, HOUR_MS, bucket_geometry, check_range
+from services.monitoring.service_layer.queries import DAY_MS, HOUR_MS, bucket_geometry, check_range
+from shared import china_time
 from shared.errors import InvalidArgument, NotFound
 
 AIR_CODES = ("SO2", "NO2", "CO", "O3", "PM10", "PM25")
@@ -108,7 +109,7 @@ def aqi_history(
     check_range(start, end, size)
     first_hour = start // HOUR_MS * HOUR_MS
     if interval == monitoring_pb2.INTERVAL_DAY:
-        first_hour = (start + CST_MS) // DAY_MS * DAY_MS - CST_MS
+        first_hour = (start + china_time.OFFSET_MS) // DAY_MS * DAY_MS - china_time.OFFSET_MS
     # 24 h of history before the range feeds the moving averages of its first hours.
     load_from = first_hour - DAY_MS
     hourly: dict[str, dict[int, float]] = {}

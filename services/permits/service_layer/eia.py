@@ -8,12 +8,13 @@ from datetime import date
 
 from eco.v1 import permits_pb2
 from services.permits.adapters import eia_repository as eia_repo
-from services.permits.adapters import messages, paging
+from services.permits.adapters import messages
 from services.permits.adapters import repository as registry_repo
 from services.permits.domain import eia as rules
 from services.permits.domain.eia import EiaApplication, EiaDocumentType, EiaStatus
-from services.permits.domain.values import Actor, identifier, local_date, text
+from services.permits.domain.values import Actor, identifier, text
 from services.permits.service_layer.unit_of_work import Deps, transaction
+from shared import china_time, paging
 from shared.errors import InvalidArgument
 from shared.uscc import validate_uscc
 
@@ -25,7 +26,7 @@ def eia_id_of(raw: str) -> str:
 
 def today(deps: Deps) -> date:
     """The city's date by the injected clock (days left are counted from it)."""
-    return local_date(deps.clock.now())
+    return china_time.local_day(deps.clock.now())
 
 
 def accept(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from eco.v1 import permits_pb2
 from services.permits.adapters import eia_repository as eia_repo
-from services.permits.adapters import messages, paging
+from services.permits.adapters import messages
 from services.permits.adapters import permit_repository as permit_repo
 from services.permits.adapters import radiation_repository as radiation_repo
 from services.permits.adapters import repository as registry_repo
@@ -25,6 +25,7 @@ from services.permits.domain.permit import LIVE, Permit
 from services.permits.domain.radiation import RadiationPermit
 from services.permits.domain.values import GeoPoint, text
 from services.permits.service_layer.unit_of_work import Deps, Tx, transaction
+from shared import paging
 from shared.errors import InvalidArgument
 from shared.uscc import validate_uscc
 

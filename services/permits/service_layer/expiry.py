@@ -13,8 +13,9 @@ from services.permits.adapters import radiation_repository as radiation_repo
 from services.permits.domain import permit as permit_rules
 from services.permits.domain import radiation as radiation_rules
 from services.permits.domain.radiation import RadiationPermitStatus
-from services.permits.domain.values import Actor, local_date
+from services.permits.domain.values import Actor
 from services.permits.service_layer.unit_of_work import Deps, transaction
+from shared import china_time
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor(department="permits", user="expiry-scheduler", reason="validity ended")
@@ -39,7 +40,7 @@ def expire_due(deps: Deps, now: datetime) -> ExpiryResult:
     status `expired` with a validity in the future, and no PermitExpired after PermitRenewed.
     Only a row actually updated gets its event.
     """
-    today = local_date(now)
+    today = china_time.local_day(now)
     expired: list[str] = []
     expired_radiation: list[str] = []
     from_statuses = permit_rules.TRANSITIONS["expire"][0]

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from eco.v1 import permits_pb2
-from services.permits.adapters import messages, paging
+from services.permits.adapters import messages
 from services.permits.adapters import permit_repository as permit_repo
 from services.permits.adapters import repository as registry_repo
 from services.permits.domain import permit as rules
 from services.permits.domain.permit import LIVE, VALID, OutletLimits, Permit, PermitStatus
-from services.permits.domain.values import Actor, local_date, valid_from_in_force
+from services.permits.domain.values import Actor, valid_from_in_force
 from services.permits.service_layer.permit_steps import announced_step, number_of, step
 from services.permits.service_layer.unit_of_work import Deps, Tx, transaction
+from shared import china_time, paging
 from shared.errors import FailedPrecondition, InvalidArgument
 from shared.uscc import validate_uscc
 
@@ -153,7 +154,7 @@ def expiring(
     deps: Deps, *, start: date | None, end: date | None, page_size: int = 0, page_token: str = ""
 ) -> paging.Page[Permit]:
     """Permits in force whose validity ends between start and end (defaults: today .. +60 days)."""
-    today = local_date(deps.clock.now())
+    today = china_time.local_day(deps.clock.now())
     first = start or today
     last = end or first + timedelta(days=rules.RENEWAL_WINDOW_DAYS)
     if last < first:

@@ -9,13 +9,14 @@ succeeding; the CHECK (balance_g >= 0) constraint backs this up.
 from __future__ import annotations
 
 from eco.v1 import permits_pb2
-from services.permits.adapters import messages, paging
+from services.permits.adapters import messages
 from services.permits.adapters import repository as registry_repo
 from services.permits.adapters import rights_repository as rights_repo
 from services.permits.domain import rights as rules
 from services.permits.domain.rights import RESERVE, Entry, EntryKind, Position
 from services.permits.domain.values import Actor
 from services.permits.service_layer.unit_of_work import Deps, Tx, transaction
+from shared import paging
 from shared.db import is_postgres
 from shared.errors import FailedPrecondition, InvalidArgument, NotFound
 from shared.uscc import validate_uscc
