@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import grpc
+from sqlalchemy.engine import Engine
 
 from eco.v1 import permits_pb2_grpc
 from services.permits.adapters.tables import MIGRATIONS
-from services.permits.entrypoints import consumers
+from services.permits.entrypoints import consumers, messages
 from services.permits.entrypoints.grpc_servicer import PermitsServicer
 from services.permits.service_layer.expiry import expire_due
 from services.permits.service_layer.unit_of_work import Deps
@@ -19,6 +22,11 @@ DEFAULT_EXPIRY_SECONDS = 60.0
 EXPIRY_WORKER = "permits-expiry"
 
 
+def make_deps(engine: Engine, *, clock: Clock, notify: Callable[[], None] = lambda: None) -> Deps:
+    """Permits' dependency bundle, with its event translation wired (tests build theirs here too)."""
+    return Deps(engine=engine, clock=clock, notify=notify, translate=messages.event_message)
+
+
 def build(
     settings: Settings,
     *,
@@ -28,7 +36,7 @@ def build(
 ) -> ServiceApp:
     """The permits service process: its servicer, enforcement-order consumer and expiry scheduler."""
     engine, relay = ServiceApp.base(settings)
-    deps = Deps(engine=engine, clock=clock or SystemClock(), notify=relay.notify)
+    deps = make_deps(engine, clock=clock or SystemClock(), notify=relay.notify)
 
     def register(server: grpc.aio.Server) -> None:
         permits_pb2_grpc.add_PermitsServiceServicer_to_server(PermitsServicer(deps), server)

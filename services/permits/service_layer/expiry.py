@@ -6,10 +6,9 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from eco.v1 import permits_pb2
-from services.permits.adapters import messages
 from services.permits.adapters import permit_repository as permit_repo
 from services.permits.adapters import radiation_repository as radiation_repo
+from services.permits.domain import events as ev
 from services.permits.domain import permit as permit_rules
 from services.permits.domain import radiation as radiation_rules
 from services.permits.domain.radiation import RadiationPermitStatus
@@ -59,11 +58,7 @@ def expire_due(deps: Deps, now: datetime) -> ExpiryResult:
                 ):
                     tx.publish(
                         permit.uscc,
-                        permits_pb2.PermitExpired(
-                            uscc=permit.uscc,
-                            permit_number=permit.permit_number,
-                            valid_until=messages.date_pb(permit.valid_until),
-                        ),
+                        ev.PermitExpired(permit),
                     )
                     expired.append(permit.permit_number)
         if len(due) < BATCH:
@@ -86,7 +81,7 @@ def expire_due(deps: Deps, now: datetime) -> ExpiryResult:
                     ended = replace(radiation, status=RadiationPermitStatus.EXPIRED, last_action=SYSTEM)
                     tx.publish(
                         ended.uscc,
-                        permits_pb2.RadiationPermitExpired(permit=messages.radiation_permit(ended)),
+                        ev.RadiationPermitExpired(ended),
                     )
                     expired_radiation.append(radiation.permit_number)
         if not page.next_token:

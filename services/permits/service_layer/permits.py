@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from eco.v1 import permits_pb2
-from services.permits.adapters import messages
 from services.permits.adapters import permit_repository as permit_repo
 from services.permits.adapters import repository as registry_repo
+from services.permits.domain import events as ev
 from services.permits.domain import permit as rules
 from services.permits.domain.permit import LIVE, VALID, OutletLimits, Permit, PermitStatus
 from services.permits.domain.values import Actor, valid_from_in_force
@@ -102,15 +101,7 @@ def issue(
         issued = permit_repo.get_or_raise(tx.conn, permit_number=number)
         tx.publish(
             issued.uscc,
-            permits_pb2.PermitIssued(
-                uscc=issued.uscc,
-                permit_number=issued.permit_number,
-                permit_class=messages.PERMIT_CLASS[issued.permit_class],
-                valid_from=messages.date_pb(start),
-                valid_until=messages.date_pb(until),
-                outlets=[messages.outlet_limits(o) for o in issued.outlets],
-                actor=messages.actor(actor),
-            ),
+            ev.PermitIssued(issued, actor),
         )
         return issued
 
@@ -118,14 +109,14 @@ def issue(
 def reject(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
     """under review -> rejected (terminal; the enterprise may apply again); PermitRejected."""
     return announced_step(
-        deps, permit_number=permit_number, action="reject", actor=actor, event=permits_pb2.PermitRejected
+        deps, permit_number=permit_number, action="reject", actor=actor, event=ev.PermitRejected
     )
 
 
 def withdraw(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
     """applied or under review -> withdrawn (terminal; the enterprise may apply again); PermitWithdrawn."""
     return announced_step(
-        deps, permit_number=permit_number, action="withdraw", actor=actor, event=permits_pb2.PermitWithdrawn
+        deps, permit_number=permit_number, action="withdraw", actor=actor, event=ev.PermitWithdrawn
     )
 
 

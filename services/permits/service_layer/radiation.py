@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from eco.v1 import permits_pb2
-from services.permits.adapters import messages
 from services.permits.adapters import radiation_repository as radiation_repo
 from services.permits.adapters import repository as registry_repo
+from services.permits.domain import events as ev
 from services.permits.domain import radiation as rules
 from services.permits.domain.enterprise import RiskFlag
 from services.permits.domain.radiation import HoldingRate, RadiationPermit, RadiationPermitStatus
@@ -42,7 +41,7 @@ def issue(
         number = number or f"{code}-R{radiation_repo.count_for(tx.conn, uscc=code) + 1:02d}"
         permit = RadiationPermit(number, code, RadiationPermitStatus.ISSUED, scope, start, until, 0, actor)
         radiation_repo.create(tx.conn, permit_in=permit, now=tx.now)
-        tx.publish(code, permits_pb2.RadiationPermitIssued(permit=messages.radiation_permit(permit)))
+        tx.publish(code, ev.RadiationPermitIssued(permit))
     return permit
 
 
@@ -73,9 +72,7 @@ def renew(deps: Deps, *, permit_number: str, actor: Actor) -> RadiationPermit:
             renewals=permit.renewals + 1,
             last_action=actor,
         )
-        tx.publish(
-            renewed.uscc, permits_pb2.RadiationPermitRenewed(permit=messages.radiation_permit(renewed))
-        )
+        tx.publish(renewed.uscc, ev.RadiationPermitRenewed(renewed))
     return renewed
 
 
