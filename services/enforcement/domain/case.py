@@ -71,6 +71,10 @@ class Candidate:
     distance_m: float
     reason: str
     method: str
+    # The ranking's evidence: the pollutant and the outlet's means before the alarm (None if unread).
+    parameter: str = ""
+    baseline_mean: float | None = None
+    recent_mean: float | None = None
 
 
 @dataclass(frozen=True)

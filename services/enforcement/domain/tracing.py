@@ -116,6 +116,16 @@ def rank(
                 f"({rise:+.0%}) in the {window_hours} h before the alarm against the {window_hours} h before"
             )
         candidates.append(
-            Candidate(outlet.uscc, outlet.outlet_id, round(score, 6), round(distance, 1), why, METHOD)
+            Candidate(
+                outlet.uscc,
+                outlet.outlet_id,
+                round(score, 6),
+                round(distance, 1),
+                why,
+                METHOD,
+                parameter,
+                movement.baseline_mean if movement else None,
+                movement.recent_mean if movement else None,
+            )
         )
     return sorted(candidates, key=lambda c: (-c.score, c.distance_m, c.outlet_id))
