@@ -70,7 +70,8 @@ def open_in(
         return found, False
     grid = route(tx.conn, p.location, p.grid_id)
     if grid is not None:
-        p = replace(p, grid_id=grid.grid_id, town=p.town or grid.town)
+        # The grid names the town: the ledger filters by it, whatever spelling the source used.
+        p = replace(p, grid_id=grid.grid_id, town=grid.town or p.town)
     case = case_repo.open_for_subject(tx.conn, p.subject) if p.subject else None
     new_case = case is None
     if case is None:
