@@ -66,7 +66,9 @@ def _register_and_send(
         assert not summary.rejected, summary
 
 
-def _history(start: int, end: int, interval: monitoring_pb2.Interval, station_id: str) -> monitoring_pb2.GetHistoryRequest:
+def _history(
+    start: int, end: int, interval: monitoring_pb2.Interval, station_id: str
+) -> monitoring_pb2.GetHistoryRequest:
     request = monitoring_pb2.GetHistoryRequest(station_id=station_id, to=support.ts(end), interval=interval)
     getattr(request, "from").CopyFrom(support.ts(start))
     return request
