@@ -15,7 +15,7 @@ from fastapi import Request
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from eco.v1 import codes_pb2, common_pb2, enforcement_pb2, enforcement_pb2_grpc
-from services.codes.domain.vocabulary import (
+from services.codes.entrypoints.translate import (
     CREDIT_FROM_PROTO,
     PERMIT_CLASS_FROM_PROTO,
     PERMIT_STATE_FROM_PROTO,

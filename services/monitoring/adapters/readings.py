@@ -20,6 +20,7 @@ from services.monitoring.adapters import pg_arrays
 from services.monitoring.adapters.pg_arrays import Float8Array, Int4Array, Int8Array
 from services.monitoring.adapters.tables import latest, readings
 from services.monitoring.domain import exact
+from services.monitoring.domain.records import ReadingColumns
 from shared.db import is_postgres
 
 _PG_INSERT = (
@@ -41,20 +42,7 @@ _SQLITE_LATEST = (
 )
 
 
-@dataclass
-class Columns:
-    """Readings of one batch as parallel columns."""
-
-    series_ids: list[int]
-    ts: list[int]
-    values: list[float]
-    flags: list[int]
-
-    def __len__(self) -> int:
-        return len(self.ts)
-
-
-def insert(conn: Connection, columns: Columns) -> int:
+def insert(conn: Connection, columns: ReadingColumns) -> int:
     """Store readings not stored yet; returns how many were new (the rest were duplicates)."""
     if not columns.ts:
         return 0

@@ -8,11 +8,11 @@ so a month is never judged on the part of it that happened to fall inside the ra
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from services.monitoring.domain.validity import Period
+from shared.china_time import CHINA_TIME as CST
 
-CST = timezone(timedelta(hours=8))
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
 

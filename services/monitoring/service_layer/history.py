@@ -13,8 +13,9 @@ from services.monitoring.domain import air_periods, hj633, validity
 from services.monitoring.domain.air_periods import AIR_CODES, HourlyMeans
 from services.monitoring.domain.parameters import StationType
 from services.monitoring.service_layer import messages
-from services.monitoring.service_layer.queries import CST_MS, DAY_MS, HOUR_MS, bucket_geometry, check_range
+from services.monitoring.service_layer.queries import DAY_MS, HOUR_MS, bucket_geometry, check_range
 from services.monitoring.service_layer.section_classes import section_classes
+from shared import china_time
 from shared.errors import InvalidArgument, NotFound
 
 __all__ = ["aqi_history", "section_classes"]
@@ -78,7 +79,7 @@ def aqi_history(
     check_range(start, end, size)
     first = start // HOUR_MS * HOUR_MS
     if interval == monitoring_pb2.INTERVAL_DAY:
-        first = (start + CST_MS) // DAY_MS * DAY_MS - CST_MS
+        first = (start + china_time.OFFSET_MS) // DAY_MS * DAY_MS - china_time.OFFSET_MS
     with engine.connect() as conn:
         stored = _station(conn, station_id, StationType.AIR)
         # 24 h of history before the range feeds the moving means of its first hours.

@@ -9,13 +9,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from services.permits.adapters import paging
 from services.permits.adapters.actors import actor_of, actor_values
 from services.permits.adapters.tables import outlets, permit_limits, permits
 from services.permits.domain.enterprise import OutletKind, PermitClass
 from services.permits.domain.permit import OutletLimits, Permit, PermitStatus, PollutantLimit
 from services.permits.domain.values import Actor
-from shared.db import is_postgres
+from shared import paging
 from shared.errors import NotFound
 
 
@@ -118,7 +117,7 @@ def replace_limits(conn: Connection, *, permit_number: str, outlets_in: Iterable
 def get(conn: Connection, *, permit_number: str, for_update: bool = False) -> Permit | None:
     """The permit, optionally locking its row."""
     query = sa.select(permits).where(permits.c.permit_number == permit_number)
-    if for_update and is_postgres(conn):
+    if for_update:
         query = query.with_for_update()
     rows = conn.execute(query).all()
     return _permits(conn, rows)[0] if rows else None

@@ -6,13 +6,11 @@ import calendar
 import math
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from shared.errors import InvalidArgument
 
 # Legal dates (validity, deadlines) are calendar dates in the city's local time.
-CITY_TZ = ZoneInfo("Asia/Shanghai")
 # Dates a request may carry: from the People's Republic's founding (no record of this registry is
 # older) to a horizon far past any permit term. Outside it, date arithmetic (a 5-year term, a
 # 60-day range) could leave Python's calendar, and such a date is a typing mistake anyway.
@@ -20,11 +18,6 @@ EARLIEST_DATE = date(1949, 1, 1)
 LATEST_DATE = date(2200, 12, 31)
 # Free text (reasons, notes) may span lines; nothing else may hold a control character.
 FREE_TEXT_CONTROLS = frozenset("\n\t")
-
-
-def local_date(when: datetime) -> date:
-    """The calendar date in the city at an instant."""
-    return when.astimezone(CITY_TZ).date()
 
 
 def add_years(start: date, years: int) -> date:

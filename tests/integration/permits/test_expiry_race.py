@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from services.permits.adapters import permit_repository, radiation_repository
 from services.permits.adapters.tables import MIGRATIONS
+from services.permits.bootstrap import make_deps
 from services.permits.domain.enterprise import OutletKind, RiskFlag
 from services.permits.domain.permit import OutletLimits, PermitStatus, PollutantLimit
 from services.permits.domain.radiation import RadiationPermitStatus
@@ -41,7 +42,7 @@ OFFICER = Actor("bureau", "officer-7", "续期材料齐全")
 def deps(pg_url: str) -> Iterator[Deps]:
     engine = make_engine(pg_url)
     migrate(engine, [*schema.MIGRATIONS, *MIGRATIONS])
-    yield Deps(engine=engine, clock=ManualClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC)))
+    yield make_deps(engine, clock=ManualClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC)))
     engine.dispose()
 
 

@@ -9,7 +9,8 @@ import grpc
 import pytest
 
 from eco.v1 import common_pb2, permits_pb2
-from services.permits.entrypoints.scheduler import ExpiryScheduler
+from services.permits.bootstrap import EXPIRY_WORKER
+from shared.periodic import Periodic
 from tests.integration.permits.conftest import Permits
 from tests.integration.permits.kafka_events import events_about
 from tests.support import infra
@@ -218,7 +219,7 @@ def test_the_scheduler_expires_permits_by_the_injected_clock(start_permits, kafk
     def status() -> int:
         return p.stub.GetPermit(permits_pb2.GetPermitRequest(permit_number=number), metadata=p.md()).status
 
-    [scheduler] = [w for w in p.service.workers if isinstance(w, ExpiryScheduler)]
+    [scheduler] = [w for w in p.service.workers if isinstance(w, Periodic) and w.name == EXPIRY_WORKER]
 
     def two_more_passes() -> None:
         # The pass under way may have read the clock before it moved: wait for one that started after.

@@ -11,6 +11,7 @@ from eco.v1 import permits_pb2
 from services.permits.adapters import permit_repository as permit_repo
 from services.permits.adapters.tables import permits as permits_table
 from services.permits.domain.enterprise import OutletKind, PermitClass
+from services.permits.domain.events import SuspendOrder
 from services.permits.domain.permit import OutletLimits, PermitStatus, PollutantLimit
 from services.permits.domain.values import Actor
 from services.permits.service_layer import enterprises, orders, permits
@@ -204,9 +205,7 @@ def test_issue_dates_out_of_order_are_refused(deps: Deps) -> None:
 
 def test_suspend_order_suspends_once_and_ignores_what_cannot_apply(deps: Deps) -> None:
     code, number = _issued(deps)
-    order = permits_pb2.SuspendPermitOrder(
-        uscc=code, permit_number=number, case_id="CASE-1", reason="超标排放"
-    )
+    order = SuspendOrder(uscc=code, permit_number=number, case_id="CASE-1", reason="超标排放")
     with deps.engine.begin() as conn:
         assert orders.apply_suspend_order(deps, conn, order)
     suspended = permits.get(deps, permit_number=number)
@@ -216,7 +215,7 @@ def test_suspend_order_suspends_once_and_ignores_what_cannot_apply(deps: Deps) -
     assert event.case_id == "CASE-1"
     with deps.engine.begin() as conn:
         assert not orders.apply_suspend_order(deps, conn, order)  # already suspended
-        wrong = permits_pb2.SuspendPermitOrder(uscc=random_uscc(), permit_number=number, case_id="CASE-2")
+        wrong = SuspendOrder(uscc=random_uscc(), permit_number=number, case_id="CASE-2", reason="")
         assert not orders.apply_suspend_order(deps, conn, wrong)
     assert len(published(deps, "PermitSuspended")) == 1
 

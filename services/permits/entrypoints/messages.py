@@ -1,13 +1,18 @@
-"""Domain objects as protobuf messages, for gRPC replies and event payloads alike."""
+"""Permits' one translation module: domain objects as protobuf messages, for gRPC replies and
+event payloads alike (the service layer and domain never import generated code)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from eco.v1 import common_pb2, permits_pb2
 from services.permits.domain import eia as eia_domain
+from services.permits.domain import events as ev
 from services.permits.domain.enterprise import Enterprise, Outlet, OutletKind, PermitClass, RiskFlag
 from services.permits.domain.permit import OutletLimits, Permit, PermitStatus
 from services.permits.domain.radiation import HoldingRate, RadiationPermit, RadiationPermitStatus
@@ -222,4 +227,104 @@ def rights_position(p: Position) -> permits_pb2.RightsPosition:
             for h, g in p.holdings.items()
             if h != RESERVE
         ],
+    )
+
+
+# --- events: domain event -> contract payload (wired as Deps.translate by bootstrap) ---
+
+
+def _permit_event_fields(p: Permit) -> dict[str, Any]:
+    """Fields 1-7 shared by PermitIssued, PermitRenewed and PermitReinstated."""
+    return dict(
+        uscc=p.uscc,
+        permit_number=p.permit_number,
+        valid_from=date_pb(p.valid_from),
+        valid_until=date_pb(p.valid_until),
+        outlets=[outlet_limits(o) for o in p.outlets],
+    )
+
+
+_EVENTS: dict[type, Callable[[Any], Message]] = {
+    ev.EnterpriseRegistered: lambda e: permits_pb2.EnterpriseRegistered(
+        enterprise=enterprise_summary(e.enterprise)
+    ),
+    ev.EnterpriseUpdated: lambda e: permits_pb2.EnterpriseUpdated(
+        enterprise=enterprise_summary(e.enterprise), changed_fields=list(e.changed_fields)
+    ),
+    ev.OutletAdded: lambda e: permits_pb2.OutletAdded(outlet=outlet(e.outlet)),
+    ev.PermitIssued: lambda e: permits_pb2.PermitIssued(
+        **_permit_event_fields(e.permit),
+        permit_class=PERMIT_CLASS[e.permit.permit_class],
+        actor=actor(e.actor),
+    ),
+    ev.PermitRenewed: lambda e: permits_pb2.PermitRenewed(
+        **_permit_event_fields(e.permit), actor=actor(e.actor)
+    ),
+    ev.PermitReinstated: lambda e: permits_pb2.PermitReinstated(
+        **_permit_event_fields(e.permit),
+        permit_class=PERMIT_CLASS[e.permit.permit_class],
+        actor=actor(e.actor),
+        status=PERMIT_STATUS[e.permit.status],
+    ),
+    ev.PermitSuspended: lambda e: permits_pb2.PermitSuspended(
+        uscc=e.permit.uscc, permit_number=e.permit.permit_number, actor=actor(e.actor), case_id=e.case_id
+    ),
+    ev.PermitRejected: lambda e: permits_pb2.PermitRejected(
+        uscc=e.permit.uscc, permit_number=e.permit.permit_number, actor=actor(e.actor)
+    ),
+    ev.PermitWithdrawn: lambda e: permits_pb2.PermitWithdrawn(
+        uscc=e.permit.uscc, permit_number=e.permit.permit_number, actor=actor(e.actor)
+    ),
+    ev.PermitRevoked: lambda e: permits_pb2.PermitRevoked(
+        uscc=e.permit.uscc, permit_number=e.permit.permit_number, actor=actor(e.actor)
+    ),
+    ev.PermitExpired: lambda e: permits_pb2.PermitExpired(
+        uscc=e.permit.uscc, permit_number=e.permit.permit_number, valid_until=date_pb(e.permit.valid_until)
+    ),
+    ev.RadiationPermitIssued: lambda e: permits_pb2.RadiationPermitIssued(permit=radiation_permit(e.permit)),
+    ev.RadiationPermitRenewed: lambda e: permits_pb2.RadiationPermitRenewed(
+        permit=radiation_permit(e.permit)
+    ),
+    ev.RadiationPermitExpired: lambda e: permits_pb2.RadiationPermitExpired(
+        permit=radiation_permit(e.permit)
+    ),
+    ev.EiaAccepted: lambda e: permits_pb2.EiaAccepted(application=eia(e.application, e.today)),
+    ev.EiaDecided: lambda e: permits_pb2.EiaDecided(application=eia(e.application, e.today)),
+    ev.RightsCapSet: lambda e: permits_pb2.RightsCapSet(
+        pollutant=e.position.pollutant,
+        cap_tonnes=to_tonnes(e.position.cap),
+        reserve_tonnes=to_tonnes(e.position.reserve),
+        actor=actor(e.actor),
+    ),
+    ev.RightsAllocated: lambda e: permits_pb2.RightsAllocated(
+        entry=rights_entry(e.entry),
+        reserve_after_tonnes=to_tonnes(e.reserve_after_g),
+        holding_after_tonnes=to_tonnes(e.holding_after_g),
+    ),
+    ev.RightsTransferred: lambda e: permits_pb2.RightsTransferred(
+        entry=rights_entry(e.entry),
+        from_holding_after_tonnes=to_tonnes(e.from_holding_after_g),
+        to_holding_after_tonnes=to_tonnes(e.to_holding_after_g),
+    ),
+    ev.RightsReturned: lambda e: permits_pb2.RightsReturned(
+        entry=rights_entry(e.entry),
+        reserve_after_tonnes=to_tonnes(e.reserve_after_g),
+        holding_after_tonnes=to_tonnes(e.holding_after_g),
+    ),
+}
+
+
+def event_message(event: object) -> Message:
+    """The contract payload of a permits domain event (TypeError for anything else)."""
+    try:
+        build = _EVENTS[type(event)]
+    except KeyError:
+        raise TypeError(f"not a permits event: {type(event).__name__}") from None
+    return build(event)
+
+
+def suspend_order(order: permits_pb2.SuspendPermitOrder) -> ev.SuspendOrder:
+    """Enforcement's order as the domain value the use case takes."""
+    return ev.SuspendOrder(
+        permit_number=order.permit_number, uscc=order.uscc, case_id=order.case_id, reason=order.reason
     )

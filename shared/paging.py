@@ -1,10 +1,12 @@
-"""Cursor paging: page tokens are the opaque (base64) key of the last item returned."""
+"""The one paging helper: opaque page tokens (the base64 key of the last item returned), one default
+page size and one maximum for every service."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -13,6 +15,8 @@ from shared.errors import InvalidArgument
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+PAGE_SIZE = "page.page_size"
+PAGE_TOKEN = "page.page_token"
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ class Page(Generic[T]):
 def page_size(requested: int) -> int:
     """The page size to use: the default for 0, capped at the maximum, negative refused."""
     if requested < 0:
-        raise InvalidArgument("page.page_size", f"must not be negative, got {requested}")
+        raise InvalidArgument(PAGE_SIZE, f"must not be negative, got {requested}")
     return min(requested or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
 
 
@@ -41,10 +45,17 @@ def decode(token: str) -> str | None:
     if not token:
         return None
     try:
-        key = base64.urlsafe_b64decode(token.encode()).decode()
+        key = base64.b64decode(token.encode(), altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidArgument("page.page_token", "not a token this service returned") from None
-    # No key this service hands out holds a control character; PostgreSQL would refuse a NUL.
+        raise InvalidArgument(PAGE_TOKEN, "not a token this service returned") from None
+    # No key a service hands out holds a control character; PostgreSQL would refuse a NUL.
     if any(unicodedata.category(ch) == "Cc" for ch in key):
-        raise InvalidArgument("page.page_token", "not a token this service returned")
+        raise InvalidArgument(PAGE_TOKEN, "not a token this service returned")
     return key
+
+
+def slice_page(found: list[T], size: int, key_of: Callable[[T], str], total: int) -> Page[T]:
+    """A page from `size + 1` rows read: the first `size`, and a token if there was one more."""
+    shown = found[:size]
+    token = encode(key_of(shown[-1])) if len(found) > size else ""
+    return Page(shown, token, total)
