@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from eco.v1 import permits_pb2
 from services.permits.adapters import permit_repository as permit_repo
+from services.permits.adapters.tables import permit_renewals as renewal_table
 from services.permits.adapters.tables import permits as permits_table
 from services.permits.domain.enterprise import OutletKind, PermitClass
 from services.permits.domain.events import SuspendOrder
@@ -372,3 +373,31 @@ def test_class_cannot_become_registration_while_a_permit_is_live(deps: Deps) -> 
     permits.withdraw(deps, permit_number=applied.permit_number, actor=OFFICER)
     updated = enterprises.update(deps, uscc=code, fields_in=to_registration, paths=["permit_class"])
     assert updated.fields.permit_class is PermitClass.REGISTRATION
+
+
+def test_one_pending_renewal_per_permit_is_kept_by_the_database(deps: Deps) -> None:
+    _, number = _issued(deps)
+    renewals.apply(deps, permit_number=number, actor=OFFICER)
+    with deps.engine.begin() as conn, pytest.raises(sa.exc.IntegrityError):
+        conn.execute(
+            renewal_table.insert().values(
+                permit_number=number,
+                status="pending",
+                applied_on=date(2026, 3, 2),
+                expires_after=date(2031, 3, 1),
+                review_due=date(2026, 3, 22),
+                late_by_days=0,
+                updated_at=deps.clock.now(),
+            )
+        )
+
+
+def test_expiry_skips_only_permits_an_in_time_renewal_keeps_in_force(deps: Deps, clock: ManualClock) -> None:
+    _, in_time = _issued(deps)
+    _, late = _issued(deps)
+    clock.advance(timedelta(days=(date(2031, 3, 1) - date(2026, 3, 2)).days - 60))
+    renewals.apply(deps, permit_number=in_time, actor=OFFICER)
+    clock.advance(timedelta(days=1))
+    renewals.apply(deps, permit_number=late, actor=OFFICER)
+    assert expire_due(deps, clock.now() + timedelta(days=60)).permits == [late]
+    assert permits.get(deps, permit_number=in_time).status is PermitStatus.ISSUED
