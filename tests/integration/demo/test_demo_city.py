@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -137,8 +137,8 @@ def test_the_demo_city_loads_whole_and_tells_its_story_on_any_date(platform_on: 
             assert len(valid) == 1, e.name
             permit = valid[0]
             assert _day(permit.valid_from) <= today <= _day(permit.valid_until), e.name
-            if e.permit_age_years >= 5:  # "issued about five years ago": renewal window open today
-                assert _day(permit.renewal_opens_on) <= today, e.name
+            if e.permit_age_years >= 5:  # "issued about five years ago": renewal due within a month
+                assert today <= _day(permit.renewal_apply_by) <= today + timedelta(days=30), e.name
         resumed = [p for p in _permits(stub, UNDER_REVIEW.uscc) if p.status in VALID]
         assert [p.permit_number for p in resumed] == [pending_number]
 
