@@ -45,17 +45,31 @@ def _assess(deps: Deps, **kw: object) -> None:
         **kw,  # type: ignore[arg-type]
     )
     assessments.record(
-        deps, uscc=USCC, inputs=inputs, source=AssessmentSource.BUREAU, assessed_on=None, review_by=None,
-        document_ref="doc-1", assessor=OFFICER,
-    )  # fmt: skip
+        deps,
+        uscc=USCC,
+        inputs=inputs,
+        source=AssessmentSource.BUREAU,
+        assessed_on=None,
+        review_by=None,
+        document_ref="doc-1",
+        assessor=OFFICER,
+    )
 
 
 def _hazard(deps: Deps, clock: ManualClock, days: int = 10) -> str:
     return hazards.report(
-        deps, uscc=USCC, title="Bund cracked", description="", grade=HazardGrade.MAJOR,
-        source=HazardSource.INSPECTION, location=None, found_at=None,
-        rectify_by=clock.now() + timedelta(days=days), required_measures="repair", actor=OFFICER,
-    ).hazard_id  # fmt: skip
+        deps,
+        uscc=USCC,
+        title="Bund cracked",
+        description="",
+        grade=HazardGrade.MAJOR,
+        source=HazardSource.INSPECTION,
+        location=None,
+        found_at=None,
+        rectify_by=clock.now() + timedelta(days=days),
+        required_measures="repair",
+        actor=OFFICER,
+    ).hazard_id
 
 
 def test_assessment_sets_the_level_and_announces_it(deps: Deps) -> None:
@@ -91,19 +105,33 @@ def test_hazard_overdue_once_raises_the_level_and_closing_lowers_it(deps: Deps, 
 
 def _depot(deps: Deps, name: str, km_north: float, **stock: float) -> str:
     return depots.create(
-        deps, name=name, location=GeoPoint(SITE.lat + km_north / 111.2, SITE.lon), town="Hushan", department="bureau",
-        contact="", stock=[(Amount(k, v), 0.0) for k, v in stock.items()],
-    ).depot_id  # fmt: skip
+        deps,
+        name=name,
+        location=GeoPoint(SITE.lat + km_north / 111.2, SITE.lon),
+        town="Hushan",
+        department="bureau",
+        contact="",
+        stock=[(Amount(k, v), 0.0) for k, v in stock.items()],
+    ).depot_id
 
 
 def test_declare_dispatches_nearest_first_and_returns_conserve_stock(deps: Deps) -> None:
     near = _depot(deps, "near", 2, activated_carbon=800, pump=1)
     far = _depot(deps, "far", 20, activated_carbon=5000, pump=10)
     emergency, order = emergencies.declare(
-        deps, title="Spill", kind="water_pollution", grade=4, location=SITE, radius_m=500, uscc="", description="",
-        needs=[Amount("activated_carbon", 2000), Amount("pump", 3)], max_distance_m=0, occurred_at=None,
+        deps,
+        title="Spill",
+        kind="water_pollution",
+        grade=4,
+        location=SITE,
+        radius_m=500,
+        uscc="",
+        description="",
+        needs=[Amount("activated_carbon", 2000), Amount("pump", 3)],
+        max_distance_m=0,
+        occurred_at=None,
         actor=OFFICER,
-    )  # fmt: skip
+    )
     assert [(ln.depot_id, ln.item_code, ln.quantity) for ln in order.lines] == [
         (near, "activated_carbon", 800),
         (far, "activated_carbon", 1200),
@@ -122,16 +150,34 @@ def test_declare_dispatches_nearest_first_and_returns_conserve_stock(deps: Deps)
     )
     assert {s.item_code: s.quantity for s in depots.get(deps, depot_id=far).stock}["pump"] == 10
     with pytest.raises(FailedPrecondition, match="below zero"):
-        depots.adjust_stock(deps, depot_id=near, item_code="pump", delta=-5, unit="", minimum=None, reason="lost",
-                            actor=OFFICER)  # fmt: skip
+        depots.adjust_stock(
+            deps,
+            depot_id=near,
+            item_code="pump",
+            delta=-5,
+            unit="",
+            minimum=None,
+            reason="lost",
+            actor=OFFICER,
+        )
 
 
 def test_notifications_resume_after_a_position(deps: Deps) -> None:
     _depot(deps, "near", 2, sandbag=10)
     emergency, _ = emergencies.declare(
-        deps, title="Leak", kind="hazardous_waste", grade=4, location=SITE, radius_m=0, uscc="", description="",
-        needs=[Amount("sandbag", 5)], max_distance_m=0, occurred_at=None, actor=OFFICER,
-    )  # fmt: skip
+        deps,
+        title="Leak",
+        kind="hazardous_waste",
+        grade=4,
+        location=SITE,
+        radius_m=0,
+        uscc="",
+        description="",
+        needs=[Amount("sandbag", 5)],
+        max_distance_m=0,
+        occurred_at=None,
+        actor=OFFICER,
+    )
     emergencies.close(deps, emergency_id=emergency.emergency_id, summary="contained", actor=OFFICER)
     every = emergencies.notifications_after(deps, position=0)
     assert [n.kind.value for n in every] == ["declared", "dispatched", "closed"]
@@ -141,9 +187,15 @@ def test_notifications_resume_after_a_position(deps: Deps) -> None:
 
 def test_manifest_mismatch_and_stuck_are_announced_once(deps: Deps, clock: ManualClock) -> None:
     m = manifests.create(
-        deps, producer_uscc=USCC, waste_code="336-064-17", waste_name="sludge", receiver="R", quantity_kg=1000,
-        run_id="RUN-1", actor=OFFICER,
-    )  # fmt: skip
+        deps,
+        producer_uscc=USCC,
+        waste_code="336-064-17",
+        waste_name="sludge",
+        receiver="R",
+        quantity_kg=1000,
+        run_id="RUN-1",
+        actor=OFFICER,
+    )
     manifests.record_step(
         deps, manifest_id=m.manifest_id, step=ManifestStep.COLLECTED, quantity_kg=900, actor=OFFICER
     )
@@ -158,11 +210,24 @@ def test_manifest_mismatch_and_stuck_are_announced_once(deps: Deps, clock: Manua
 
 
 def test_safe_disposal_rate_at_a_date(deps: Deps) -> None:
-    s = sources.record(deps, uscc=USCC, kind=Kind.SOURCE, nuclide="Cs-137", category=4, serial="S1",
-                       disused_on=date(2026, 1, 5))  # fmt: skip
+    s = sources.record(
+        deps,
+        uscc=USCC,
+        kind=Kind.SOURCE,
+        nuclide="Cs-137",
+        category=4,
+        serial="S1",
+        disused_on=date(2026, 1, 5),
+    )
     sources.record(deps, uscc=USCC, kind=Kind.WASTE, nuclide="I-131", category=0, serial="", disused_on=None)
-    sources.dispose(deps, source_id=s.source_id, route=DisposalRoute.STORAGE_FACILITY, receiver="store",
-                    certificate_ref="C1", on=date(2026, 2, 1))  # fmt: skip
+    sources.dispose(
+        deps,
+        source_id=s.source_id,
+        route=DisposalRoute.STORAGE_FACILITY,
+        receiver="store",
+        certificate_ref="C1",
+        on=date(2026, 2, 1),
+    )
     assert sources.rate(deps, on=date(2026, 1, 31)).rate == 0.0
     assert sources.rate(deps, on=date(2026, 2, 1)).rate == 1.0
     assert sources.rate(deps, on=None).rate == 0.5
