@@ -231,3 +231,25 @@ def test_safe_disposal_rate_at_a_date(deps: Deps) -> None:
     assert sources.rate(deps, on=date(2026, 1, 31)).rate == 0.0
     assert sources.rate(deps, on=date(2026, 2, 1)).rate == 1.0
     assert sources.rate(deps, on=None).rate == 0.5
+
+
+def test_consumed_penalty_raises_the_level_once_and_exceedances_only_the_score(
+    deps: Deps, clock: ManualClock
+) -> None:
+    from services.risk.domain.records import Enterprise
+    from services.risk.domain.score import Event, Signal
+    from services.risk.service_layer import signals
+
+    with deps.engine.begin() as conn:
+        signals.registry_changed(deps, conn, enterprise=Enterprise(USCC, "Plant", "Andong", SITE))
+    _assess(deps)
+    penalty = Event(Signal.PENALTY, clock.now(), "case-7", "慈环罚〔2026〕7号")
+    exceedance = Event(Signal.EXCEEDANCE, clock.now(), "exc-1", "outlet 1")
+    for _ in range(2):  # redelivered: the second changes nothing
+        with deps.engine.begin() as conn:
+            signals.penalty_decided(deps, conn, uscc=USCC, event=penalty)
+            signals.exceedance_detected(deps, conn, uscc=USCC, event=exceedance)
+    risk = enterprise_risk.get(deps, uscc=USCC)
+    assert risk.level is RiskLevel.MAJOR and risk.town == "Andong"
+    assert [p.cause for _, p in published(deps, "RiskLevelChanged")] == [1, 4]  # assessment, penalty
+    assert risk.score.value == pytest.approx(45 + 15 + 5)
