@@ -10,7 +10,7 @@ from typing import Any
 from services.evaluation.domain import rules
 from services.evaluation.domain.facts import Fact
 
-UNI = "91330282MA2CK7X21Y"
+UNI = "91330100716105852F"
 T0 = datetime(2025, 3, 10, 2, 0, tzinfo=UTC)  # 10:00 in Cixi
 RULES_DIR = Path(__file__).resolve().parents[3] / "services" / "evaluation" / "rules"
 _ids = itertools.count(1)
