@@ -44,3 +44,10 @@ def rectified(when: datetime, case_id: str) -> Fact:
 def repair_approved(when: datetime, case_id: str, request_id: str = "r1") -> Fact:
     """An approved credit-repair request for a case."""
     return fact("CreditRepairDecided", when, subject=request_id, case_id=case_id, approved=True)
+
+
+def uscc(n: int) -> str:
+    """A valid Cixi USCC (GB 32100 check characters computed)."""
+    from shared.uscc import with_check_characters
+
+    return with_check_characters(f"91330282{n:08d}")
