@@ -3,7 +3,7 @@ by hand in the comments; the same events give the same figures at past dates too
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -20,7 +20,7 @@ E1, E2, E3, E4, E5, E6, E7 = (uscc(n) for n in range(1, 8))
 CLOSED = enforcement_pb2.CASE_STAGE_CLOSED
 
 
-def ago(days: float) -> __import__("datetime").datetime:
+def ago(days: float) -> datetime:
     return T0 - timedelta(days=days)
 
 

@@ -18,11 +18,9 @@ KPI_BAR = (0x45, 0x75, 0xB4)  # report_render.kpi_chart's bar colour
 
 
 def _pixels_near(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 12) -> int:
-    rgb = image.convert("RGB")
+    pixels: list[tuple[int, int, int]] = list(image.convert("RGB").get_flattened_data())  # type: ignore[arg-type]
     return sum(
-        1
-        for pixel in rgb.get_flattened_data()
-        if all(abs(int(c) - t) <= tolerance for c, t in zip(pixel, colour, strict=True))
+        1 for pixel in pixels if all(abs(c - t) <= tolerance for c, t in zip(pixel, colour, strict=True))
     )
 
 
@@ -41,7 +39,8 @@ def test_pdf_has_its_pages_charts_and_chinese_glyphs(city: Deps, tmp_path: Path)
     with Image.open(pages[1]) as kpi_page:
         assert _pixels_near(kpi_page, KPI_BAR) > 200  # the KPI bars were drawn
     with Image.open(pages[0]) as text_page:
-        dark = sum(1 for p in text_page.convert("L").get_flattened_data() if int(p) < 128)
+        grey: list[int] = list(text_page.convert("L").get_flattened_data())  # type: ignore[arg-type]
+        dark = sum(1 for p in grey if p < 128)
         assert dark > 500  # the title and the KPI table are on the first page
 
 
