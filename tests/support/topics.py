@@ -72,14 +72,15 @@ def create_topics_if_missing(*topics: str) -> None:
         admin.close()
 
 
-def start_group_at_end(group_id: str, topic: str) -> None:
-    """Commit a new consumer group's offsets at the topic's current end, so that a service started
-    with it reads only what is published from now on (not the topic's whole history)."""
+def start_group_at_end(group_id: str, *topics: str) -> None:
+    """Commit a new consumer group's offsets at the topics' current end, so that a service started
+    with it reads only what is published from now on (not the topics' whole history)."""
     consumer = KafkaConsumer(
         bootstrap_servers=infra.KAFKA.split(","), group_id=group_id, enable_auto_commit=False
     )
     try:
-        partitions = assign_all(consumer, topic)
+        partitions = [p for topic in topics for p in assign_all(consumer, topic)]
+        consumer.assign(partitions)
         consumer.seek_to_end()
         consumer.commit({p: OffsetAndMetadata(consumer.position(p), "", -1) for p in partitions})
     finally:

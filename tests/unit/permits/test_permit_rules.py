@@ -18,6 +18,7 @@ from services.permits.domain.permit import (
     validate_outlet_limits,
     validity,
 )
+from services.permits.domain.values import term_end
 from shared.errors import FailedPrecondition, InvalidArgument
 
 S = PermitStatus
@@ -61,7 +62,30 @@ def test_terminal_states_allow_nothing() -> None:
 
 def test_validity_is_five_years_to_the_day_before() -> None:
     assert validity(date(2024, 1, 1)) == (date(2024, 1, 1), date(2028, 12, 31))
-    assert validity(date(2024, 2, 29)) == (date(2024, 2, 29), date(2029, 2, 27))
+
+
+@pytest.mark.parametrize(
+    ("start", "last_day"),
+    [
+        # Civil Code art. 202: no 29 February in 2029, so the month's last day ends the term.
+        (date(2024, 2, 29), date(2029, 2, 28)),
+        # 28 February, leap and common start years: the day before the same date.
+        (date(2024, 2, 28), date(2029, 2, 27)),
+        (date(2023, 2, 28), date(2028, 2, 27)),
+        # The days around: 1 March ends on the last day of February, 29th in a leap end year.
+        (date(2024, 3, 1), date(2029, 2, 28)),
+        (date(2023, 3, 1), date(2028, 2, 29)),
+        (date(2021, 12, 1), date(2026, 11, 30)),
+    ],
+)
+def test_term_ends_by_civil_code_art_202(start: date, last_day: date) -> None:
+    assert validity(start) == (start, last_day)
+
+
+def test_a_29_february_term_ending_in_a_leap_year_ends_the_day_before() -> None:
+    # 4-year terms land on a leap year: the corresponding day exists, so the day before it.
+    assert term_end(date(2024, 2, 29), 4) == date(2028, 2, 28)
+    assert term_end(date(2024, 2, 29), 1) == date(2025, 2, 28)
 
 
 def test_renewal_window_opens_60_days_before_expiry() -> None:
