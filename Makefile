@@ -58,10 +58,11 @@ test-integration: proto ## Integration and e2e tests against real Kafka, Elastic
 test-e2e: proto ## Only the end-to-end tests (real servers, started if needed)
 	@bash deploy/local/with-infra.sh $(PY) -m pytest -q tests/e2e
 
-lint: proto ## ruff check, ruff format --check, mypy
+lint: proto ## ruff check, ruff format --check, mypy, import boundaries (gateway imports no services/deploy)
 	$(VENV)/bin/ruff check shared services gateway tests deploy bench
 	$(VENV)/bin/ruff format --check shared services gateway tests deploy bench
 	$(VENV)/bin/mypy
+	$(PY) -m tests.boundaries
 
 fmt: venv ## Apply ruff's formatting and fixes
 	$(VENV)/bin/ruff format shared services gateway tests deploy bench

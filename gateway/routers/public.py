@@ -20,8 +20,9 @@ from fastapi.responses import JSONResponse
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from eco.v1 import codes_pb2, codes_pb2_grpc, enforcement_pb2, enforcement_pb2_grpc
+from eco.v1 import codes_pb2, enforcement_pb2
 from gateway import operators
+from gateway.clients import clients_of
 from gateway.public.internal import full_record, may_read_records
 from gateway.public.petitions import CATEGORIES, HOTLINE, INTAKE_DOWN, petition_in, read_form
 from gateway.public.views import CALL_TIMEOUT, enforcement_view, iso, status_view
@@ -78,10 +79,12 @@ def _too_many(request: Request, limited: RateLimited) -> Response:
 
 
 def _resolve(request: Request, token: str, *, record_scan: bool) -> codes_pb2.ResolveTokenResponse:
-    clients = request.app.state.clients
-    stub = clients.stub("codes", codes_pb2_grpc.CodesServiceStub)
+    clients = clients_of(request.app.state)
     request_in = codes_pb2.ResolveTokenRequest(token=token, record_scan=record_scan)
-    return stub.ResolveToken(request_in, metadata=clients.metadata(), timeout=CALL_TIMEOUT)  # type: ignore[no-any-return]
+    found: codes_pb2.ResolveTokenResponse = clients.codes.ResolveToken(
+        request_in, metadata=clients.metadata(), timeout=CALL_TIMEOUT
+    )
+    return found
 
 
 def _headless(response: Response) -> Response:
@@ -133,9 +136,11 @@ def _code_page(token: str, request: Request, *, record_scan: bool) -> Response:
 
 
 def _submit(request: Request, petition: enforcement_pb2.SubmitPetitionRequest) -> enforcement_pb2.Petition:
-    clients = request.app.state.clients
-    stub = clients.stub("enforcement", enforcement_pb2_grpc.EnforcementServiceStub)
-    return stub.SubmitPetition(petition, metadata=clients.metadata(), timeout=CALL_TIMEOUT)  # type: ignore[no-any-return]
+    clients = clients_of(request.app.state)
+    filed: enforcement_pb2.Petition = clients.enforcement.SubmitPetition(
+        petition, metadata=clients.metadata(), timeout=CALL_TIMEOUT
+    )
+    return filed
 
 
 @router.post("/c/{token}/petitions", response_model=None)
