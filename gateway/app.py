@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from elasticsearch import Elasticsearch
 from fastapi import FastAPI, Request, Response
+from fastapi.openapi.utils import get_openapi
 from starlette.middleware.base import RequestResponseEndpoint
 from starlette.requests import ClientDisconnect
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -26,6 +28,22 @@ from shared.tracing import TRACE_METADATA_KEY, trace_scope
 
 TRACE_HEADER = errors.TRACE_HEADER
 log = logging.getLogger(__name__)
+
+
+def _openapi_without_422(app: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI document without FastAPI's automatic 422: a request the framework refuses is
+    answered 400 in the platform's error shape (gateway.errors), which each route documents."""
+    if app.openapi_schema is None:
+        document = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+        for item in document.get("paths", {}).values():
+            for operation in item.values():
+                if isinstance(operation, dict):
+                    operation.get("responses", {}).pop("422", None)
+        schemas = document.get("components", {}).get("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        app.openapi_schema = document
+    return app.openapi_schema
 
 
 def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
@@ -83,6 +101,7 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
 
     for router in all_routers():
         app.include_router(router)
+    app.openapi = lambda: _openapi_without_422(app)  # type: ignore[method-assign]
     # Outermost last: security headers on every answer, refusals included; then the size limits,
     # then the real client address (forwarded headers only from configured proxies), then the URL's
     # text rule.

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import grpc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
@@ -48,6 +51,27 @@ CODE_OF_HTTP_STATUS = {
 }
 
 
+class ErrorOut(BaseModel):
+    """Every refusal of the platform: the gRPC status name (or the HTTP refusal's name), the field and
+    reason, and the trace id that finds the call in the logs and the audit."""
+
+    error: str = Field(examples=["INVALID_ARGUMENT"])
+    message: str = Field(examples=["uscc: must be 18 characters"])
+    trace_id: str
+
+
+# The refusals every operators' route may answer, documented once (OpenAPI `responses`).
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Bad input: the field and the reason"},
+    401: {"model": ErrorOut, "description": "No or an unknown operator token or session"},
+    403: {"model": ErrorOut, "description": "The operator's role may not do this"},
+    404: {"model": ErrorOut, "description": "No such resource"},
+    409: {"model": ErrorOut, "description": "Already exists, or not possible in the current state"},
+    413: {"model": ErrorOut, "description": "The body is larger than this route accepts"},
+    503: {"model": ErrorOut, "description": "The service that owns the data does not answer"},
+}
+
+
 def _body(code: str, message: str) -> dict[str, str]:
     return {"error": code, "message": message, "trace_id": current_trace_id()}
 
@@ -82,17 +106,18 @@ def edge_refusal(exc: HTTPException) -> ASGIApp:
     return respond
 
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route of the app answers at this path (HEAD wherever GET is)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches({**request.scope, "method": "GET"})
-        route_methods = getattr(route, "methods", None)
-        if match != Match.NONE and route_methods:
-            methods |= set(route_methods)
-    if "GET" in methods:
-        methods.add("HEAD")
-    return sorted(methods)
+    """Every method some route of the app fully answers at this path (each method is tried against
+    the app's routes, included routers too, as the router itself would match it)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in METHODS
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
 
 
 def install(app: FastAPI) -> None:

@@ -15,9 +15,10 @@ from pydantic import BaseModel, Field
 from eco.v1 import codes_pb2, codes_pb2_grpc, common_pb2
 from gateway import operators
 from gateway.clients import clients_of
+from gateway.errors import API_ERRORS
 from shared.errors import InvalidArgument
 
-router = APIRouter(prefix="/api/v1", tags=["codes"])
+router = APIRouter(prefix="/api/v1", tags=["codes"], responses=API_ERRORS)
 CALL_TIMEOUT = 10.0
 CODE_STATUSES = {codes_pb2.CODE_STATUS_ACTIVE: "active", codes_pb2.CODE_STATUS_REVOKED: "revoked"}
 # Who may change a code (print runs and revocations are the bureau's decisions).

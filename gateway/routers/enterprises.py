@@ -17,9 +17,10 @@ from pydantic import BaseModel, Field
 from eco.v1 import common_pb2, permits_pb2, permits_pb2_grpc
 from gateway import operators
 from gateway.clients import clients_of
+from gateway.errors import API_ERRORS
 from shared.errors import InvalidArgument
 
-router = APIRouter(prefix="/api/v1", tags=["enterprises"])
+router = APIRouter(prefix="/api/v1", tags=["enterprises"], responses=API_ERRORS)
 CALL_TIMEOUT = 10.0
 # Registering an enterprise is the bureau's act, not a field team's.
 REGISTRARS = ("admin", "officer")

@@ -117,7 +117,14 @@ def _states_only(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@router.get("/healthz")
+@router.get(
+    "/healthz",
+    response_class=JSONResponse,
+    responses={
+        200: {"description": "Everything is up"},
+        503: {"description": "Something is down; the same body says what"},
+    },
+)
 async def healthz(request: Request) -> JSONResponse:
     """The state of every service, Kafka, Elasticsearch and the database (503 if any is down);
     addresses and versions for operators and the local host only."""
