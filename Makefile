@@ -9,12 +9,16 @@ INFRA := deploy/local/infra.sh
 PROTOS := $(wildcard proto/eco/v1/*.proto)
 GEN_STAMP := eco/v1/.stamp
 
-.PHONY: help venv proto proto-check proto-baseline run stop status test test-unit test-integration test-e2e lint fmt bench clean
+.PHONY: help system-packages venv proto proto-check proto-baseline run stop status test test-unit test-integration test-e2e lint fmt bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.txt
+system-packages: ## Install the system packages of deploy/system-packages.txt that are missing (as root; else print the command)
+	@bash deploy/local/system-packages.sh ensure
+
+# Order-only: the packages are checked on every run, without making the venv look out of date.
+$(VENV)/.installed: requirements.txt | system-packages
 	@command -v $(PYTHON_BIN) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON_BIN) not found)"; exit 1; }
 	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
@@ -38,7 +42,7 @@ proto-check: proto ## Fail if a released message's field number or name changed 
 proto-baseline: proto ## Record the current contracts as released (deliberately, after review)
 	$(PY) -m shared.proto_compat baseline proto/released.binpb $(PROTOS)
 
-run: proto ## Start the whole platform with a demo city (Kafka, Elasticsearch, services, gateway)
+run: system-packages proto ## Start the whole platform with a demo city (Kafka, Elasticsearch, services, gateway)
 	@bash deploy/local/platform.sh up
 
 stop: ## Stop everything `make run` started
@@ -47,7 +51,7 @@ stop: ## Stop everything `make run` started
 status: ## Show what is running
 	@bash deploy/local/platform.sh status
 
-test: proto lint proto-check test-unit test-integration ## Every test: lint, contracts, unit, then integration and e2e against real servers
+test: system-packages proto lint proto-check test-unit test-integration ## Every test: lint, contracts, unit, then integration and e2e against real servers
 
 test-unit: proto ## Unit tests (no servers)
 	$(PY) -m pytest -q tests/unit
@@ -58,10 +62,11 @@ test-integration: proto ## Integration and e2e tests against real Kafka, Elastic
 test-e2e: proto ## Only the end-to-end tests (real servers, started if needed)
 	@bash deploy/local/with-infra.sh $(PY) -m pytest -q tests/e2e
 
-lint: proto ## ruff check, ruff format --check, mypy, import boundaries (gateway imports no services/deploy)
+lint: proto ## ruff check, ruff format --check, mypy, layering (no eco.v1 in domain/ or service_layer/; gateway imports no services/deploy)
 	$(VENV)/bin/ruff check shared services gateway tests deploy bench
 	$(VENV)/bin/ruff format --check shared services gateway tests deploy bench
 	$(VENV)/bin/mypy
+	$(PY) -m shared.layers
 	$(PY) -m tests.boundaries
 
 fmt: venv ## Apply ruff's formatting and fixes

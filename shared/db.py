@@ -10,8 +10,10 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 log = logging.getLogger(__name__)
@@ -49,7 +51,33 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
 
 
 def is_postgres(conn_or_engine: Connection | Engine) -> bool:
+    """True on PostgreSQL (advisory locks, LATERAL, arrays), False on the embedded SQLite."""
     return conn_or_engine.dialect.name == "postgresql"
+
+
+def upsert_insert(conn: Connection, table: sa.Table) -> Any:
+    """The dialect's INSERT that knows ON CONFLICT (PostgreSQL and SQLite spell it alike)."""
+    return (postgresql.insert if is_postgres(conn) else sqlite.insert)(table)
+
+
+def insert_if_absent(
+    conn: Connection, table: sa.Table, *, key: Sequence[str], values: dict[str, Any]
+) -> bool:
+    """Insert one row unless a row with the same `key` columns exists; True if this call wrote it.
+
+    A check-then-insert lets two concurrent creators both pass the check, and the loser's INSERT
+    then fails on the key; asking the database to skip a row whose key exists turns that race into
+    a plain answer. On PostgreSQL a concurrent insert of the same key waits for the other
+    transaction and then writes nothing if it committed.
+    """
+    statement = (
+        upsert_insert(conn, table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(key))
+        # RETURNING, not rowcount: psycopg reports no rowcount (-1) for this statement.
+        .returning(*(table.c[name] for name in key))
+    )
+    return conn.execute(statement).first() is not None
 
 
 @dataclass(frozen=True)

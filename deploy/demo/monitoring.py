@@ -115,8 +115,13 @@ def _wait_for_permit_limits(
             f"  permit limits known for {len(outlet_ids) - len(missing)}/{len(outlet_ids)} outlets",
             flush=True,
         )
-        if not missing or time.monotonic() > deadline:
+        if not missing:
             return
+        if time.monotonic() > deadline:
+            raise TimeoutError(
+                f"permit limits did not reach monitoring within 60 s for {', '.join(missing)}: "
+                "is the monitoring service consuming eco.permits.events? (see its log)"
+            )
         time.sleep(1)
 
 
@@ -131,9 +136,11 @@ def _batches(stations: list[network.DemoStation], end: datetime) -> Iterator[mon
         yield batch
 
 
-def stream_day(stations: list[network.DemoStation], token: str) -> None:
-    """Stream the last 24 hours of readings through the client-streaming method, showing progress."""
-    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+def stream_day(
+    stations: list[network.DemoStation], token: str, now: datetime
+) -> monitoring_pb2.IngestSummary:
+    """Stream the 24 hours of readings before `now` through the client-streaming method, with progress."""
+    end = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     sent = 0
 
     def counted() -> Iterator[monitoring_pb2.ReadingBatch]:
@@ -156,3 +163,4 @@ def stream_day(stations: list[network.DemoStation], token: str) -> None:
     )
     for rejection in list(summary.rejections)[:3]:
         print(f"  rejected: {rejection.field}: {rejection.reason}")
+    return summary

@@ -148,7 +148,7 @@ def _story(station: DemoStation, code: str, typical: float, t: datetime, end: da
     hours_left = (end - t).total_seconds() / 3600
     if station.river == ROGUE_RIVER and code == "NH3N" and hours_left < 14:
         return round(1.9 + 0.05 * (14 - hours_left) / 4, 3)  # worse than class IV's 1.5 mg/L
-    rogue_outlet = station.outlet_id.endswith("DW001") and station.uscc == _uscc(ROGUE_OUTLET_SERIAL)
+    rogue_outlet = station.outlet_id.endswith("DW001") and station.uscc == uscc_of(ROGUE_OUTLET_SERIAL)
     if rogue_outlet and code == "COD" and hours_left < 5:
         return round(150.0 + 10 * math.sin(hours_left), 1)  # permit limit 100 mg/L
     if station.station_id == f"P-{IDLE_TREATMENT_SERIAL}-T" and hours_left < 2:
@@ -156,7 +156,8 @@ def _story(station: DemoStation, code: str, typical: float, t: datetime, end: da
     return typical
 
 
-def _uscc(serial: int) -> str:
+def uscc_of(serial: int) -> str:
+    """The USCC of the demo enterprise with this serial."""
     return next(e.uscc for e in city.ENTERPRISES if e.serial == serial)
 
 

@@ -11,7 +11,7 @@ from services.codes import config
 from services.codes.adapters.registry import PermitsRegistry
 from services.codes.adapters.tables import MIGRATIONS
 from services.codes.domain.token import KeyRing
-from services.codes.entrypoints import consumers
+from services.codes.entrypoints import consumers, translate
 from services.codes.entrypoints.grpc_servicer import CodesServicer
 from services.codes.service_layer.context import Context
 from shared.clock import Clock, SystemClock
@@ -44,6 +44,7 @@ def build(
         font_path=codes_config.font_path,
         registry=registry,
         notify=relay.notify,
+        translate=translate.event_message,
     )
     consumer = EventConsumer(
         engine,

@@ -10,9 +10,10 @@ from services.monitoring.adapters.tables import MIGRATIONS
 from services.monitoring.config import MonitoringConfig
 from services.monitoring.entrypoints.consumers import permit_consumer
 from services.monitoring.entrypoints.grpc_servicer import MonitoringServicer
-from services.monitoring.service_layer.background import Periodic, sweep_missing
+from services.monitoring.service_layer.background import sweep_missing
 from services.monitoring.service_layer.context import Context
 from shared.clock import Clock, SystemClock
+from shared.periodic import Periodic
 from shared.runtime import ServiceApp
 from shared.settings import Settings
 

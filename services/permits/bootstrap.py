@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import grpc
+from sqlalchemy.engine import Engine
 
 from eco.v1 import permits_pb2_grpc
 from services.permits.adapters.tables import MIGRATIONS
-from services.permits.entrypoints import consumers
+from services.permits.entrypoints import consumers, messages
 from services.permits.entrypoints.grpc_servicer import PermitsServicer
-from services.permits.entrypoints.scheduler import ExpiryScheduler
+from services.permits.service_layer.expiry import expire_due
 from services.permits.service_layer.unit_of_work import Deps
 from shared.clock import Clock, SystemClock
+from shared.periodic import Periodic
 from shared.runtime import ServiceApp
 from shared.settings import Settings
 
 DEFAULT_EXPIRY_SECONDS = 60.0
+EXPIRY_WORKER = "permits-expiry"
+
+
+def make_deps(engine: Engine, *, clock: Clock, notify: Callable[[], None] = lambda: None) -> Deps:
+    """Permits' dependency bundle, with its event translation wired (tests build theirs here too)."""
+    return Deps(engine=engine, clock=clock, notify=notify, translate=messages.event_message)
 
 
 def build(
@@ -26,7 +36,7 @@ def build(
 ) -> ServiceApp:
     """The permits service process: its servicer, enforcement-order consumer and expiry scheduler."""
     engine, relay = ServiceApp.base(settings)
-    deps = Deps(engine=engine, clock=clock or SystemClock(), notify=relay.notify)
+    deps = make_deps(engine, clock=clock or SystemClock(), notify=relay.notify)
 
     def register(server: grpc.aio.Server) -> None:
         permits_pb2_grpc.add_PermitsServiceServicer_to_server(PermitsServicer(deps), server)
@@ -41,6 +51,6 @@ def build(
             consumers.build(
                 deps, settings.kafka_bootstrap_servers, group_id=consumer_group or settings.consumer_group
             ),
-            ExpiryScheduler(deps, every=expiry_every),
+            Periodic(EXPIRY_WORKER, expiry_every, lambda: expire_due(deps, deps.clock.now()), run_first=True),
         ],
     )

@@ -9,7 +9,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
+from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.consumer.fetcher import ConsumerRecord
 
 from tests.support import infra
@@ -27,10 +28,7 @@ def read_from_start(
     reader = KafkaConsumer(bootstrap_servers=kafka.split(","), enable_auto_commit=False, group_id=None)
     seen: list[ConsumerRecord] = []
     try:
-        partitions = infra.wait_for(
-            lambda: reader.partitions_for_topic(topic), timeout=timeout, what=f"topic {topic} to exist"
-        )
-        reader.assign([TopicPartition(topic, p) for p in sorted(partitions)])
+        assign_all(reader, topic, timeout=timeout)
         reader.seek_to_beginning()
 
         deadline = time.monotonic() + timeout
@@ -44,3 +42,46 @@ def read_from_start(
         )
     finally:
         reader.close()
+
+
+def assign_all(consumer: KafkaConsumer, topic: str, *, timeout: float = 30.0) -> list[TopicPartition]:
+    """Assign every partition of `topic` to `consumer` by hand, once the broker knows them.
+
+    A cold broker (the first test of a run) may not have the topic's metadata yet; assigning the
+    empty list it reports then makes `seek_to_end()` fail with "No partitions are currently assigned".
+    """
+    numbers = infra.wait_for(
+        lambda: consumer.partitions_for_topic(topic), timeout=timeout, what=f"the partitions of {topic}"
+    )
+    partitions = [TopicPartition(topic, p) for p in sorted(numbers)]
+    consumer.assign(partitions)
+    return partitions
+
+
+def create_topics_if_missing(*topics: str) -> None:
+    """Create topics (three partitions each) unless they exist already."""
+    admin = KafkaAdminClient(bootstrap_servers=infra.KAFKA.split(","))
+    try:
+        missing = [t for t in topics if t not in admin.list_topics()]
+        if missing:
+            admin.create_topics([NewTopic(t, num_partitions=3, replication_factor=1) for t in missing])
+    except Exception as exc:  # another process created one in between
+        if "TopicAlreadyExists" not in type(exc).__name__:
+            raise
+    finally:
+        admin.close()
+
+
+def start_group_at_end(group_id: str, *topics: str) -> None:
+    """Commit a new consumer group's offsets at the topics' current end, so that a service started
+    with it reads only what is published from now on (not the topics' whole history)."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=infra.KAFKA.split(","), group_id=group_id, enable_auto_commit=False
+    )
+    try:
+        partitions = [p for topic in topics for p in assign_all(consumer, topic)]
+        consumer.assign(partitions)
+        consumer.seek_to_end()
+        consumer.commit({p: OffsetAndMetadata(consumer.position(p), "", -1) for p in partitions})
+    finally:
+        consumer.close()

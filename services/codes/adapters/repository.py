@@ -7,13 +7,12 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from services.codes.adapters.tables import code_versions, codes, enterprise_status, scan_counts
 from services.codes.domain.model import Code, CodeStatus, CodeVersion, VersionEnd
 from services.codes.domain.status import CreditLevel, EnterpriseStatus, PermitState
-from shared.db import is_postgres
+from shared.db import upsert_insert
 from shared.errors import NotFound
 
 
@@ -47,7 +46,7 @@ class CodeRepository:
     def get(self, *, uscc: str, for_update: bool = False) -> Code | None:
         """The enterprise's code, locked for the rest of the transaction when `for_update`."""
         query = sa.select(codes).where(codes.c.uscc == uscc)
-        if for_update and is_postgres(self.conn):
+        if for_update:
             query = query.with_for_update()
         row = self.conn.execute(query).first()
         return _code(row) if row else None
@@ -170,11 +169,9 @@ class StatusRepository:
 
     def lock(self, *, uscc: str) -> EnterpriseStatus:
         """The status row for update (created empty if absent), so two events for one enterprise serialise."""
-        insert = _dialect_insert(self.conn)(enterprise_status).values(uscc=uscc).on_conflict_do_nothing()
+        insert = upsert_insert(self.conn, enterprise_status).values(uscc=uscc).on_conflict_do_nothing()
         self.conn.execute(insert)
-        query = sa.select(enterprise_status).where(enterprise_status.c.uscc == uscc)
-        if is_postgres(self.conn):
-            query = query.with_for_update()
+        query = sa.select(enterprise_status).where(enterprise_status.c.uscc == uscc).with_for_update()
         return _status(self.conn.execute(query).one())
 
 
@@ -196,10 +193,6 @@ def _status(row: sa.Row) -> EnterpriseStatus:
     )
 
 
-def _dialect_insert(conn: Connection):  # type: ignore[no-untyped-def]
-    return postgresql.insert if is_postgres(conn) else sqlite.insert
-
-
 class ScanLog:
     """Scan counts per enterprise and day."""
 
@@ -208,7 +201,7 @@ class ScanLog:
 
     def record(self, *, uscc: str, day: date) -> None:
         """Add one scan to the enterprise's count for the day (one atomic upsert, safe under concurrency)."""
-        insert = _dialect_insert(self.conn)(scan_counts).values(uscc=uscc, day=day, count=1)
+        insert = upsert_insert(self.conn, scan_counts).values(uscc=uscc, day=day, count=1)
         self.conn.execute(
             insert.on_conflict_do_update(
                 index_elements=[scan_counts.c.uscc, scan_counts.c.day],

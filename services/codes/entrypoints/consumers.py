@@ -12,8 +12,7 @@ from sqlalchemy.engine import Connection
 
 from eco.v1 import common_pb2, evaluation_pb2, events_pb2, permits_pb2
 from services.codes.domain.status import CreditFact, CreditLevel, PermitFact, PermitState, ProfileFact
-from services.codes.domain.vocabulary import CREDIT_FROM_PROTO, PERMIT_CLASS_FROM_PROTO
-from services.codes.entrypoints.translate import from_date
+from services.codes.entrypoints.translate import CREDIT_FROM_PROTO, PERMIT_CLASS_FROM_PROTO, from_date
 from services.codes.service_layer import read_model
 from services.codes.service_layer.context import Context
 from shared.consumer import Handler

@@ -8,8 +8,8 @@ import grpc
 
 from eco.v1 import codes_pb2, codes_pb2_grpc, common_pb2
 from services.codes.domain.token import Verdict
-from services.codes.domain.vocabulary import CREDIT_TO_PROTO
 from services.codes.entrypoints import translate
+from services.codes.entrypoints.translate import CREDIT_TO_PROTO
 from services.codes.service_layer import codes, keys, render, resolve
 from services.codes.service_layer.context import Context, RegistryUnavailable
 from shared.errors import InvalidArgument

@@ -1,22 +1,54 @@
-"""Translation between protobuf messages and the code service's domain objects."""
+"""The code service's one translation module: protobuf messages <-> domain objects, for replies,
+event payloads and the events it consumes.
+
+The vocabulary tables (credit levels, permit classes and states by their protobuf numbers) live
+here, so the page says what the service means ("unrated", "key", "expired") and the two cannot
+drift apart.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from eco.v1 import codes_pb2, common_pb2
+from services.codes.domain import events as ev
 from services.codes.domain.credit import look
 from services.codes.domain.industry import section
 from services.codes.domain.model import CodeStatus
-from services.codes.domain.status import EnterpriseStatus, PermitState
-from services.codes.domain.vocabulary import (
-    CREDIT_TO_PROTO,
-    PERMIT_CLASS_TO_PROTO,
-    PERMIT_STATE_TO_PROTO,
-)
+from services.codes.domain.status import CreditLevel, EnterpriseStatus, PermitState
 from services.codes.service_layer.codes import IssuedCode
+
+# 企业环境信用评价办法（试行）(2013) levels; an enterprise not yet rated is "unrated", not "unspecified".
+CREDIT_FROM_PROTO: dict[common_pb2.CreditLevel, CreditLevel] = {
+    common_pb2.CREDIT_LEVEL_UNSPECIFIED: CreditLevel.UNRATED,
+    common_pb2.CREDIT_LEVEL_GREEN: CreditLevel.GREEN,
+    common_pb2.CREDIT_LEVEL_BLUE: CreditLevel.BLUE,
+    common_pb2.CREDIT_LEVEL_YELLOW: CreditLevel.YELLOW,
+    common_pb2.CREDIT_LEVEL_RED: CreditLevel.RED,
+    common_pb2.CREDIT_LEVEL_BLACK: CreditLevel.BLACK,
+}
+CREDIT_TO_PROTO = {level: number for number, level in CREDIT_FROM_PROTO.items()}
+
+# 排污许可管理条例 (2021) management classes; "" when the class is not known.
+PERMIT_CLASS_FROM_PROTO: dict[common_pb2.PermitClass, str] = {
+    common_pb2.PERMIT_CLASS_UNSPECIFIED: "",
+    common_pb2.PERMIT_CLASS_KEY: "key",
+    common_pb2.PERMIT_CLASS_SIMPLIFIED: "simplified",
+    common_pb2.PERMIT_CLASS_REGISTRATION: "registration",
+}
+PERMIT_CLASS_TO_PROTO = {name: number for number, name in PERMIT_CLASS_FROM_PROTO.items()}
+
+PERMIT_STATE_TO_PROTO: dict[PermitState, codes_pb2.PermitState] = {
+    PermitState.NONE: codes_pb2.PERMIT_STATE_UNSPECIFIED,
+    PermitState.VALID: codes_pb2.PERMIT_STATE_VALID,
+    PermitState.EXPIRED: codes_pb2.PERMIT_STATE_EXPIRED,
+    PermitState.REVOKED: codes_pb2.PERMIT_STATE_REVOKED,
+    PermitState.SUSPENDED: codes_pb2.PERMIT_STATE_SUSPENDED,
+}
+PERMIT_STATE_FROM_PROTO = {number: state for state, number in PERMIT_STATE_TO_PROTO.items()}
 
 CODE_STATUS_TO_PROTO = {
     CodeStatus.ACTIVE: codes_pb2.CODE_STATUS_ACTIVE,
@@ -95,3 +127,28 @@ def public_status(status: EnterpriseStatus, version: int, today: date) -> codes_
             )
         )
     return message
+
+
+def event_message(event: object) -> Message:
+    """The contract payload of a code-service domain event (wired as Deps.translate by bootstrap)."""
+    if isinstance(event, ev.CodeIssued):
+        return codes_pb2.CodeIssued(
+            uscc=event.uscc,
+            version=event.version,
+            key_id=event.key_id,
+            url=event.url,
+            reissue=event.reissue,
+            reason=event.reason,
+        )
+    if isinstance(event, ev.CodeRotated):
+        return codes_pb2.CodeRotated(
+            uscc=event.uscc,
+            previous_version=event.previous_version,
+            version=event.version,
+            key_id=event.key_id,
+            url=event.url,
+            reason=event.reason,
+        )
+    if isinstance(event, ev.CodeRevoked):
+        return codes_pb2.CodeRevoked(uscc=event.uscc, version=event.version, reason=event.reason)
+    raise TypeError(f"not a code-service event: {type(event).__name__}")

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from google.protobuf.message import Message
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from eco.v1 import codes_pb2
 from services.codes.adapters.repository import CodeRepository, StatusRepository
+from services.codes.domain import events as ev
 from services.codes.domain import model, token
 from services.codes.domain import status as status_rules
 from services.codes.domain.model import Code, VersionEnd
-from services.codes.service_layer.context import SERVICE, TOPIC, Context
-from shared import events, outbox
+from services.codes.service_layer.context import Context
 from shared.errors import AlreadyExists, FailedPrecondition, NotFound
+from shared.unit_of_work import Tx, transaction
 from shared.uscc import validate_uscc
 
 
@@ -40,20 +38,15 @@ def present(ctx: Context, code: Code) -> IssuedCode:
     return IssuedCode(code=code, token=signed, url=f"{ctx.public_base_url}/c/{signed}")
 
 
-def emit(conn: Connection, uscc: str, payload: Message) -> None:
-    """Write one of this service's events to the outbox, in the caller's transaction."""
-    outbox.add_event(conn, TOPIC, events.make_envelope(source=SERVICE, subject_id=uscc, payload=payload))
-
-
-def ensure_code(conn: Connection, ctx: Context, *, uscc: str) -> IssuedCode | None:
+def ensure_code(tx: Tx, ctx: Context, *, uscc: str) -> IssuedCode | None:
     """Issue version 1 in the caller's transaction unless the enterprise has a code; the new code or None."""
-    repo = CodeRepository(conn)
+    repo = CodeRepository(tx.conn)
     if repo.get(uscc=uscc, for_update=True) is not None:
         return None
-    code = model.first(uscc, ctx.keys.signer.kid, ctx.clock.now())
+    code = model.first(uscc, ctx.keys.signer.kid, tx.now)
     repo.create(code_in=code)
     issued = present(ctx, code)
-    emit(conn, uscc, codes_pb2.CodeIssued(uscc=uscc, version=1, key_id=code.key_id, url=issued.url))
+    tx.publish(uscc, ev.CodeIssued(uscc=uscc, version=1, key_id=code.key_id, url=issued.url))
     return issued
 
 
@@ -70,16 +63,15 @@ def issue_code(ctx: Context, *, uscc: str) -> IssuedCode:
     if (known is None or not known.registered) and fetched is None:
         raise NotFound("enterprise", key)
     try:
-        with ctx.engine.begin() as conn:
+        with transaction(ctx) as tx:
             if fetched is not None:
-                statuses = StatusRepository(conn)
+                statuses = StatusRepository(tx.conn)
                 statuses.save(status_in=status_rules.apply_profile(statuses.lock(uscc=key), fetched))
-            issued = ensure_code(conn, ctx, uscc=key)
+            issued = ensure_code(tx, ctx, uscc=key)
             if issued is None:
                 raise AlreadyExists("code of enterprise", key)
     except IntegrityError:  # a concurrent issue (or the registry event) won the race
         raise AlreadyExists("code of enterprise", key) from None
-    ctx.notify()
     return issued
 
 
@@ -93,16 +85,15 @@ def get_code(ctx: Context, *, uscc: str) -> IssuedCode:
 def rotate_code(ctx: Context, *, uscc: str, reason: str) -> IssuedCode:
     """A new version of an active code, signed with the current signing key; the old one is superseded."""
     key, why = validate_uscc(uscc), model.clean_reason(reason, required=False)
-    with ctx.engine.begin() as conn:
-        repo = CodeRepository(conn)
+    with transaction(ctx) as tx:
+        repo = CodeRepository(tx.conn)
         current = repo.get_or_raise(uscc=key, for_update=True)
-        code = model.rotate(current, ctx.keys.signer.kid, ctx.clock.now())
+        code = model.rotate(current, ctx.keys.signer.kid, tx.now)
         repo.update(code_in=code, ended=VersionEnd.ROTATED, now=code.issued_at, reason=why)
         issued = present(ctx, code)
-        emit(
-            conn,
+        tx.publish(
             key,
-            codes_pb2.CodeRotated(
+            ev.CodeRotated(
                 uscc=key,
                 previous_version=current.version,
                 version=code.version,
@@ -111,41 +102,33 @@ def rotate_code(ctx: Context, *, uscc: str, reason: str) -> IssuedCode:
                 reason=why,
             ),
         )
-    ctx.notify()
     return issued
 
 
 def revoke_code(ctx: Context, *, uscc: str, reason: str) -> IssuedCode:
     """Withdraw an active code; its token is refused as revoked."""
     key, why = validate_uscc(uscc), model.clean_reason(reason, required=True)
-    with ctx.engine.begin() as conn:
-        repo = CodeRepository(conn)
-        code = model.revoke(repo.get_or_raise(uscc=key, for_update=True), why, ctx.clock.now())
-        repo.update(
-            code_in=code, ended=VersionEnd.REVOKED, now=code.revoked_at or ctx.clock.now(), reason=why
-        )
-        emit(conn, key, codes_pb2.CodeRevoked(uscc=key, version=code.version, reason=why))
-    ctx.notify()
+    with transaction(ctx) as tx:
+        repo = CodeRepository(tx.conn)
+        code = model.revoke(repo.get_or_raise(uscc=key, for_update=True), why, tx.now)
+        repo.update(code_in=code, ended=VersionEnd.REVOKED, now=code.revoked_at or tx.now, reason=why)
+        tx.publish(key, ev.CodeRevoked(uscc=key, version=code.version, reason=why))
     return present(ctx, code)
 
 
 def reissue_code(ctx: Context, *, uscc: str, reason: str) -> IssuedCode:
     """A new active version after a revocation."""
     key, why = validate_uscc(uscc), model.clean_reason(reason, required=False)
-    with ctx.engine.begin() as conn:
-        repo = CodeRepository(conn)
-        code = model.reissue(
-            repo.get_or_raise(uscc=key, for_update=True), ctx.keys.signer.kid, ctx.clock.now()
-        )
+    with transaction(ctx) as tx:
+        repo = CodeRepository(tx.conn)
+        code = model.reissue(repo.get_or_raise(uscc=key, for_update=True), ctx.keys.signer.kid, tx.now)
         # The revoked version was already ended by the revocation.
         repo.update(code_in=code, ended=None, now=code.issued_at, reason=why)
         issued = present(ctx, code)
-        emit(
-            conn,
+        tx.publish(
             key,
-            codes_pb2.CodeIssued(
+            ev.CodeIssued(
                 uscc=key, version=code.version, key_id=code.key_id, url=issued.url, reissue=True, reason=why
             ),
         )
-    ctx.notify()
     return issued

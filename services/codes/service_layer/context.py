@@ -1,19 +1,15 @@
-"""What the use cases need, built once by bootstrap (tests pass their own clock, keys and registry)."""
+"""What the use cases need, built once by bootstrap (tests pass their own clock, keys and registry):
+the shared dependency bundle (shared.unit_of_work.Deps) with the code service's own pieces."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Protocol
-
-from sqlalchemy.engine import Engine
 
 from services.codes.domain.status import ProfileFact
 from services.codes.domain.token import KeyRing
-from shared import china_time
-from shared.clock import Clock
 from shared.topology import topic_for
+from shared.unit_of_work import Deps
 
 SERVICE = "codes"
 TOPIC = topic_for(SERVICE)
@@ -39,22 +35,12 @@ class NoRegistry:
         return None
 
 
-@dataclass
-class Context:
-    engine: Engine
+@dataclass(kw_only=True)
+class Context(Deps):
+    """The shared dependency bundle plus the code service's keys, public URL, font and registry."""
+
+    source: str = SERVICE
     keys: KeyRing
-    clock: Clock
     public_base_url: str
     font_path: str | None = None
     registry: Registry = field(default_factory=NoRegistry)
-    # Wakes the outbox relay after a commit that wrote events, so they leave at once.
-    notify: Callable[[], None] = field(default=lambda: None)
-
-    def today(self) -> date:
-        """The city's local date now."""
-        return self.local_day(self.clock.now())
-
-    @staticmethod
-    def local_day(when: datetime) -> date:
-        """The city's local date at a moment."""
-        return china_time.local_day(when)

@@ -7,19 +7,18 @@ and only then remove the old key (its stickers then read as tampered instead of 
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 
-from eco.v1 import codes_pb2
 from services.codes.adapters.repository import CodeRepository
+from services.codes.domain import events as ev
 from services.codes.domain import model
 from services.codes.domain.model import VersionEnd
-from services.codes.service_layer.codes import IssuedCode, emit, present
+from services.codes.service_layer.codes import IssuedCode, present
 from services.codes.service_layer.context import Context
+from shared import paging
 from shared.errors import InvalidArgument
+from shared.unit_of_work import transaction
 
-DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 500
 # Codes rotated per transaction: a big key retirement commits in steps, never one huge transaction.
 ROTATE_BATCH = 100
 
@@ -40,30 +39,17 @@ def _key_id(key_id: str) -> str:
     return kid
 
 
-def _after(page_token: str) -> str:
-    if not page_token:
-        return ""
-    try:
-        return base64.b64decode(page_token.encode(), altchars=b"-_", validate=True).decode("ascii")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidArgument("page.page_token", "not a token this service returned") from None
-
-
 def list_codes(ctx: Context, *, key_id: str, page_size: int, page_token: str) -> CodePage:
     """The codes whose current version `key_id` signed (active or revoked), by USCC, a page at a time."""
     kid = _key_id(key_id)
-    if page_size < 0:
-        raise InvalidArgument("page.page_size", f"must not be negative, got {page_size}")
-    size = min(page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    size = paging.page_size(page_size)
     with ctx.engine.connect() as conn:
         repo = CodeRepository(conn)
-        found = repo.get_page(key_id=kid, after=_after(page_token), limit=size + 1)
+        found = repo.get_page(key_id=kid, after=paging.decode(page_token) or "", limit=size + 1)
         total = repo.count(key_id=kid)
-    shown = found[:size]
-    more = len(found) > size
-    next_token = base64.urlsafe_b64encode(shown[-1].uscc.encode()).decode() if more else ""
+    page = paging.slice_page(found, size, lambda code: code.uscc, total)
     # A code whose key is gone entirely has no token to show; it is listed all the same.
-    return CodePage([_presented(ctx, code) for code in shown], next_token, total)
+    return CodePage([_presented(ctx, code) for code in page.items], page.next_token, page.total)
 
 
 def _presented(ctx: Context, code: model.Code) -> IssuedCode:
@@ -80,21 +66,20 @@ def rotate_codes(ctx: Context, *, key_id: str, reason: str) -> int:
     why = model.clean_reason(reason, required=False) or f"signing key {kid} retired"
     rotated = 0
     while True:
-        with ctx.engine.begin() as conn:
-            repo = CodeRepository(conn)
+        with transaction(ctx) as tx:
+            repo = CodeRepository(tx.conn)
             batch = repo.get_page(key_id=kid, after="", limit=ROTATE_BATCH, active_only=True)
             for listed in batch:
                 current = repo.get_or_raise(uscc=listed.uscc, for_update=True)
                 # Rotated or revoked by someone else since the page was read: nothing to do here.
                 if current.key_id != kid or current.status is not model.CodeStatus.ACTIVE:
                     continue
-                code = model.rotate(current, ctx.keys.signer.kid, ctx.clock.now())
+                code = model.rotate(current, ctx.keys.signer.kid, tx.now)
                 repo.update(code_in=code, ended=VersionEnd.ROTATED, now=code.issued_at, reason=why)
                 issued = present(ctx, code)
-                emit(
-                    conn,
+                tx.publish(
                     code.uscc,
-                    codes_pb2.CodeRotated(
+                    ev.CodeRotated(
                         uscc=code.uscc,
                         previous_version=current.version,
                         version=code.version,
@@ -104,6 +89,5 @@ def rotate_codes(ctx: Context, *, key_id: str, reason: str) -> int:
                     ),
                 )
                 rotated += 1
-        ctx.notify()
         if len(batch) < ROTATE_BATCH:
             return rotated

@@ -12,6 +12,7 @@ from services.codes.adapters.repository import StatusRepository
 from services.codes.domain import status as rules
 from services.codes.service_layer import codes
 from services.codes.service_layer.context import Context
+from shared.unit_of_work import transaction
 
 
 def record_profile(conn: Connection, ctx: Context, fact: rules.ProfileFact, *, registered: bool) -> None:
@@ -19,7 +20,8 @@ def record_profile(conn: Connection, ctx: Context, fact: rules.ProfileFact, *, r
     repo = StatusRepository(conn)
     repo.save(status_in=rules.apply_profile(repo.lock(uscc=fact.uscc), fact))
     if registered:
-        codes.ensure_code(conn, ctx, uscc=fact.uscc)
+        with transaction(ctx, conn) as tx:
+            codes.ensure_code(tx, ctx, uscc=fact.uscc)
 
 
 def record_permit(conn: Connection, fact: rules.PermitFact) -> None:

@@ -3,55 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from services.monitoring.adapters.tables import exceedances, faults, idle_alarms
+from services.monitoring.domain.records import ExceedanceRecord, FaultRecord
 
 
-@dataclass(frozen=True)
-class ExceedanceRow:
-    """One exceedance as stored."""
-
-    exceedance_id: str
-    series_id: int
-    station_id: str
-    parameter: str
-    unit: str
-    limit_value: float
-    limit_basis: str
-    target_class: int | None
-    opened_ts: int
-    cleared_ts: int | None
-    max_value: float
-    max_multiple: float
-    uscc: str = ""
-    outlet_id: str = ""
-    cleared_reason: str = ""
-
-
-@dataclass(frozen=True)
-class FaultRow:
-    """One device fault as stored."""
-
-    fault_id: str
-    series_id: int
-    station_id: str
-    parameter: str
-    kind: int
-    detail: str
-    opened_ts: int
-    cleared_ts: int | None
-
-
-def create_exceedance(conn: Connection, *, exceedance_in: ExceedanceRow) -> None:
+def create_exceedance(conn: Connection, *, exceedance_in: ExceedanceRecord) -> None:
     """Record a newly opened exceedance."""
     conn.execute(exceedances.insert().values(**exceedance_in.__dict__))
 
 
-def clear_exceedance(conn: Connection, *, row: ExceedanceRow) -> bool:
+def clear_exceedance(conn: Connection, *, row: ExceedanceRecord) -> bool:
     """Close an open exceedance with its end, final peak and quoted limit (and reason, if withdrawn);
     False if it was closed already (e.g. by the permit consumer a moment before), so nothing is told twice."""
     result = conn.execute(
@@ -82,7 +47,7 @@ def update_peaks(conn: Connection, peaks: Sequence[tuple[str, float, float, floa
 
 def get_open_exceedances_of_outlets(
     conn: Connection, *, outlet_ids: Sequence[str], limit_basis: str
-) -> list[ExceedanceRow]:
+) -> list[ExceedanceRecord]:
     """Open exceedances of these outlets held to one limit basis (e.g. "permit <number>")."""
     if not outlet_ids:
         return []
@@ -91,15 +56,15 @@ def get_open_exceedances_of_outlets(
         exceedances.c.limit_basis == limit_basis,
         exceedances.c.cleared_ts.is_(None),
     )
-    return [ExceedanceRow(**r._mapping) for r in conn.execute(query.order_by(exceedances.c.opened_ts))]
+    return [ExceedanceRecord(**r._mapping) for r in conn.execute(query.order_by(exceedances.c.opened_ts))]
 
 
-def get_open_exceedances_of(conn: Connection, *, series_ids: Sequence[int]) -> dict[int, ExceedanceRow]:
+def get_open_exceedances_of(conn: Connection, *, series_ids: Sequence[int]) -> dict[int, ExceedanceRecord]:
     """The open exceedance of each of these series that has one (at most one per series)."""
     query = sa.select(exceedances).where(
         exceedances.c.series_id.in_(list(series_ids)), exceedances.c.cleared_ts.is_(None)
     )
-    return {int(r.series_id): ExceedanceRow(**r._mapping) for r in conn.execute(query)}
+    return {int(r.series_id): ExceedanceRecord(**r._mapping) for r in conn.execute(query)}
 
 
 def _after(
@@ -139,7 +104,7 @@ def get_all_exceedances(
     open_only: bool = False,
     after: tuple[int, str] | None = None,
     limit: int = 100,
-) -> list[ExceedanceRow]:
+) -> list[ExceedanceRecord]:
     """Exceedances, newest first, after the (opened_ts, id) of the last one of the previous page."""
     rows = _newest_first(
         conn,
@@ -150,10 +115,10 @@ def get_all_exceedances(
         after=after,
         limit=limit,
     )
-    return [ExceedanceRow(**r._mapping) for r in rows]
+    return [ExceedanceRecord(**r._mapping) for r in rows]
 
 
-def create_fault(conn: Connection, *, fault_in: FaultRow) -> None:
+def create_fault(conn: Connection, *, fault_in: FaultRecord) -> None:
     """Record a device fault (a gap found late is stored opened and cleared)."""
     conn.execute(faults.insert().values(**fault_in.__dict__))
 
@@ -189,12 +154,12 @@ def get_all_faults(
     open_only: bool = False,
     after: tuple[int, str] | None = None,
     limit: int = 100,
-) -> list[FaultRow]:
+) -> list[FaultRecord]:
     """Device faults, newest first, after the (opened_ts, id) of the last one of the previous page."""
     rows = _newest_first(
         conn, faults, faults.c.fault_id, station_id=station_id, open_only=open_only, after=after, limit=limit
     )
-    return [FaultRow(**r._mapping) for r in rows]
+    return [FaultRecord(**r._mapping) for r in rows]
 
 
 def count_open(conn: Connection, *, station_ids: Sequence[str]) -> tuple[dict[str, int], dict[str, int]]:

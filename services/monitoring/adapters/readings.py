@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -18,6 +19,8 @@ from sqlalchemy.engine import Connection
 from services.monitoring.adapters import pg_arrays
 from services.monitoring.adapters.pg_arrays import Float8Array, Int4Array, Int8Array
 from services.monitoring.adapters.tables import latest, readings
+from services.monitoring.domain import exact
+from services.monitoring.domain.records import ReadingColumns
 from shared.db import is_postgres
 
 _PG_INSERT = (
@@ -39,20 +42,7 @@ _SQLITE_LATEST = (
 )
 
 
-@dataclass
-class Columns:
-    """Readings of one batch as parallel columns."""
-
-    series_ids: list[int]
-    ts: list[int]
-    values: list[float]
-    flags: list[int]
-
-    def __len__(self) -> int:
-        return len(self.ts)
-
-
-def insert(conn: Connection, columns: Columns) -> int:
+def insert(conn: Connection, columns: ReadingColumns) -> int:
     """Store readings not stored yet; returns how many were new (the rest were duplicates)."""
     if not columns.ts:
         return 0
@@ -216,3 +206,44 @@ def latest_of(conn: Connection, *, series_ids: Sequence[int]) -> dict[int, tuple
         return {}
     query = sa.select(latest).where(latest.c.series_id.in_(list(series_ids)))
     return {int(r.series_id): (int(r.ts), float(r.value), int(r.flags)) for r in conn.execute(query)}
+
+
+@dataclass(frozen=True)
+class ExactBucket:
+    """Unflagged readings of one bucket: how many, and their exact decimal sum."""
+
+    start: int
+    count: int
+    total: Decimal
+
+
+_PG_EXACT = """
+    SELECT (ts + %(offset)s) / %(size)s AS k, count(*) AS n, sum(value::numeric) AS total
+    FROM readings
+    WHERE series_id = %(sid)s AND ts >= %(start)s AND ts < %(end)s AND flags = 0
+    GROUP BY k ORDER BY k
+"""
+
+
+def exact_buckets(
+    conn: Connection, *, series_id: int, start: int, end: int, size_ms: int, offset_ms: int
+) -> list[ExactBucket]:
+    """Count and exact sum of the unflagged readings per bucket (size_ms aligned at offset_ms).
+
+    Each double is read to 15 significant digits (domain/exact.py): on PostgreSQL by its
+    float8 -> numeric cast, which does exactly that; on SQLite in Python the same way.
+    """
+    if is_postgres(conn):
+        params = {"offset": offset_ms, "size": size_ms, "sid": series_id, "start": start, "end": end}
+        return [
+            ExactBucket(int(k) * size_ms - offset_ms, int(n), Decimal(total))
+            for k, n, total in conn.exec_driver_sql(_PG_EXACT, params)
+        ]
+    found: dict[int, tuple[int, Decimal]] = {}
+    for ts, value, flags in between(conn, series_id=series_id, start=start, end=end):
+        if flags:
+            continue
+        key = (ts + offset_ms) // size_ms
+        n, total = found.get(key, (0, Decimal(0)))
+        found[key] = (n + 1, total + Decimal(format(value, f".{exact.SIGNIFICANT_DIGITS}g")))
+    return [ExactBucket(k * size_ms - offset_ms, n, t) for k, (n, t) in sorted(found.items())]

@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
+from fractions import Fraction
+
+from services.monitoring.domain import exact
 
 
 class WaterClass(IntEnum):
@@ -30,37 +33,40 @@ class WaterBody(IntEnum):
     RESERVOIR = 3
 
 
-# GB 3838-2002 table 1: upper limits for classes I..V, mg/L unless stated.
-_UPPER: dict[str, tuple[float, float, float, float, float]] = {
-    "CODMN": (2, 4, 6, 10, 15),
-    "COD": (15, 15, 20, 30, 40),
-    "BOD5": (3, 3, 4, 6, 10),
-    "NH3N": (0.15, 0.5, 1.0, 1.5, 2.0),
-    "CU": (0.01, 1.0, 1.0, 1.0, 1.0),
-    "ZN": (0.05, 1.0, 1.0, 2.0, 2.0),
-    "F": (1.0, 1.0, 1.0, 1.5, 1.5),
-    "SE": (0.01, 0.01, 0.01, 0.02, 0.02),
-    "AS": (0.05, 0.05, 0.05, 0.1, 0.1),
-    "HG": (0.00005, 0.00005, 0.0001, 0.001, 0.001),
-    "CD": (0.001, 0.005, 0.005, 0.005, 0.01),
-    "CR6": (0.01, 0.05, 0.05, 0.05, 0.1),
-    "PB": (0.01, 0.01, 0.05, 0.05, 0.1),
-    "CN": (0.005, 0.05, 0.2, 0.2, 0.2),
-    "VPHENOL": (0.002, 0.002, 0.005, 0.01, 0.1),
-    "PETRO": (0.05, 0.05, 0.05, 0.5, 1.0),
-    "LAS": (0.2, 0.2, 0.2, 0.3, 0.3),
-    "S2": (0.05, 0.1, 0.2, 0.5, 1.0),
-    "FCOLI": (200, 2000, 10000, 20000, 40000),  # per litre
+# GB 3838-2002 table 1: upper limits for classes I..V, mg/L unless stated. Written as the standard
+# writes them (text): the number of decimals is part of the limit, since a mean is rounded to it
+# before it is compared (GB/T 8170-2008, REFERENCE.md).
+_UPPER: dict[str, tuple[str, str, str, str, str]] = {
+    "CODMN": ("2", "4", "6", "10", "15"),
+    "COD": ("15", "15", "20", "30", "40"),
+    "BOD5": ("3", "3", "4", "6", "10"),
+    "NH3N": ("0.15", "0.5", "1.0", "1.5", "2.0"),
+    "CU": ("0.01", "1.0", "1.0", "1.0", "1.0"),
+    "ZN": ("0.05", "1.0", "1.0", "2.0", "2.0"),
+    "F": ("1.0", "1.0", "1.0", "1.5", "1.5"),
+    "SE": ("0.01", "0.01", "0.01", "0.02", "0.02"),
+    "AS": ("0.05", "0.05", "0.05", "0.1", "0.1"),
+    "HG": ("0.00005", "0.00005", "0.0001", "0.001", "0.001"),
+    "CD": ("0.001", "0.005", "0.005", "0.005", "0.01"),
+    "CR6": ("0.01", "0.05", "0.05", "0.05", "0.1"),
+    "PB": ("0.01", "0.01", "0.05", "0.05", "0.1"),
+    "CN": ("0.005", "0.05", "0.2", "0.2", "0.2"),
+    "VPHENOL": ("0.002", "0.002", "0.005", "0.01", "0.1"),
+    "PETRO": ("0.05", "0.05", "0.05", "0.5", "1.0"),
+    "LAS": ("0.2", "0.2", "0.2", "0.3", "0.3"),
+    "S2": ("0.05", "0.1", "0.2", "0.5", "1.0"),
+    "FCOLI": ("200", "2000", "10000", "20000", "40000"),  # per litre
 }
 # GB 3838-2002 table 1: total phosphorus, rivers and (in brackets) lakes and reservoirs.
-_TP_RIVER = (0.02, 0.1, 0.2, 0.3, 0.4)
-_TP_LAKE = (0.01, 0.025, 0.05, 0.1, 0.2)
+_TP_RIVER = ("0.02", "0.1", "0.2", "0.3", "0.4")
+_TP_LAKE = ("0.01", "0.025", "0.05", "0.1", "0.2")
 # Total nitrogen applies to lakes and reservoirs; for rivers it is reported, not classed.
-_TN_LAKE = (0.2, 0.5, 1.0, 1.5, 2.0)
+_TN_LAKE = ("0.2", "0.5", "1.0", "1.5", "2.0")
 # Dissolved oxygen is a floor: at least this much for classes I..V.
-_DO_FLOOR = (7.5, 6, 5, 3, 2)
+_DO_FLOOR = ("7.5", "6", "5", "3", "2")
 # pH must lie in 6..9 for every class I..V.
-_PH_RANGE = (6.0, 9.0)
+_PH_RANGE = ("6", "9")
+_CLASSES = (WaterClass.I, WaterClass.II, WaterClass.III, WaterClass.IV, WaterClass.V)
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ class Bound:
         return not (self.lower is not None and value < self.lower)
 
 
-def _uppers(code: str, body: WaterBody) -> tuple[float, ...] | None:
+def _uppers(code: str, body: WaterBody) -> tuple[str, ...] | None:
     if code == "TP":
         return _TP_RIVER if body == WaterBody.RIVER else _TP_LAKE
     if code == "TN":
@@ -98,22 +104,57 @@ def bound(code: str, water_class: WaterClass, body: WaterBody) -> Bound | None:
         return None
     index = int(water_class) - 1
     if code == "PH":
-        return Bound(upper=_PH_RANGE[1], lower=_PH_RANGE[0])
+        return Bound(upper=float(_PH_RANGE[1]), lower=float(_PH_RANGE[0]))
     if code == "DO":
-        return Bound(lower=_DO_FLOOR[index])
+        return Bound(lower=float(_DO_FLOOR[index]))
     uppers = _uppers(code, body)
-    return None if uppers is None else Bound(upper=uppers[index])
+    return None if uppers is None else Bound(upper=float(uppers[index]))
 
 
 def reading_class(code: str, value: float, body: WaterBody) -> WaterClass | None:
     """The best class whose limit the value meets; None if the parameter is not classed here."""
     if not is_assessed(code, body):
         return None
-    for water_class in (WaterClass.I, WaterClass.II, WaterClass.III, WaterClass.IV, WaterClass.V):
+    for water_class in _CLASSES:
         limit = bound(code, water_class, body)
         if limit is not None and limit.contains(value):
             return water_class
     return WaterClass.WORSE_THAN_V
+
+
+def limit_text(code: str, water_class: WaterClass, body: WaterBody) -> tuple[str | None, str | None]:
+    """(upper, floor) of one class as the standard writes them; (None, None) if not classed here."""
+    if water_class == WaterClass.WORSE_THAN_V:
+        return None, None
+    index = int(water_class) - 1
+    if code == "PH":
+        return _PH_RANGE[1], _PH_RANGE[0]
+    if code == "DO":
+        return None, _DO_FLOOR[index]
+    uppers = _uppers(code, body)
+    return (None, None) if uppers is None else (uppers[index], None)
+
+
+def mean_class(code: str, mean: Fraction, body: WaterBody) -> WaterClass | None:
+    """The class of an exact mean: the best class whose limits the mean meets once rounded to each
+    limit's decimals (GB/T 8170-2008, REFERENCE.md): NH3-N 0.15 is class I, 0.155 rounds to 0.16
+    and is class II. None if the parameter is not classed here."""
+    if not is_assessed(code, body):
+        return None
+    for water_class in _CLASSES:
+        upper, floor = limit_text(code, water_class, body)
+        if (upper is None or exact.at_most(mean, upper)) and (floor is None or exact.at_least(mean, floor)):
+            return water_class
+    return WaterClass.WORSE_THAN_V
+
+
+def compared_value(code: str, mean: Fraction, water_class: WaterClass, body: WaterBody) -> str:
+    """The mean as it was compared: rounded to the decimals of the limit that decided its class
+    (the class's own limit, or class V's for worse than V)."""
+    decided = WaterClass.V if water_class == WaterClass.WORSE_THAN_V else water_class
+    upper, floor = limit_text(code, decided, body)
+    limit = upper if upper is not None else floor
+    return exact.text(mean, exact.decimals(limit) if limit is not None else 3)
 
 
 def exceedance_multiple(code: str, value: float, limit: Bound) -> float:

@@ -6,6 +6,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
+from fractions import Fraction
+
+from services.monitoring.domain import exact
 
 # HJ 633-2012 table 1: IAQI breakpoints shared by every row.
 IAQI_STEPS = (0, 50, 100, 150, 200, 300, 400, 500)
@@ -50,24 +53,27 @@ class AqiLevel(IntEnum):
     SEVERE = 6
 
 
-def iaqi(indicator: str, concentration: float) -> int | None:
+def iaqi(indicator: str, concentration: float | Fraction) -> int | None:
     """IAQI of one indicator (HJ 633-2012 formula 1), rounded up; None beyond a row that stops early.
 
-    SO2 1 h stops at 800 and O3 8 h at 800: the caller applies 5.1's substitutions. Beyond the last
-    breakpoint of a full row the index is capped at 500, the top of the scale.
+    Computed exactly (a float is read as its decimal value, domain/exact.py), so a breakpoint maps
+    to its own index and 101.25 rounds up to 102 with no binary noise. SO2 1 h stops at 800 and
+    O3 8 h at 800: the caller applies 5.1's substitutions. Beyond the last breakpoint of a full row
+    the index is capped at 500, the top of the scale.
     """
     points = BREAKPOINTS[indicator]
-    if concentration < 0 or not math.isfinite(concentration):
+    if isinstance(concentration, float) and not math.isfinite(concentration):
         raise ValueError(f"{indicator}: concentration must be a finite non-negative number")
-    if concentration > points[-1]:
+    c = exact.exact(concentration)
+    if c < 0:
+        raise ValueError(f"{indicator}: concentration must be a finite non-negative number")
+    if c > points[-1]:
         return 500 if len(points) == len(IAQI_STEPS) else None
     for i in range(1, len(points)):
-        if concentration <= points[i]:
-            bp_lo, bp_hi = points[i - 1], points[i]
+        if c <= points[i]:
+            bp_lo, bp_hi = exact.exact(points[i - 1]), exact.exact(points[i])
             i_lo, i_hi = IAQI_STEPS[i - 1], IAQI_STEPS[i]
-            exact = (i_hi - i_lo) / (bp_hi - bp_lo) * (concentration - bp_lo) + i_lo
-            # Round up, ignoring binary noise so that a breakpoint maps to its own index.
-            return math.ceil(round(exact, 9))
+            return math.ceil(Fraction(i_hi - i_lo) / (bp_hi - bp_lo) * (c - bp_lo) + i_lo)
     raise AssertionError("unreachable: concentration within the last breakpoint")
 
 

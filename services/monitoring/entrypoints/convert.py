@@ -21,11 +21,13 @@ from services.monitoring.domain.stations import (
     WaterSection,
 )
 from services.monitoring.service_layer.ingest import BatchResult, RawBatch
+from shared import paging
 from shared.errors import InvalidArgument
+from shared.paging import PAGE_TOKEN
 
 MAX_REJECTIONS = 1000
-PAGE_TOKEN = "page.page_token"
-# Keyset tokens of newest-first lists: "<opened_ts ms>.<record id>" of the last item of a page.
+# Keyset tokens of newest-first lists: "<opened_ts ms>.<record id>" of the last item of a page
+# (opaque to callers: shared.paging encodes it).
 _KEYSET = re.compile(r"^(\d{1,16})\.([A-Za-z0-9-]{1,36})$")
 _STATION_TOKEN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -100,27 +102,34 @@ def raw_batch(batch: monitoring_pb2.ReadingBatch) -> RawBatch:
 
 
 def keyset_token(opened_ts: int, record_id: str) -> str:
-    """The page token that continues after this record."""
-    return f"{opened_ts}.{record_id}"
+    """The (opaque) page token that continues after this record."""
+    return paging.encode(f"{opened_ts}.{record_id}")
 
 
 def keyset_after(token: str) -> tuple[int, str] | None:
     """The (opened_ts, id) a keyset token continues after; None for the first page."""
-    if not token:
+    key = paging.decode(token)
+    if key is None:
         return None
-    match = _KEYSET.match(token)
+    match = _KEYSET.match(key)
     if match is None:
-        raise InvalidArgument(PAGE_TOKEN, "not a token this service gave (expected '<time>.<id>')")
+        raise InvalidArgument(PAGE_TOKEN, "not a token this service returned")
     return int(match.group(1)), match.group(2)
+
+
+def station_token(station_id: str) -> str:
+    """The (opaque) page token that continues after this station ("" for none)."""
+    return paging.encode(station_id) if station_id else ""
 
 
 def station_after(token: str) -> str:
     """The station id a station-list token continues after ("" for the first page)."""
-    if token and not _STATION_TOKEN.match(token):
-        raise InvalidArgument(
-            PAGE_TOKEN, "not a token this service gave (a station id, at most 64 characters)"
-        )
-    return token
+    key = paging.decode(token)
+    if key is None:
+        return ""
+    if not _STATION_TOKEN.match(key):
+        raise InvalidArgument(PAGE_TOKEN, "not a token this service returned")
+    return key
 
 
 def millis(ts: Timestamp, field_name: str) -> int:

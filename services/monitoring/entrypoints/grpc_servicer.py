@@ -7,23 +7,21 @@ from collections.abc import AsyncIterator
 
 import grpc
 
-from eco.v1 import monitoring_pb2, monitoring_pb2_grpc
+from eco.v1 import common_pb2, monitoring_pb2, monitoring_pb2_grpc
 from services.monitoring.domain.parameters import StationType
 from services.monitoring.entrypoints import convert
 from services.monitoring.service_layer import history, messages, queries, stations
 from services.monitoring.service_layer.context import Context
 from services.monitoring.service_layer.ingest import BatchResult
+from shared import paging
 from shared.errors import InvalidArgument
 
-DEFAULT_PAGE = 100
-MAX_PAGE = 1000
+# Stations named in one ListStationStatus call (a filter, not a page: the answer is still paged).
+MAX_STATION_IDS = 1000
 
 
-def _page_size(page: object) -> int:
-    size = getattr(page, "page_size", 0)
-    if size < 0:
-        raise InvalidArgument("page.page_size", "must not be negative")
-    return min(size or DEFAULT_PAGE, MAX_PAGE)
+def _page_size(page: common_pb2.PageRequest) -> int:
+    return paging.page_size(page.page_size)
 
 
 def _period(
@@ -88,7 +86,7 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
             stations=[messages.station_message(s.station) for s in found[:size]]
         )
         if len(found) > size:
-            response.page.next_page_token = found[size - 1].station.station_id
+            response.page.next_page_token = convert.station_token(found[size - 1].station.station_id)
         return response
 
     async def StreamReadings(
@@ -121,8 +119,8 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
         self, request: monitoring_pb2.ListStationStatusRequest, context: grpc.ServicerContext
     ) -> monitoring_pb2.ListStationStatusResponse:
         """Latest readings and open alarms of a page of stations."""
-        if len(request.station_ids) > MAX_PAGE:
-            raise InvalidArgument("station_ids", f"at most {MAX_PAGE} per call")
+        if len(request.station_ids) > MAX_STATION_IDS:
+            raise InvalidArgument("station_ids", f"at most {MAX_STATION_IDS} per call")
         statuses, next_token = queries.station_status(
             self.ctx.engine,
             self.ctx.clock,
@@ -132,7 +130,7 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
             limit=_page_size(request.page),
         )
         response = monitoring_pb2.ListStationStatusResponse(statuses=statuses)
-        response.page.next_page_token = next_token
+        response.page.next_page_token = convert.station_token(next_token)
         return response
 
     def GetTimeSeries(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -19,14 +19,14 @@ from services.monitoring.domain.limits import Limit
 from services.monitoring.domain.parameters import StationType
 from services.monitoring.domain.stations import SourceMonitor, WaterSection
 from services.monitoring.service_layer.catalog import SeriesInfo
+from shared import china_time
 
-# Permit validity is given in calendar dates of China Standard Time (UTC+8, no daylight saving).
-CST = timedelta(hours=8)
 NO_PERMIT = "no valid permit limit"
 
 
 def _day_start_ms(day: date) -> int:
-    return int((datetime.combine(day, time(), tzinfo=UTC) - CST).timestamp() * 1000)
+    # Permit validity is given in calendar dates of China Standard Time.
+    return int(china_time.day_start(day).timestamp() * 1000)
 
 
 @dataclass(frozen=True)

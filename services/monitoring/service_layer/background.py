@@ -1,9 +1,8 @@
-"""Background work of the monitoring process: the missing-data sweep, and a runner for periodic jobs."""
+"""Background work of the monitoring process: the missing-data sweep (run by shared.periodic)."""
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import UTC
 
@@ -63,32 +62,3 @@ def _last_heard(info: SeriesInfo, latest: dict[int, tuple[int, float, int]]) -> 
         return latest[info.series_id][0]
     registered = _registered_ms(info)
     return registered if registered is not None else 2**62
-
-
-class Periodic:
-    """Runs a function every few seconds in a thread; a failure is logged and tried again next time."""
-
-    def __init__(self, name: str, every: float, work: Callable[[], object]) -> None:
-        self.name = name
-        self.every = every
-        self.work = work
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        """Start the thread."""
-        self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop after the current run."""
-        self._stop.set()
-        if self._thread:
-            self._thread.join(10)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.every):
-            try:
-                self.work()
-            except Exception:
-                log.exception("%s failed; will run again", self.name)

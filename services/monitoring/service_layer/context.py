@@ -12,22 +12,21 @@ from services.monitoring.service_layer.assessment import Assessor
 from services.monitoring.service_layer.catalog import Catalog
 from services.monitoring.service_layer.evaluator import Evaluator
 from services.monitoring.service_layer.ingest import Ingestor
+from services.monitoring.service_layer.recording import SOURCE
 from shared.clock import Clock
+from shared.unit_of_work import Deps
 
 
-@dataclass
-class Context:
-    """Engine, clock, caches and the ingestion pipeline of one monitoring process."""
+@dataclass(kw_only=True)
+class Context(Deps):
+    """The shared dependency bundle plus the caches and ingestion pipeline of one monitoring process."""
 
-    engine: Engine
-    clock: Clock
+    source: str = SOURCE
     config: MonitoringConfig
     catalog: Catalog
     assessor: Assessor
     evaluator: Evaluator
     ingestor: Ingestor
-    # Wakes the outbox relay after a commit that wrote events.
-    notify: Callable[[], None]
 
     @classmethod
     def build(
@@ -38,7 +37,16 @@ class Context:
         assessor = Assessor()
         evaluator = Evaluator(config, catalog, assessor)
         ingestor = Ingestor(engine, evaluator, clock, config.future_tolerance_seconds * 1000, notify)
-        return cls(engine, clock, config, catalog, assessor, evaluator, ingestor, notify)
+        return cls(
+            engine=engine,
+            clock=clock,
+            notify=notify,
+            config=config,
+            catalog=catalog,
+            assessor=assessor,
+            evaluator=evaluator,
+            ingestor=ingestor,
+        )
 
     def load(self) -> None:
         """Fill the caches from the database (after migrations, before serving)."""

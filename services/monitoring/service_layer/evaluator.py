@@ -15,14 +15,13 @@ import dataclasses
 import uuid
 from collections.abc import Callable, Iterable
 
-from services.monitoring.adapters.alarms import ExceedanceRow
-from services.monitoring.adapters.readings import Columns
 from services.monitoring.config import MonitoringConfig
 from services.monitoring.domain.electricity import IdleRule, IdleTreatmentDetector
 from services.monitoring.domain.exceedance import Change, ExceedanceTracker, Point, Transition
 from services.monitoring.domain.limits import Limit
 from services.monitoring.domain.parameters import StationType
 from services.monitoring.domain.quality import FLAT_LINE, FaultChange, FaultKind, SeriesQuality, range_flags
+from services.monitoring.domain.records import ExceedanceRecord, ReadingColumns
 from services.monitoring.domain.stations import ElectricityMonitor, Equipment, SourceMonitor, Station
 from services.monitoring.service_layer.assessment import Assessor
 from services.monitoring.service_layer.catalog import Catalog, SeriesInfo
@@ -78,7 +77,7 @@ class Evaluator:
         for line in line_ids:
             self.detectors.pop(line, None)
 
-    def evaluate(self, columns: Columns, infos: list[SeriesInfo]) -> Outcome:
+    def evaluate(self, columns: ReadingColumns, infos: list[SeriesInfo]) -> Outcome:
         """Apply the rules to a batch (states must be loaded); sets the final flags in `columns`."""
         outcome = Outcome()
         positions: dict[tuple[int, int], int] | None = None
@@ -205,11 +204,11 @@ class Evaluator:
         final = dataclasses.replace(row, cleared_ts=change.ts, cleared_reason=FLAT_LINE_WITHDRAWN)
         outcome.exceedances.append(Cleared(state.info, final, Transition(Change.CLEARED, evidence)))
 
-    def _opened_row(self, info: SeriesInfo, limit: Limit, transition: Transition) -> ExceedanceRow:
+    def _opened_row(self, info: SeriesInfo, limit: Limit, transition: Transition) -> ExceedanceRecord:
         details = info.station.details
         source = details if isinstance(details, SourceMonitor) else None
         peak = transition.peak_value if transition.peak_value is not None else transition.evidence[-1].value
-        return ExceedanceRow(
+        return ExceedanceRecord(
             exceedance_id=self.new_id(),
             series_id=info.series_id,
             station_id=info.station.station_id,

@@ -22,13 +22,13 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from services.monitoring.adapters import readings as readings_repo
-from services.monitoring.adapters.readings import Columns
+from services.monitoring.adapters.locks import lock_across_replicas
 from services.monitoring.domain.quality import DEVICE_FLAGS, PLATFORM_FLAGS
+from services.monitoring.domain.records import ReadingColumns
 from services.monitoring.domain.stations import ElectricityMonitor
 from services.monitoring.service_layer import recording, restore
 from services.monitoring.service_layer.catalog import SeriesInfo
 from services.monitoring.service_layer.evaluator import Evaluator
-from services.monitoring.service_layer.locks import lock_across_replicas
 from services.monitoring.service_layer.outcome import LATE, Outcome
 from shared.clock import Clock
 
@@ -89,11 +89,11 @@ class Ingestor:
         self.future_tolerance_ms = future_tolerance_ms
         self.notify = notify
 
-    def _validate(self, raw: RawBatch, result: BatchResult) -> tuple[Columns, list[SeriesInfo]]:
+    def _validate(self, raw: RawBatch, result: BatchResult) -> tuple[ReadingColumns, list[SeriesInfo]]:
         now_ms = int(self.clock.now().timestamp() * 1000)
         latest_ok = now_ms + self.future_tolerance_ms
         lookup = self.catalog.series
-        columns = Columns([], [], [], [])
+        columns = ReadingColumns([], [], [], [])
         infos: list[SeriesInfo] = []
         seen: set[tuple[int, int]] = set()
         reject = result.rejections.append
@@ -171,7 +171,7 @@ class Ingestor:
 
     def _store(
         self,
-        columns: Columns,
+        columns: ReadingColumns,
         infos: list[SeriesInfo],
         lines: set[str],
         locked: set[str],
@@ -198,7 +198,7 @@ class Ingestor:
         return outcome, inserted, written
 
 
-def _count_late(conn: Connection, columns: Columns, infos: list[SeriesInfo], outcome: Outcome) -> None:
+def _count_late(conn: Connection, columns: ReadingColumns, infos: list[SeriesInfo], outcome: Outcome) -> None:
     """List the late readings as unassessed, leaving out those already stored (resent duplicates).
 
     One query per batch that has any, never one per reading; a batch in time order has none.
@@ -211,7 +211,7 @@ def _count_late(conn: Connection, columns: Columns, infos: list[SeriesInfo], out
             outcome.unassessed[(info.station.station_id, info.parameter.code, LATE)] += 1
 
 
-def _newest_per_series(columns: Columns) -> list[tuple[int, int, float, int]]:
+def _newest_per_series(columns: ReadingColumns) -> list[tuple[int, int, float, int]]:
     newest: dict[int, int] = {}
     for i, (sid, ts) in enumerate(zip(columns.series_ids, columns.ts, strict=True)):
         j = newest.get(sid)

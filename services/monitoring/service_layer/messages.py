@@ -8,8 +8,8 @@ from typing import Any
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from eco.v1 import common_pb2, monitoring_pb2
-from services.monitoring.adapters.alarms import ExceedanceRow, FaultRow
 from services.monitoring.domain.exceedance import Point
+from services.monitoring.domain.records import ExceedanceRecord, FaultRecord
 from services.monitoring.domain.stations import (
     ElectricityMonitor,
     SourceMonitor,
@@ -83,7 +83,7 @@ def enterprise_of(station: Station) -> str:
     return d.uscc if isinstance(d, SourceMonitor | ElectricityMonitor) else ""
 
 
-def exceedance_message(row: ExceedanceRow, station: Station) -> monitoring_pb2.Exceedance:
+def exceedance_message(row: ExceedanceRecord, station: Station) -> monitoring_pb2.Exceedance:
     """An exceedance record."""
     message = monitoring_pb2.Exceedance(
         exceedance_id=row.exceedance_id,
@@ -107,7 +107,7 @@ def exceedance_message(row: ExceedanceRow, station: Station) -> monitoring_pb2.E
     return message
 
 
-def fault_message(row: FaultRow) -> monitoring_pb2.Fault:
+def fault_message(row: FaultRecord) -> monitoring_pb2.Fault:
     """A device fault record."""
     message = monitoring_pb2.Fault(
         fault_id=row.fault_id,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from services.monitoring.adapters.alarms import ExceedanceRow
 from services.monitoring.domain.electricity import IdleAlarm, IdleRule
 from services.monitoring.domain.exceedance import ExceedanceTracker, Transition
 from services.monitoring.domain.limits import Limit
 from services.monitoring.domain.quality import FaultChange, SeriesQuality
+from services.monitoring.domain.records import ExceedanceRecord
 from services.monitoring.domain.stations import Station
 from services.monitoring.service_layer.catalog import SeriesInfo
 
@@ -27,7 +27,7 @@ class SeriesState:
     quality: SeriesQuality
     tracker: ExceedanceTracker
     # The open exceedance, as recorded when it opened, and the limit it broke.
-    exceedance: ExceedanceRow | None = None
+    exceedance: ExceedanceRecord | None = None
     limit: Limit | None = None
     peak_dirty: bool = False
 
@@ -37,7 +37,7 @@ class Opened:
     """An exceedance opened."""
 
     info: SeriesInfo
-    row: ExceedanceRow
+    row: ExceedanceRecord
     limit: Limit
     transition: Transition
 
@@ -47,7 +47,7 @@ class Cleared:
     """An exceedance cleared; the row carries its end, final peak and, if withdrawn, the reason."""
 
     info: SeriesInfo
-    row: ExceedanceRow
+    row: ExceedanceRecord
     transition: Transition
 
 

@@ -18,13 +18,12 @@ from services.monitoring.domain import gb3838
 from services.monitoring.domain.parameters import StationType
 from services.monitoring.domain.stations import SourceMonitor, WaterSection
 from services.monitoring.service_layer import messages
+from shared import china_time
 from shared.clock import Clock
 from shared.errors import InvalidArgument, NotFound
 
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
-# Days are China Standard Time calendar days (UTC+8, no daylight saving).
-CST_MS = 8 * HOUR_MS
 # The plan's target: every county-level-or-above section monitored automatically (REFERENCE.md).
 COVERAGE_TARGET = 1.0
 MAX_BUCKETS = 2000
@@ -40,7 +39,8 @@ def bucket_geometry(interval: int) -> tuple[int, int]:
     if interval == monitoring_pb2.INTERVAL_HOUR:
         return HOUR_MS, 0
     if interval == monitoring_pb2.INTERVAL_DAY:
-        return DAY_MS, CST_MS
+        # Days are the city's calendar days (China Standard Time).
+        return DAY_MS, china_time.OFFSET_MS
     raise InvalidArgument("interval", "must be INTERVAL_HOUR or INTERVAL_DAY")
 
 

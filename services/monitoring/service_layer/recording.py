@@ -10,9 +10,9 @@ from sqlalchemy.engine import Connection
 
 from eco.v1 import common_pb2, monitoring_pb2
 from services.monitoring.adapters import alarms as alarms_repo
-from services.monitoring.adapters.alarms import ExceedanceRow, FaultRow
 from services.monitoring.domain import gb3838
 from services.monitoring.domain.exceedance import Point
+from services.monitoring.domain.records import ExceedanceRecord, FaultRecord
 from services.monitoring.domain.stations import Station, WaterSection
 from services.monitoring.service_layer import messages
 from services.monitoring.service_layer.outcome import FaultFound, IdleFound, Opened, Outcome
@@ -77,7 +77,7 @@ def _opened(conn: Connection, item: Opened) -> Alarm:
     )
 
 
-def cleared(conn: Connection, row: ExceedanceRow, station: Station, evidence: tuple[Point, ...]) -> bool:
+def cleared(conn: Connection, row: ExceedanceRecord, station: Station, evidence: tuple[Point, ...]) -> bool:
     """Close an exceedance and write its ExceedanceCleared (with the reason when it was withdrawn);
     False, and no event, if it had been closed already."""
     assert row.cleared_ts is not None
@@ -97,7 +97,7 @@ def _fault(conn: Connection, item: FaultFound) -> Alarm | None:
     if not change.opened:
         alarms_repo.clear_fault(conn, series_id=info.series_id, kind=int(change.kind), cleared_ts=change.ts)
         return None
-    row = FaultRow(
+    row = FaultRecord(
         fault_id=item.fault_id,
         series_id=info.series_id,
         station_id=info.station.station_id,

@@ -11,10 +11,10 @@ from sqlalchemy.engine import Connection
 
 from services.monitoring.adapters import alarms as alarms_repo
 from services.monitoring.adapters import readings as readings_repo
-from services.monitoring.adapters.alarms import ExceedanceRow
 from services.monitoring.domain.electricity import IdleTreatmentDetector
 from services.monitoring.domain.exceedance import Point
 from services.monitoring.domain.quality import DEVICE_FLAGS, FaultKind
+from services.monitoring.domain.records import ExceedanceRecord
 from services.monitoring.domain.stations import ElectricityMonitor
 from services.monitoring.service_layer.evaluator import Evaluator, idle_rule
 from services.monitoring.service_layer.outcome import IdleFound, SeriesState
@@ -28,7 +28,7 @@ def series_state(
     series_id: int,
     recent: list[tuple[int, float, int]],
     open_fault_kinds: set[int],
-    open_row: ExceedanceRow | None,
+    open_row: ExceedanceRecord | None,
 ) -> SeriesState:
     """The state of one series as its newest stored readings (oldest first) and its open records
     leave it."""

@@ -8,12 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from services.permits.adapters import paging
 from services.permits.adapters.actors import actor_of, actor_values
 from services.permits.adapters.tables import eia_applications
 from services.permits.domain.eia import PENDING, EiaApplication, EiaDocumentType, EiaStatus
 from services.permits.domain.values import Actor
-from shared.db import is_postgres
+from shared import paging
 from shared.errors import NotFound
 
 
@@ -55,7 +54,7 @@ def create(conn: Connection, *, eia_in: EiaApplication, now: datetime) -> None:
 def get_or_raise(conn: Connection, *, eia_id: str, for_update: bool = False) -> EiaApplication:
     """The application, or NOT_FOUND."""
     query = sa.select(eia_applications).where(eia_applications.c.eia_id == eia_id)
-    if for_update and is_postgres(conn):
+    if for_update:
         query = query.with_for_update()
     row = conn.execute(query).first()
     if row is None:

@@ -9,13 +9,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from services.permits.adapters import paging
+from services.permits.adapters import renewal_repository
 from services.permits.adapters.actors import actor_of, actor_values
 from services.permits.adapters.tables import outlets, permit_limits, permits
 from services.permits.domain.enterprise import OutletKind, PermitClass
 from services.permits.domain.permit import OutletLimits, Permit, PermitStatus, PollutantLimit
 from services.permits.domain.values import Actor
-from shared.db import is_postgres
+from shared import paging
 from shared.errors import NotFound
 
 
@@ -53,6 +53,7 @@ def _limits_of(conn: Connection, numbers: list[str]) -> dict[str, tuple[OutletLi
 
 def _permits(conn: Connection, rows: Sequence[Any]) -> list[Permit]:
     limits = _limits_of(conn, [r.permit_number for r in rows])
+    renewals = renewal_repository.latest_of(conn, [r.permit_number for r in rows])
     return [
         Permit(
             permit_number=r.permit_number,
@@ -66,6 +67,7 @@ def _permits(conn: Connection, rows: Sequence[Any]) -> list[Permit]:
             renewals=r.renewals,
             last_action=actor_of(r),
             updated_at=r.updated_at,
+            latest_renewal=renewals.get(r.permit_number),
         )
         for r in rows
     ]
@@ -118,7 +120,7 @@ def replace_limits(conn: Connection, *, permit_number: str, outlets_in: Iterable
 def get(conn: Connection, *, permit_number: str, for_update: bool = False) -> Permit | None:
     """The permit, optionally locking its row."""
     query = sa.select(permits).where(permits.c.permit_number == permit_number)
-    if for_update and is_postgres(conn):
+    if for_update:
         query = query.with_for_update()
     rows = conn.execute(query).all()
     return _permits(conn, rows)[0] if rows else None
@@ -141,10 +143,12 @@ def update_status(
     actor: Actor,
     now: datetime,
     valid_until_before: date | None = None,
+    unless_kept_in_force: bool = False,
     **changes: Any,
 ) -> bool:
     """Move a permit to `status` if it is still in one of `from_statuses` (and, with
-    valid_until_before, its validity still ends before that day); False if another caller won.
+    valid_until_before, its validity still ends before that day; with unless_kept_in_force, no
+    renewal applied for in time is under review); False if another caller won.
 
     The conditions are checked on the row as it is when the UPDATE gets its lock: PostgreSQL
     re-evaluates them after waiting for a concurrent writer, so a renewal that commits while the
@@ -156,6 +160,8 @@ def update_status(
     ]
     if valid_until_before is not None:
         conditions.append(permits.c.valid_until < valid_until_before)
+    if unless_kept_in_force:
+        conditions.append(~renewal_repository.kept_in_force())
     result = conn.execute(
         sa.update(permits)
         .where(*conditions)
@@ -210,10 +216,15 @@ def get_all(
 def due_to_expire(
     conn: Connection, *, statuses: Iterable[PermitStatus], before: date, limit: int = 500
 ) -> list[Permit]:
-    """Permits in the given states whose validity ended before `before`."""
+    """Permits in the given states whose validity ended before `before`, except those an application
+    for renewal made in time keeps in force until its decision."""
     rows = conn.execute(
         sa.select(permits)
-        .where(permits.c.status.in_([str(s) for s in statuses]), permits.c.valid_until < before)
+        .where(
+            permits.c.status.in_([str(s) for s in statuses]),
+            permits.c.valid_until < before,
+            ~renewal_repository.kept_in_force(),
+        )
         .order_by(permits.c.permit_number)
         .limit(limit)
     ).all()

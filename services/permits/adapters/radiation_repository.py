@@ -8,13 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from services.permits.adapters import paging
 from services.permits.adapters.actors import actor_of, actor_values
-from services.permits.adapters.inserts import insert_if_absent
 from services.permits.adapters.tables import radiation_permit_terms, radiation_permits
 from services.permits.domain.radiation import VALID, RadiationPermit, RadiationPermitStatus
 from services.permits.domain.values import Actor
-from shared.db import is_postgres
+from shared import paging
+from shared.db import insert_if_absent
 from shared.errors import AlreadyExists, NotFound
 
 
@@ -78,7 +77,7 @@ def add_term(conn: Connection, *, permit_number: str, valid_from: date, valid_un
 def get(conn: Connection, *, permit_number: str, for_update: bool = False) -> RadiationPermit | None:
     """The radiation permit, optionally locking its row."""
     query = sa.select(radiation_permits).where(radiation_permits.c.permit_number == permit_number)
-    if for_update and is_postgres(conn):
+    if for_update:
         query = query.with_for_update()
     row = conn.execute(query).first()
     return _radiation(row) if row else None

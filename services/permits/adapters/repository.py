@@ -13,8 +13,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from services.permits.adapters import paging
-from services.permits.adapters.inserts import insert_if_absent
 from services.permits.adapters.tables import enterprises, outlets, risk_flag_periods
 from services.permits.domain.enterprise import (
     Contact,
@@ -26,7 +24,8 @@ from services.permits.domain.enterprise import (
     RiskFlag,
 )
 from services.permits.domain.values import GeoPoint
-from shared.db import is_postgres
+from shared import paging
+from shared.db import insert_if_absent
 from shared.errors import AlreadyExists, NotFound
 
 
@@ -107,7 +106,7 @@ def create(conn: Connection, *, enterprise_in: Enterprise, today: date) -> None:
 def get(conn: Connection, *, uscc: str, for_update: bool = False) -> Enterprise | None:
     """The enterprise, optionally locking its row for the rest of the transaction."""
     query = sa.select(enterprises).where(enterprises.c.uscc == uscc)
-    if for_update and is_postgres(conn):
+    if for_update:
         query = query.with_for_update()
     row = conn.execute(query).first()
     return _enterprises(conn, [row])[0] if row else None

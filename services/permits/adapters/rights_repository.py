@@ -8,19 +8,18 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from services.permits.adapters import paging
-from services.permits.adapters.inserts import insert_if_absent
 from services.permits.adapters.tables import rights_accounts, rights_caps, rights_entries
 from services.permits.domain.rights import RESERVE, Entry, EntryKind, Position
 from services.permits.domain.values import Actor
-from shared.db import is_postgres
+from shared import paging
+from shared.db import insert_if_absent
 from shared.errors import InvalidArgument
 
 
 def get_cap(conn: Connection, *, pollutant: str, for_update: bool = False) -> int | None:
     """The cap in grams, or None if none was set; optionally locking the cap row."""
     query = sa.select(rights_caps.c.cap_g).where(rights_caps.c.pollutant == pollutant)
-    if for_update and is_postgres(conn):
+    if for_update:
         query = query.with_for_update()
     return conn.execute(query).scalar_one_or_none()
 
@@ -65,9 +64,8 @@ def lock_balances(conn: Connection, *, pollutant: str, holders: list[str]) -> di
         sa.select(rights_accounts.c.holder, rights_accounts.c.balance_g)
         .where(rights_accounts.c.pollutant == pollutant, rights_accounts.c.holder.in_(sorted(holders)))
         .order_by(rights_accounts.c.holder)
+        .with_for_update()
     )
-    if is_postgres(conn):
-        query = query.with_for_update()
     return {row.holder: int(row.balance_g) for row in conn.execute(query)}
 
 

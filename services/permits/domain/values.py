@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import calendar
 import math
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from shared.errors import InvalidArgument
 
 # Legal dates (validity, deadlines) are calendar dates in the city's local time.
-CITY_TZ = ZoneInfo("Asia/Shanghai")
 # Dates a request may carry: from the People's Republic's founding (no record of this registry is
 # older) to a horizon far past any permit term. Outside it, date arithmetic (a 5-year term, a
 # 60-day range) could leave Python's calendar, and such a date is a typing mistake anyway.
@@ -19,11 +18,6 @@ EARLIEST_DATE = date(1949, 1, 1)
 LATEST_DATE = date(2200, 12, 31)
 # Free text (reasons, notes) may span lines; nothing else may hold a control character.
 FREE_TEXT_CONTROLS = frozenset("\n\t")
-
-
-def local_date(when: datetime) -> date:
-    """The calendar date in the city at an instant."""
-    return when.astimezone(CITY_TZ).date()
 
 
 def add_years(start: date, years: int) -> date:
@@ -36,7 +30,15 @@ def add_years(start: date, years: int) -> date:
 
 def term_end(valid_from: date, years: int) -> date:
     """The last valid day of a term of `years` starting on valid_from (a 5-year term from
-    2024-01-01 runs to 2028-12-31, as permits print it)."""
+    2024-01-01 runs to 2028-12-31, as permits print it).
+
+    The term counts its first day and ends on the day before the corresponding day `years` later.
+    A term from 29 February has no corresponding day in a common year: Civil Code art. 202 puts
+    the end on the last day of that month, 28 February (2024-02-29 -> 2029-02-28), never a day
+    earlier; a start on 28 February still ends on 27 February (REFERENCE.md, Time limits).
+    """
+    if (valid_from.month, valid_from.day) == (2, 29) and not calendar.isleap(valid_from.year + years):
+        return date(valid_from.year + years, 2, 28)
     return add_years(valid_from, years) - timedelta(days=1)
 
 

@@ -8,6 +8,7 @@ from google.protobuf.message import Message
 from sqlalchemy.engine import Connection
 
 from eco.v1 import events_pb2, permits_pb2
+from services.permits.entrypoints import messages
 from services.permits.service_layer import orders
 from services.permits.service_layer.unit_of_work import Deps
 from shared.consumer import EventConsumer, Handler
@@ -23,7 +24,7 @@ def handlers(deps: Deps) -> Mapping[str, Handler]:
 
     def on_suspend_order(conn: Connection, _envelope: events_pb2.EventEnvelope, payload: Message) -> None:
         assert isinstance(payload, permits_pb2.SuspendPermitOrder)
-        orders.apply_suspend_order(deps, conn, payload)
+        orders.apply_suspend_order(deps, conn, messages.suspend_order(payload))
 
     return {"SuspendPermitOrder": on_suspend_order}
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from eco.v1 import common_pb2, permits_pb2
-from services.permits.adapters import messages
 from services.permits.domain.eia import EiaDocumentType, EiaStatus
 from services.permits.domain.enterprise import Contact, EnterpriseFields, OutletKind, PermitClass, RiskFlag
 from services.permits.domain.permit import OutletLimits, PermitStatus, PollutantLimit
 from services.permits.domain.radiation import RadiationPermitStatus
 from services.permits.domain.values import Actor, GeoPoint, actor, calendar_day
+from services.permits.entrypoints import messages
 from shared.errors import InvalidArgument
 from shared.grpc.auth import current_department
 

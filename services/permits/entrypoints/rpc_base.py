@@ -8,8 +8,8 @@ from typing import TypeAlias
 import grpc
 
 from eco.v1 import common_pb2
-from services.permits.domain.values import local_date
 from services.permits.service_layer.unit_of_work import Deps
+from shared import china_time
 
 Ctx: TypeAlias = grpc.ServicerContext
 
@@ -26,4 +26,4 @@ class RpcBase:
 
     def _today(self) -> date:
         """The city's date by the service's clock (EIA days left are counted from it)."""
-        return local_date(self.deps.clock.now())
+        return china_time.local_day(self.deps.clock.now())

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from eco.v1 import permits_pb2
-from services.permits.adapters import messages
 from services.permits.domain import rights as rights_rules
+from services.permits.entrypoints import messages
 from services.permits.entrypoints import requests as req
 from services.permits.entrypoints.rpc_base import Ctx, RpcBase, page_info
 from services.permits.service_layer import enterprises

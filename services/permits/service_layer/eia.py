@@ -6,14 +6,14 @@ import uuid
 from dataclasses import replace
 from datetime import date
 
-from eco.v1 import permits_pb2
 from services.permits.adapters import eia_repository as eia_repo
-from services.permits.adapters import messages, paging
 from services.permits.adapters import repository as registry_repo
 from services.permits.domain import eia as rules
+from services.permits.domain import events as ev
 from services.permits.domain.eia import EiaApplication, EiaDocumentType, EiaStatus
-from services.permits.domain.values import Actor, identifier, local_date, text
+from services.permits.domain.values import Actor, identifier, text
 from services.permits.service_layer.unit_of_work import Deps, transaction
+from shared import china_time, paging
 from shared.errors import InvalidArgument
 from shared.uscc import validate_uscc
 
@@ -25,7 +25,7 @@ def eia_id_of(raw: str) -> str:
 
 def today(deps: Deps) -> date:
     """The city's date by the injected clock (days left are counted from it)."""
-    return local_date(deps.clock.now())
+    return china_time.local_day(deps.clock.now())
 
 
 def accept(
@@ -59,7 +59,7 @@ def accept(
             last_action=actor,
         )
         eia_repo.create(tx.conn, eia_in=application, now=tx.now)
-        tx.publish(code, permits_pb2.EiaAccepted(application=messages.eia(application, tx.today)))
+        tx.publish(code, ev.EiaAccepted(application, tx.today))
     return application
 
 
@@ -87,7 +87,7 @@ def decide(
             tx.conn, eia_id=eia_id, status=status, actor=actor, decided_on=day, decision_note=note
         )
         decided = replace(application, status=status, decided_on=day, decision_note=note, last_action=actor)
-        tx.publish(decided.uscc, permits_pb2.EiaDecided(application=messages.eia(decided, tx.today)))
+        tx.publish(decided.uscc, ev.EiaDecided(decided, tx.today))
     return decided
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from eco.v1 import permits_pb2
 from services.permits.adapters import eia_repository as eia_repo
-from services.permits.adapters import messages, paging
 from services.permits.adapters import permit_repository as permit_repo
 from services.permits.adapters import radiation_repository as radiation_repo
 from services.permits.adapters import repository as registry_repo
 from services.permits.adapters import rights_repository as rights_repo
 from services.permits.domain import enterprise as rules
+from services.permits.domain import events as ev
 from services.permits.domain.eia import EiaApplication
 from services.permits.domain.enterprise import (
     Enterprise,
@@ -25,6 +24,7 @@ from services.permits.domain.permit import LIVE, Permit
 from services.permits.domain.radiation import RadiationPermit
 from services.permits.domain.values import GeoPoint, text
 from services.permits.service_layer.unit_of_work import Deps, Tx, transaction
+from shared import paging
 from shared.errors import InvalidArgument
 from shared.uscc import validate_uscc
 
@@ -34,10 +34,7 @@ def register(deps: Deps, *, uscc: str, fields_in: EnterpriseFields) -> Enterpris
     with transaction(deps) as tx:
         enterprise = rules.new_enterprise(uscc, fields_in, tx.now)
         registry_repo.create(tx.conn, enterprise_in=enterprise, today=tx.today)
-        tx.publish(
-            enterprise.uscc,
-            permits_pb2.EnterpriseRegistered(enterprise=messages.enterprise_summary(enterprise)),
-        )
+        tx.publish(enterprise.uscc, ev.EnterpriseRegistered(enterprise))
     return enterprise
 
 
@@ -72,12 +69,7 @@ def update(deps: Deps, *, uscc: str, fields_in: EnterpriseFields, paths: list[st
         registry_repo.update(
             tx.conn, enterprise_in=updated, previous_flags=current.fields.risk_flags, today=tx.today
         )
-        tx.publish(
-            code,
-            permits_pb2.EnterpriseUpdated(
-                enterprise=messages.enterprise_summary(updated), changed_fields=sorted(set(paths))
-            ),
-        )
+        tx.publish(code, ev.EnterpriseUpdated(updated, changed_fields=tuple(sorted(set(paths)))))
     return updated
 
 
@@ -132,7 +124,7 @@ def add_outlet(
         sequence = registry_repo.count_outlets(tx.conn, uscc=code, kind=kind) + 1
         outlet = Outlet(rules.outlet_id(code, kind, sequence), code, kind, name, point, river, codes, tx.now)
         registry_repo.create_outlet(tx.conn, outlet_in=outlet)
-        tx.publish(code, permits_pb2.OutletAdded(outlet=messages.outlet(outlet)))
+        tx.publish(code, ev.OutletAdded(outlet))
     return outlet
 
 

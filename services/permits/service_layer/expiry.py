@@ -6,15 +6,15 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from eco.v1 import permits_pb2
-from services.permits.adapters import messages
 from services.permits.adapters import permit_repository as permit_repo
 from services.permits.adapters import radiation_repository as radiation_repo
+from services.permits.domain import events as ev
 from services.permits.domain import permit as permit_rules
 from services.permits.domain import radiation as radiation_rules
 from services.permits.domain.radiation import RadiationPermitStatus
-from services.permits.domain.values import Actor, local_date
+from services.permits.domain.values import Actor
 from services.permits.service_layer.unit_of_work import Deps, transaction
+from shared import china_time
 
 log = logging.getLogger(__name__)
 SYSTEM = Actor(department="permits", user="expiry-scheduler", reason="validity ended")
@@ -38,8 +38,14 @@ def expire_due(deps: Deps, now: datetime) -> ExpiryResult:
     renewal held the row lock; its new term ends years ahead) makes the update touch nothing: no
     status `expired` with a validity in the future, and no PermitExpired after PermitRenewed.
     Only a row actually updated gets its event.
+
+    A permit with a renewal applied for in time still under review is skipped: it stays in force
+    until the decision (排污许可管理条例 art. 14, 行政许可法 art. 50; domain/renewal.py). The query
+    and the UPDATE both say so; a late application does not count, and its permit expires. No
+    in-time application can appear between the read and the UPDATE: once a term has ended, an
+    application is refused, and one made on the last valid day is late.
     """
-    today = local_date(now)
+    today = china_time.local_day(now)
     expired: list[str] = []
     expired_radiation: list[str] = []
     from_statuses = permit_rules.TRANSITIONS["expire"][0]
@@ -55,14 +61,11 @@ def expire_due(deps: Deps, now: datetime) -> ExpiryResult:
                     actor=SYSTEM,
                     now=now,
                     valid_until_before=today,
+                    unless_kept_in_force=True,
                 ):
                     tx.publish(
                         permit.uscc,
-                        permits_pb2.PermitExpired(
-                            uscc=permit.uscc,
-                            permit_number=permit.permit_number,
-                            valid_until=messages.date_pb(permit.valid_until),
-                        ),
+                        ev.PermitExpired(permit),
                     )
                     expired.append(permit.permit_number)
         if len(due) < BATCH:
@@ -85,7 +88,7 @@ def expire_due(deps: Deps, now: datetime) -> ExpiryResult:
                     ended = replace(radiation, status=RadiationPermitStatus.EXPIRED, last_action=SYSTEM)
                     tx.publish(
                         ended.uscc,
-                        permits_pb2.RadiationPermitExpired(permit=messages.radiation_permit(ended)),
+                        ev.RadiationPermitExpired(ended),
                     )
                     expired_radiation.append(radiation.permit_number)
         if not page.next_token:

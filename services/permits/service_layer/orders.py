@@ -6,8 +6,8 @@ import logging
 
 from sqlalchemy.engine import Connection
 
-from eco.v1 import permits_pb2
 from services.permits.adapters import permit_repository as permit_repo
+from services.permits.domain.events import SuspendOrder
 from services.permits.domain.permit import VALID
 from services.permits.domain.values import actor, identifier
 from services.permits.service_layer import permits_in_force
@@ -17,7 +17,7 @@ from shared.errors import InvalidArgument
 log = logging.getLogger(__name__)
 
 
-def apply_suspend_order(deps: Deps, conn: Connection, order: permits_pb2.SuspendPermitOrder) -> bool:
+def apply_suspend_order(deps: Deps, conn: Connection, order: SuspendOrder) -> bool:
     """Suspend the ordered permit inside the consumer's transaction; False when there is nothing to do.
 
     An order that cannot apply (unknown permit, another enterprise's permit, a permit no longer in

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from services.permits.adapters import messages
 from services.permits.adapters import permit_repository as permit_repo
+from services.permits.domain import events as ev
 from services.permits.domain import permit as rules
 from services.permits.domain.permit import Permit, PermitStatus
 from services.permits.domain.values import Actor, identifier
@@ -63,11 +63,13 @@ def step(
     return before, permit_repo.get_or_raise(tx.conn, permit_number=number)
 
 
-def announced_step(deps: Deps, *, permit_number: str, action: str, actor: Actor, event: Any) -> Permit:
+def announced_step(
+    deps: Deps, *, permit_number: str, action: str, actor: Actor, event: ev.PermitStepEvent
+) -> Permit:
     """One step in its own transaction, announced by an event carrying the permit and who and why
     (reject, withdraw, revoke: their events say nothing more)."""
     number = number_of(permit_number)
     with transaction(deps) as tx:
         _, after = step(tx, number=number, action=action, actor=actor)
-        tx.publish(after.uscc, event(uscc=after.uscc, permit_number=number, actor=messages.actor(actor)))
+        tx.publish(after.uscc, event(after, actor))
         return after

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from eco.v1 import permits_pb2
-from services.permits.adapters import messages, paging
 from services.permits.adapters import permit_repository as permit_repo
+from services.permits.adapters import renewal_repository as renewal_repo
 from services.permits.adapters import repository as registry_repo
+from services.permits.domain import events as ev
 from services.permits.domain import permit as rules
+from services.permits.domain import renewal as renewal_rules
 from services.permits.domain.permit import LIVE, VALID, OutletLimits, Permit, PermitStatus
-from services.permits.domain.values import Actor, local_date, valid_from_in_force
+from services.permits.domain.values import Actor, valid_from_in_force
 from services.permits.service_layer.permit_steps import announced_step, number_of, step
 from services.permits.service_layer.unit_of_work import Deps, Tx, transaction
+from shared import china_time, paging
 from shared.errors import FailedPrecondition, InvalidArgument
 from shared.uscc import validate_uscc
 
@@ -39,6 +41,13 @@ def apply(
             raise FailedPrecondition(
                 f"enterprise {code} already has permit {live[0].permit_number} ({live[0].status}); "
                 "renew it or end it before applying again"
+            )
+        # A lapsed permit's late renewal may still be granted (renewals.grant): decide it first.
+        pending = renewal_repo.get_pending_of_enterprise(tx.conn, uscc=code)
+        if pending is not None:
+            raise FailedPrecondition(
+                f"enterprise {code}: the renewal of permit {pending.permit_number} is under review;"
+                " grant or refuse it before applying again"
             )
         number = rules.permit_number(code, permit_repo.count_for(tx.conn, uscc=code) + 1)
         permit = Permit(
@@ -101,15 +110,7 @@ def issue(
         issued = permit_repo.get_or_raise(tx.conn, permit_number=number)
         tx.publish(
             issued.uscc,
-            permits_pb2.PermitIssued(
-                uscc=issued.uscc,
-                permit_number=issued.permit_number,
-                permit_class=messages.PERMIT_CLASS[issued.permit_class],
-                valid_from=messages.date_pb(start),
-                valid_until=messages.date_pb(until),
-                outlets=[messages.outlet_limits(o) for o in issued.outlets],
-                actor=messages.actor(actor),
-            ),
+            ev.PermitIssued(issued, actor),
         )
         return issued
 
@@ -117,14 +118,14 @@ def issue(
 def reject(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
     """under review -> rejected (terminal; the enterprise may apply again); PermitRejected."""
     return announced_step(
-        deps, permit_number=permit_number, action="reject", actor=actor, event=permits_pb2.PermitRejected
+        deps, permit_number=permit_number, action="reject", actor=actor, event=ev.PermitRejected
     )
 
 
 def withdraw(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
     """applied or under review -> withdrawn (terminal; the enterprise may apply again); PermitWithdrawn."""
     return announced_step(
-        deps, permit_number=permit_number, action="withdraw", actor=actor, event=permits_pb2.PermitWithdrawn
+        deps, permit_number=permit_number, action="withdraw", actor=actor, event=ev.PermitWithdrawn
     )
 
 
@@ -152,10 +153,11 @@ def get_all(
 def expiring(
     deps: Deps, *, start: date | None, end: date | None, page_size: int = 0, page_token: str = ""
 ) -> paging.Page[Permit]:
-    """Permits in force whose validity ends between start and end (defaults: today .. +60 days)."""
-    today = local_date(deps.clock.now())
+    """Permits in force whose validity ends between start and end (defaults: today .. +60 days, the
+    art. 14 renewal deadline's distance)."""
+    today = china_time.local_day(deps.clock.now())
     first = start or today
-    last = end or first + timedelta(days=rules.RENEWAL_WINDOW_DAYS)
+    last = end or first + timedelta(days=renewal_rules.APPLY_DAYS_BEFORE_EXPIRY)
     if last < first:
         raise InvalidArgument("to", f"{last} is before from {first}")
     with deps.engine.connect() as conn:

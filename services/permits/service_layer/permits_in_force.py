@@ -1,12 +1,8 @@
-"""Use cases of a permit in force: renew, suspend, reinstate, revoke."""
+"""Use cases of a permit in force: suspend, reinstate, revoke (renewal: renewals.py)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from eco.v1 import permits_pb2
-from services.permits.adapters import messages
-from services.permits.adapters import permit_repository as permit_repo
+from services.permits.domain import events as ev
 from services.permits.domain import permit as rules
 from services.permits.domain.permit import Permit
 from services.permits.domain.values import Actor
@@ -14,50 +10,10 @@ from services.permits.service_layer.permit_steps import announced_step, number_o
 from services.permits.service_layer.unit_of_work import Deps, Tx, transaction
 
 
-def renew(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
-    """Extend a valid permit by another 5-year term, only inside the 60-day renewal window."""
-    number = number_of(permit_number)
-    with transaction(deps) as tx:
-        permit = permit_repo.get_or_raise(tx.conn, permit_number=number, for_update=True)
-        status = rules.next_status(permit.status, "renew", number)
-        assert permit.valid_until is not None  # a valid permit has a term
-        rules.check_renewal_window(number, permit.valid_until, tx.today)
-        start, until = rules.validity(permit.valid_until + timedelta(days=1))
-        permit_repo.update_status(
-            tx.conn,
-            permit_number=number,
-            from_statuses=[permit.status],
-            status=status,
-            actor=actor,
-            now=tx.now,
-            valid_from=start,
-            valid_until=until,
-            renewals=permit.renewals + 1,
-        )
-        renewed = permit_repo.get_or_raise(tx.conn, permit_number=number)
-        tx.publish(
-            renewed.uscc,
-            permits_pb2.PermitRenewed(
-                uscc=renewed.uscc,
-                permit_number=number,
-                valid_from=messages.date_pb(start),
-                valid_until=messages.date_pb(until),
-                outlets=[messages.outlet_limits(o) for o in renewed.outlets],
-                actor=messages.actor(actor),
-            ),
-        )
-        return renewed
-
-
 def suspend_in(tx: Tx, *, permit_number: str, actor: Actor, case_id: str = "") -> Permit:
     """Suspend a valid permit inside an open transaction; PermitSuspended."""
     _, suspended = step(tx, number=permit_number, action="suspend", actor=actor)
-    tx.publish(
-        suspended.uscc,
-        permits_pb2.PermitSuspended(
-            uscc=suspended.uscc, permit_number=permit_number, actor=messages.actor(actor), case_id=case_id
-        ),
-    )
+    tx.publish(suspended.uscc, ev.PermitSuspended(suspended, actor, case_id=case_id))
     return suspended
 
 
@@ -83,16 +39,7 @@ def reinstate(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
         )
         tx.publish(
             permit.uscc,
-            permits_pb2.PermitReinstated(
-                uscc=permit.uscc,
-                permit_number=number,
-                permit_class=messages.PERMIT_CLASS[permit.permit_class],
-                valid_from=messages.date_pb(permit.valid_from),
-                valid_until=messages.date_pb(permit.valid_until),
-                outlets=[messages.outlet_limits(o) for o in permit.outlets],
-                actor=messages.actor(actor),
-                status=messages.PERMIT_STATUS[permit.status],
-            ),
+            ev.PermitReinstated(permit, actor),
         )
         return permit
 
@@ -100,5 +47,5 @@ def reinstate(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
 def revoke(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
     """Revoke a permit in force (or suspended); PermitRevoked (a reason is required)."""
     return announced_step(
-        deps, permit_number=permit_number, action="revoke", actor=actor, event=permits_pb2.PermitRevoked
+        deps, permit_number=permit_number, action="revoke", actor=actor, event=ev.PermitRevoked
     )

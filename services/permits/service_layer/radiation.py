@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from eco.v1 import permits_pb2
-from services.permits.adapters import messages, paging
 from services.permits.adapters import radiation_repository as radiation_repo
 from services.permits.adapters import repository as registry_repo
+from services.permits.domain import events as ev
 from services.permits.domain import radiation as rules
 from services.permits.domain.enterprise import RiskFlag
 from services.permits.domain.radiation import HoldingRate, RadiationPermit, RadiationPermitStatus
-from services.permits.domain.values import Actor, identifier, local_date, text, valid_from_in_force
+from services.permits.domain.values import Actor, identifier, text, valid_from_in_force
 from services.permits.service_layer.unit_of_work import Deps, transaction
+from shared import china_time, paging
 from shared.errors import FailedPrecondition, InvalidArgument
 from shared.uscc import validate_uscc
 
@@ -41,7 +41,7 @@ def issue(
         number = number or f"{code}-R{radiation_repo.count_for(tx.conn, uscc=code) + 1:02d}"
         permit = RadiationPermit(number, code, RadiationPermitStatus.ISSUED, scope, start, until, 0, actor)
         radiation_repo.create(tx.conn, permit_in=permit, now=tx.now)
-        tx.publish(code, permits_pb2.RadiationPermitIssued(permit=messages.radiation_permit(permit)))
+        tx.publish(code, ev.RadiationPermitIssued(permit))
     return permit
 
 
@@ -72,9 +72,7 @@ def renew(deps: Deps, *, permit_number: str, actor: Actor) -> RadiationPermit:
             renewals=permit.renewals + 1,
             last_action=actor,
         )
-        tx.publish(
-            renewed.uscc, permits_pb2.RadiationPermitRenewed(permit=messages.radiation_permit(renewed))
-        )
+        tx.publish(renewed.uscc, ev.RadiationPermitRenewed(renewed))
     return renewed
 
 
@@ -103,7 +101,7 @@ def get_all(
 
 def holding_rate(deps: Deps, *, at: date | None) -> HoldingRate:
     """Flagged enterprises holding a valid permit / flagged enterprises, on a date (default today)."""
-    day = at or local_date(deps.clock.now())
+    day = at or china_time.local_day(deps.clock.now())
     with deps.engine.connect() as conn:
         flagged = registry_repo.flagged_on(conn, flag=RiskFlag.RADIATION_SOURCES, at=day)
         holders = radiation_repo.holders_on(conn, at=day)

@@ -8,14 +8,14 @@ succeeding; the CHECK (balance_g >= 0) constraint backs this up.
 
 from __future__ import annotations
 
-from eco.v1 import permits_pb2
-from services.permits.adapters import messages, paging
 from services.permits.adapters import repository as registry_repo
 from services.permits.adapters import rights_repository as rights_repo
+from services.permits.domain import events as ev
 from services.permits.domain import rights as rules
 from services.permits.domain.rights import RESERVE, Entry, EntryKind, Position
 from services.permits.domain.values import Actor
 from services.permits.service_layer.unit_of_work import Deps, Tx, transaction
+from shared import paging
 from shared.db import is_postgres
 from shared.errors import FailedPrecondition, InvalidArgument, NotFound
 from shared.uscc import validate_uscc
@@ -73,12 +73,7 @@ def set_cap(deps: Deps, *, pollutant: str, cap_tonnes: float, actor: Actor) -> P
         assert position is not None  # the cap row was locked above
         tx.publish(
             code,
-            permits_pb2.RightsCapSet(
-                pollutant=code,
-                cap_tonnes=rules.to_tonnes(position.cap),
-                reserve_tonnes=rules.to_tonnes(position.reserve),
-                actor=messages.actor(actor),
-            ),
+            ev.RightsCapSet(position, actor),
         )
     return position
 
@@ -117,11 +112,7 @@ def allocate(deps: Deps, *, pollutant: str, uscc: str, tonnes: float, actor: Act
         )
         tx.publish(
             holder,
-            permits_pb2.RightsAllocated(
-                entry=messages.rights_entry(entry),
-                reserve_after_tonnes=rules.to_tonnes(after[RESERVE]),
-                holding_after_tonnes=rules.to_tonnes(after[holder]),
-            ),
+            ev.RightsAllocated(entry, reserve_after_g=after[RESERVE], holding_after_g=after[holder]),
         )
     return entry
 
@@ -143,11 +134,7 @@ def transfer(
         )
         tx.publish(
             seller,
-            permits_pb2.RightsTransferred(
-                entry=messages.rights_entry(entry),
-                from_holding_after_tonnes=rules.to_tonnes(after[seller]),
-                to_holding_after_tonnes=rules.to_tonnes(after[buyer]),
-            ),
+            ev.RightsTransferred(entry, from_holding_after_g=after[seller], to_holding_after_g=after[buyer]),
         )
     return entry
 
@@ -163,11 +150,7 @@ def return_to_reserve(deps: Deps, *, pollutant: str, uscc: str, tonnes: float, a
         )
         tx.publish(
             holder,
-            permits_pb2.RightsReturned(
-                entry=messages.rights_entry(entry),
-                reserve_after_tonnes=rules.to_tonnes(after[RESERVE]),
-                holding_after_tonnes=rules.to_tonnes(after[holder]),
-            ),
+            ev.RightsReturned(entry, reserve_after_g=after[RESERVE], holding_after_g=after[holder]),
         )
     return entry
 

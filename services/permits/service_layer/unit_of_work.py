@@ -1,66 +1,23 @@
-"""One transaction per use case, with its events written to the outbox inside it."""
+"""Permits' dependencies and unit of work: the shared skeleton (shared.unit_of_work), named for permits.
+
+bootstrap.make_deps wires `translate` to entrypoints/messages.event_message, so use cases publish
+domain events (domain/events.py) and never build protobuf.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 
-from google.protobuf.message import Message
-from sqlalchemy.engine import Connection, Engine
-
-from services.permits.domain.values import local_date
-from shared import events, outbox
-from shared.clock import Clock
-from shared.topology import topic_for
+from shared.unit_of_work import Deps as BaseDeps
+from shared.unit_of_work import Tx, transaction
 
 SOURCE = "permits"
-TOPIC = topic_for(SOURCE)
+
+__all__ = ["SOURCE", "Deps", "Tx", "transaction"]
 
 
-@dataclass
-class Deps:
-    """What every use case needs: the database, the clock, and a nudge for the outbox relay."""
+@dataclass(kw_only=True)
+class Deps(BaseDeps):
+    """What every permits use case needs (nothing beyond the shared bundle)."""
 
-    engine: Engine
-    clock: Clock
-    notify: Callable[[], None] = field(default=lambda: None)
-
-
-@dataclass
-class Tx:
-    """An open transaction, the instant it started, and the events it has recorded."""
-
-    conn: Connection
-    now: datetime
-    published: int = 0
-
-    @property
-    def today(self) -> date:
-        """The city's calendar date at the start of the transaction."""
-        return local_date(self.now)
-
-    def publish(self, subject_id: str, payload: Message) -> None:
-        """Record an event in this transaction (keyed by the enterprise's USCC)."""
-        envelope = events.make_envelope(
-            source=SOURCE, subject_id=subject_id, payload=payload, occurred_at=self.now
-        )
-        outbox.add_event(self.conn, TOPIC, envelope)
-        self.published += 1
-
-
-@contextmanager
-def transaction(deps: Deps, conn: Connection | None = None) -> Iterator[Tx]:
-    """A transaction that commits on success; the relay is woken once it has committed events.
-
-    With `conn` (a consumer's handler runs inside the consumer's transaction) it joins that one.
-    """
-    if conn is not None:
-        yield Tx(conn, deps.clock.now())
-        return
-    with deps.engine.begin() as own:
-        tx = Tx(own, deps.clock.now())
-        yield tx
-    if tx.published:
-        deps.notify()
+    source: str = SOURCE

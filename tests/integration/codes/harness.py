@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
-from kafka import KafkaConsumer, KafkaProducer, OffsetAndMetadata, TopicPartition
+from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 
 from eco.v1 import codes_pb2, codes_pb2_grpc, events_pb2
@@ -24,6 +24,7 @@ from shared.outbox import pending_count
 from shared.runtime import RunningService
 from shared.topology import topic_for
 from tests.support import infra
+from tests.support.topics import assign_all, create_topics_if_missing, start_group_at_end
 from tests.unit.codes import factories
 
 
@@ -82,21 +83,6 @@ def create_topics(*names: str) -> None:
         admin.close()
 
 
-def start_group_at_end(group_id: str, topic: str) -> None:
-    """Commit a new consumer group's offsets at the topic's current end, so that a service started
-    with it reads only what is published from now on (not the topic's whole history)."""
-    consumer = KafkaConsumer(
-        bootstrap_servers=infra.KAFKA.split(","), group_id=group_id, enable_auto_commit=False
-    )
-    try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
-        consumer.assign(partitions)
-        consumer.seek_to_end()
-        consumer.commit({p: OffsetAndMetadata(consumer.position(p), "", -1) for p in partitions})
-    finally:
-        consumer.close()
-
-
 @contextmanager
 def running_codes(
     start_service: Callable[..., RunningService],
@@ -146,8 +132,7 @@ def codes_events_from_now() -> Iterator[Callable[[str, int], list[events_pb2.Eve
     topic = topic_for("codes")
     create_topics_if_missing(topic)
     consumer = KafkaConsumer(bootstrap_servers=infra.KAFKA.split(","), enable_auto_commit=False)
-    partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
-    consumer.assign(partitions)
+    partitions = assign_all(consumer, topic)
     consumer.seek_to_end()
     for partition in partitions:
         consumer.position(partition)  # fix the starting point now, before the test acts
@@ -166,16 +151,3 @@ def codes_events_from_now() -> Iterator[Callable[[str, int], list[events_pb2.Eve
         yield read
     finally:
         consumer.close()
-
-
-def create_topics_if_missing(topic: str) -> None:
-    """Create a topic unless it exists already."""
-    admin = KafkaAdminClient(bootstrap_servers=infra.KAFKA.split(","))
-    try:
-        if topic not in admin.list_topics():
-            admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
-    except Exception as exc:  # another process created it in between
-        if "TopicAlreadyExists" not in type(exc).__name__:
-            raise
-    finally:
-        admin.close()

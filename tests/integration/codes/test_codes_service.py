@@ -12,7 +12,7 @@ from PIL import Image
 from pyzbar.pyzbar import decode
 
 from eco.v1 import codes_pb2, common_pb2
-from services.codes.service_layer.context import Context
+from shared import china_time
 from tests.integration.codes.harness import CodesHarness, codes_events_from_now
 from tests.support import infra
 from tests.unit.codes import factories
@@ -157,7 +157,7 @@ def test_concurrent_scans_are_all_counted(codes: CodesHarness) -> None:
     with ThreadPoolExecutor(max_workers=10) as pool:
         list(pool.map(lambda _: _resolve(codes, token, scan=True), range(40)))
     _resolve(codes, "garbage", scan=True)
-    today = Context.local_day(datetime.now(UTC))
+    today = china_time.local_day(datetime.now(UTC))
     day = common_pb2.Date(year=today.year, month=today.month, day=today.day)
     request = codes_pb2.GetScanStatsRequest(uscc=uscc, to=day)
     getattr(request, "from").CopyFrom(day)

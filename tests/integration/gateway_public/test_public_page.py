@@ -12,7 +12,7 @@ from pyzbar.pyzbar import decode
 
 from eco.v1 import common_pb2
 from services.codes.domain.token import sign
-from services.codes.service_layer.context import Context
+from shared import china_time
 from tests.integration.gateway_public.conftest import Platform
 from tests.integration.gateway_public.harness import operator_headers
 from tests.support import infra
@@ -119,7 +119,7 @@ def test_page_views_are_counted_per_day(platform: Platform) -> None:
     path = _scan(platform, uscc)
     for _ in range(3):
         assert platform.client.get(path, headers=JSON).status_code == 200
-    day = Context.local_day(datetime.now(UTC)).isoformat()
+    day = china_time.local_day(datetime.now(UTC)).isoformat()
     stats = platform.client.get(
         "/api/v1/codes/scans",
         params={"uscc": uscc, "from": day, "to": day},

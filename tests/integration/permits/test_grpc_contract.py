@@ -9,7 +9,8 @@ import grpc
 import pytest
 
 from eco.v1 import common_pb2, permits_pb2
-from services.permits.entrypoints.scheduler import ExpiryScheduler
+from services.permits.bootstrap import EXPIRY_WORKER
+from shared.periodic import Periodic
 from tests.integration.permits.conftest import Permits
 from tests.integration.permits.kafka_events import events_about
 from tests.support import infra
@@ -171,13 +172,18 @@ def test_lifecycle_over_grpc_and_its_events_in_kafka(permits: Permits, kafka_boo
     assert issued.status == permits_pb2.PERMIT_STATUS_ISSUED
     assert (issued.valid_until.year, issued.valid_until.month, issued.valid_until.day) == (2031, 3, 1)
     assert issued.last_action.department == "bureau" and issued.last_action.reason == WHO.reason
+    # Renewal is granted only after an application (排污许可管理条例 art. 14).
     status, details = _code(
         lambda: p.stub.RenewPermit(
             permits_pb2.PermitActionRequest(permit_number=number, actor=WHO), metadata=p.md()
         )
     )
-    assert status is grpc.StatusCode.FAILED_PRECONDITION and "renewal window opens on 2030-12-31" in details
+    assert status is grpc.StatusCode.FAILED_PRECONDITION and "no renewal application under review" in details
     p.clock.set(p.clock.now() + timedelta(days=(365 * 5) - 30))
+    applied = p.stub.ApplyPermitRenewal(
+        permits_pb2.PermitActionRequest(permit_number=number, actor=WHO), metadata=p.md()
+    )
+    assert applied.latest_renewal.status == permits_pb2.PERMIT_RENEWAL_STATUS_PENDING
     renewed = p.stub.RenewPermit(
         permits_pb2.PermitActionRequest(permit_number=number, actor=WHO), metadata=p.md()
     )
@@ -192,7 +198,13 @@ def test_lifecycle_over_grpc_and_its_events_in_kafka(permits: Permits, kafka_boo
         code,
         until_types={"EnterpriseRegistered", "OutletAdded", "PermitIssued", "PermitRenewed"},
     )
-    assert [t for t, _ in seen] == ["EnterpriseRegistered", "OutletAdded", "PermitIssued", "PermitRenewed"]
+    assert [t for t, _ in seen] == [
+        "EnterpriseRegistered",
+        "OutletAdded",
+        "PermitIssued",
+        "PermitRenewalApplied",
+        "PermitRenewed",
+    ]
     issued_event = seen[2][1]
     assert isinstance(issued_event, permits_pb2.PermitIssued)
     assert issued_event.permit_number == number and issued_event.outlets[0].outlet_id == outlet_id
@@ -218,7 +230,7 @@ def test_the_scheduler_expires_permits_by_the_injected_clock(start_permits, kafk
     def status() -> int:
         return p.stub.GetPermit(permits_pb2.GetPermitRequest(permit_number=number), metadata=p.md()).status
 
-    [scheduler] = [w for w in p.service.workers if isinstance(w, ExpiryScheduler)]
+    [scheduler] = [w for w in p.service.workers if isinstance(w, Periodic) and w.name == EXPIRY_WORKER]
 
     def two_more_passes() -> None:
         # The pass under way may have read the clock before it moved: wait for one that started after.

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from services.codes.adapters.tables import MIGRATIONS
-from services.codes.entrypoints import consumers
+from services.codes.entrypoints import consumers, translate
 from services.codes.service_layer.context import Context
 from shared import schema
 from shared.clock import ManualClock
@@ -26,6 +26,7 @@ def ctx(tmp_path: Path) -> Context:
         keys=factories.keys(),
         clock=ManualClock(factories.T0),
         public_base_url="https://eco.example.cn",
+        translate=translate.event_message,
     )
 
 

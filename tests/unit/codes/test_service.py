@@ -12,7 +12,7 @@ from services.codes.domain.status import CreditLevel, EnterpriseStatus, PermitSt
 from services.codes.domain.token import Verdict
 from services.codes.service_layer import codes, render, resolve
 from services.codes.service_layer.context import Context
-from shared import events
+from shared import china_time, events
 from shared.clock import ManualClock
 from shared.consumer import EventConsumer
 from shared.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
@@ -133,7 +133,7 @@ def test_scans_are_counted_per_local_day(ctx: Context, consumer: EventConsumer) 
     resolve.resolve_token(ctx, token=token, record_scan=True)
     resolve.resolve_token(ctx, token=token, record_scan=True)
     resolve.resolve_token(ctx, token="garbage", record_scan=True)  # refused tokens are not scans of anyone
-    day = ctx.local_day(T0)
+    day = china_time.local_day(T0)
     rows = resolve.scan_stats(ctx, uscc="", first=day, last=day + timedelta(days=1))
     assert rows == [(uscc, day, 1), (uscc, day + timedelta(days=1), 2)]
     with pytest.raises(InvalidArgument) as err:

@@ -15,8 +15,7 @@ from google.protobuf.message import Message
 
 from eco.v1 import common_pb2, permits_pb2
 from services.monitoring.domain.stations import Parameter
-from services.monitoring.entrypoints.consumers import PermitConsumer
-from services.monitoring.service_layer.permit_events import HANDLERS
+from services.monitoring.entrypoints.consumers import HANDLERS, PermitConsumer
 from shared import events
 from tests.unit.monitoring.support import HOUR, START_MS, USCC, Harness, source_station
 

@@ -62,16 +62,24 @@ def test_hourly_and_daily_aqi(tmp_path: Path) -> None:
     h.register(air_station())
     day = START_MS - CST + DAY
     rows = []
-    for i in range(24):
+    for i in range(-24, 24):  # the day before feeds the hourly 24 h moving means
         t = day + i * HOUR
-        rows += [("AIR-1", "PM25", t, 75.0 + (i % 2)), ("AIR-1", "NO2", t, 40.0), ("AIR-1", "O3", t, 100.0)]
+        rows += [
+            ("AIR-1", "PM25", t, 75.0 + (i % 2)),
+            ("AIR-1", "NO2", t, 40.0 + (i % 3)),
+            ("AIR-1", "O3", t, 100.0 + (i % 3)),
+        ]
     h.ingest(rows)
     hourly = history.aqi_history(h.engine, station_id="AIR-1", start=day, end=day + 2 * HOUR, interval=1)
-    assert [p.aqi for p in hourly.points] == [100, 102]  # PM2.5 75 -> 100, 76 -> 101.25 rounded up
+    # PM2.5 is indexed by its 24 h moving mean, 75.5, published as 76 (GB/T 8170: half to even):
+    # 50 / 40 * 1 + 100 = 101.25, rounded up. The hour's own 75 or 76 is not indexed.
+    assert [p.aqi for p in hourly.points] == [102, 102]
     assert list(hourly.points[0].primary_pollutants) == ["PM2.5"]
+    indexed = {p.indicator: p.concentration for p in hourly.points[0].pollutants}
+    assert indexed["PM25_24H"] == 76.0 and "PM25_1H" not in indexed
     daily = history.aqi_history(h.engine, station_id="AIR-1", start=day, end=day + DAY, interval=2)
     (point,) = daily.points
-    assert point.aqi == 101 and point.level == monitoring_pb2.AQI_LEVEL_LIGHT  # 24 h PM2.5 mean 75.5 -> 100.6
+    assert point.aqi == 102 and point.level == monitoring_pb2.AQI_LEVEL_LIGHT and not point.incomplete
     with pytest.raises(InvalidArgument):
         history.aqi_history(h.engine, station_id="AIR-1", start=day, end=day - 1, interval=1)
 
@@ -115,21 +123,33 @@ def test_daily_o3_8h_uses_only_the_means_ending_0800_to_2400_of_the_day(tmp_path
     assert point.aqi == 29 and list(point.primary_pollutants) == []  # PM2.5 20.1 -> 29 sets it
 
 
-def test_so2_above_800_with_few_hours_uses_the_hours_there_are_and_says_so(tmp_path: Path) -> None:
+def test_so2_above_800_is_indexed_by_a_valid_24h_mean_or_left_out_with_the_reason(tmp_path: Path) -> None:
     h = Harness(tmp_path)
     h.register(air_station())
-    hour = START_MS + 10 * HOUR
-    h.ingest([("AIR-1", "SO2", hour - 2 * HOUR, 300.0), ("AIR-1", "SO2", hour - HOUR, 600.0)])
-    h.ingest([("AIR-1", "SO2", hour, 900.0), ("AIR-1", "PM25", hour, 20.0)])
-    points = history.aqi_history(
-        h.engine, station_id="AIR-1", start=hour - 2 * HOUR, end=hour + HOUR, interval=1
-    )
-    first, second, third = points.points
-    assert not first.incomplete and not second.incomplete
-    indexed = {p.indicator: (p.concentration, p.iaqi) for p in third.pollutants}
-    # The mean of 300, 600 and 900 on the 24 h row: 150 + 50 / 325 * (600 - 475) = 169.2, rounded up.
-    assert indexed["SO2_24H"] == (600.0, 170)
-    assert third.incomplete and third.aqi == 170 and list(third.primary_pollutants) == ["SO2"]
+    hour = START_MS + 30 * HOUR
+    # 19 hours of SO2 before the hour of 900: with it, 20 of 24 make a valid 24 h mean.
+    h.ingest([("AIR-1", "SO2", hour - i * HOUR, 300.0 + i) for i in range(1, 20)])
+    h.ingest([("AIR-1", "SO2", hour, 900.0), ("AIR-1", "NO2", hour, 50.0)])
+    (point,) = history.aqi_history(
+        h.engine, station_id="AIR-1", start=hour, end=hour + HOUR, interval=1
+    ).points
+    indexed = {p.indicator: (p.concentration, p.iaqi) for p in point.pollutants}
+    # (301 + ... + 319 + 900) / 20 = 339.5 -> 340 (half to even); 100 + 50 / 325 * 190 = 129.2 -> 130.
+    assert indexed["SO2_24H"] == (340.0, 130) and "SO2_1H" not in indexed and not point.incomplete
+
+    h2 = Harness(tmp_path, db_name="short.db")
+    h2.register(air_station())
+    h2.ingest([("AIR-1", "SO2", hour - i * HOUR, 300.0 + i) for i in range(1, 19)])
+    h2.ingest([("AIR-1", "SO2", hour, 900.0), ("AIR-1", "NO2", hour, 50.0)])
+    (point,) = history.aqi_history(
+        h2.engine, station_id="AIR-1", start=hour, end=hour + HOUR, interval=1
+    ).points
+    # 19 of 24: no 24 h mean is made from what there is; SO2 is left out and the point says why.
+    assert [p.indicator for p in point.pollutants] == ["NO2_1H"] and point.incomplete
+    assert list(point.notes) == [
+        "SO2_24H: 19 hourly values in the 24 hours ending this hour; "
+        "GB 3095-2012 table 4 needs 20 for a 24-hour mean"
+    ]
 
 
 def test_coverage_of_a_slow_series_in_fine_buckets_is_fractional(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from eco.v1 import common_pb2, permits_pb2
 from services.monitoring.domain.stations import Equipment, Parameter, SourceMonitor, Station
-from services.monitoring.service_layer import permit_events
+from services.monitoring.entrypoints import consumers
 from shared import events
 from shared.errors import AlreadyExists, InvalidArgument
 from tests.unit.monitoring.support import (
@@ -77,7 +77,7 @@ def _permit_issued(
 
 def _apply(h: Harness, payload: permits_pb2.PermitIssued | permits_pb2.PermitRevoked) -> None:
     envelope = events.make_envelope(source="permits", subject_id=USCC, payload=payload)
-    handler = permit_events.HANDLERS[envelope.type]
+    handler = consumers.HANDLERS[envelope.type]
     with h.engine.begin() as conn:
         handler(conn, envelope, payload)
     h.ctx.assessor.reload_from(h.engine)

@@ -10,6 +10,7 @@ import pytest
 
 from eco.v1 import permits_pb2  # noqa: F401  (registers the event types for events.unpack)
 from services.permits.adapters.tables import MIGRATIONS
+from services.permits.bootstrap import make_deps
 from services.permits.service_layer.unit_of_work import Deps
 from shared import schema
 from shared.clock import ManualClock
@@ -28,5 +29,5 @@ def clock() -> ManualClock:
 def deps(tmp_path: Path, clock: ManualClock) -> Iterator[Deps]:
     engine = make_engine(f"sqlite:///{tmp_path / 'permits.db'}")
     migrate(engine, [*schema.MIGRATIONS, *MIGRATIONS])
-    yield Deps(engine=engine, clock=clock)
+    yield make_deps(engine, clock=clock)
     engine.dispose()

@@ -1,0 +1,107 @@
+"""The whole platform as `make run` starts it (each service and the gateway a process of its own),
+on fresh PostgreSQL databases and consumer groups that start at the topics' current end, for the
+web benchmarks. The public rate limit is raised so that 429s do not flatter the figures."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from deploy.ready import service_serving
+from gateway.search import indexer
+from shared.topology import GRPC_SERVICE_NAMES, SERVICES, topic_for
+from tests.support import infra
+from tests.support.topics import create_topics_if_missing, start_group_at_end
+
+TOPICS = [topic_for(s) for s in SERVICES]
+
+
+@dataclass(frozen=True)
+class Platform:
+    env: dict[str, str]
+    gateway: str  # base URL
+
+    def address(self, service: str) -> str:
+        """host:port of a service's gRPC server."""
+        return f"127.0.0.1:{self.env[f'ECO_{service.upper()}_GRPC_PORT']}"
+
+
+def _env(run_dir: Path, databases: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ECO_") and k != "DATABASE_URL"}
+    env.update(
+        PYTHONPATH=str(infra.REPO),
+        ECO_RUN_DIR=str(run_dir),
+        KAFKA_BOOTSTRAP_SERVERS=infra.KAFKA,
+        ELASTICSEARCH_URL=infra.ES_URL,
+        ECO_GRANTS_FILE=str(infra.GRANTS_FILE),
+        ECO_CODES_ALLOW_DEV_KEY="1",
+        ECO_GATEWAY_PORT=str(infra.free_port()),
+        ECO_PUBLIC_RATE_PER_MINUTE=str(10**9),
+        ECO_SEARCH_INDEX_PREFIX=infra.unique("bench-"),
+        ECO_LOG_LEVEL="WARNING",
+    )
+    for name in (*SERVICES, "gateway"):
+        env[f"ECO_{name.upper()}_DATABASE_URL"] = databases[name]
+        env[f"ECO_{name.upper()}_CONSUMER_GROUP"] = group = infra.unique(f"{name}-bench-")
+        start_group_at_end(group, *TOPICS)
+        if name == "gateway":
+            start_group_at_end(indexer.group_for(group), *TOPICS)
+        if name != "gateway":
+            env[f"ECO_{name.upper()}_GRPC_PORT"] = str(infra.free_port())
+    return env
+
+
+def _wait_ready(platform: Platform, logs: Path, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    pending = set(SERVICES)
+    while time.monotonic() < deadline:
+        pending = {s for s in pending if not service_serving(platform.address(s), GRPC_SERVICE_NAMES[s])}
+        if not pending:
+            try:
+                if httpx.get(f"{platform.gateway}/docs", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+        time.sleep(0.5)
+    raise TimeoutError(
+        f"platform not ready after {timeout:.0f}s ({', '.join(pending) or 'gateway'}); see {logs}"
+    )
+
+
+@contextmanager
+def running(run_dir: Path) -> Iterator[Platform]:
+    """Every service and the gateway as processes, ready; stopped (SIGTERM) afterwards."""
+    create_topics_if_missing(*TOPICS)
+    with ExitStack() as stack:
+        databases = {
+            name: stack.enter_context(infra.fresh_postgres_database()) for name in (*SERVICES, "gateway")
+        }
+        env = _env(run_dir, databases)
+        platform = Platform(env, f"http://127.0.0.1:{env['ECO_GATEWAY_PORT']}")
+        processes = []
+        for name in (*SERVICES, "gateway"):
+            log = stack.enter_context((run_dir / f"{name}.log").open("wb"))
+            module = "gateway" if name == "gateway" else f"services.{name}"
+            command = [sys.executable, "-m", module]
+            processes.append(
+                subprocess.Popen(command, env=env, cwd=infra.REPO, stdout=log, stderr=subprocess.STDOUT)
+            )
+        try:
+            _wait_ready(platform, run_dir)
+            yield platform
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                try:
+                    process.wait(30)
+                except subprocess.TimeoutExpired:
+                    process.kill()

@@ -1,0 +1,78 @@
+"""Load from a real HTTP load generator (wrk, deploy/system-packages.txt), with its figures parsed.
+
+A Python loop that times itself measures Python; wrk is a separate C process with its own event
+loop, so what it reports is the server's throughput and latency.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+@dataclass(frozen=True)
+class Load:
+    """What wrk measured on one route at one concurrency."""
+
+    name: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    bad: int  # non-2xx/3xx answers and socket errors
+
+    def ratio(self, baseline: Load) -> float:
+        """This route's requests/s over the baseline's."""
+        return self.rps / baseline.rps if baseline.rps else 0.0
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+    return float(number) * UNITS[unit]
+
+
+def parse(name: str, output: str) -> Load:
+    """Figures from `wrk --latency` output (requests/s, 50 % and 99 % latency, failures)."""
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    requests = re.search(r"^\s+(\d+) requests in", output, re.MULTILINE)
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
+    if not (requests and rps and "50" in latency and "99" in latency):
+        raise ValueError(f"unexpected wrk output for {name}:\n{output}")
+    bad = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
+    for errors in re.findall(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
+        bad += sum(int(n) for n in errors)
+    return Load(
+        name, float(rps.group(1)), _ms(latency["50"]), _ms(latency["99"]), int(requests.group(1)), bad
+    )
+
+
+def run(
+    name: str,
+    url: str,
+    *,
+    connections: int,
+    seconds: int,
+    headers: dict[str, str] | None = None,
+    post_json: str | None = None,
+) -> Load:
+    """Load `url` with one wrk thread and `connections` connections for `seconds`."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for key, value in (headers or {}).items():
+        command += ["-H", f"{key}: {value}"]
+    with tempfile.TemporaryDirectory() as scratch:
+        if post_json is not None:
+            script = Path(scratch) / "post.lua"
+            # A level-2 long bracket string: Lua takes the JSON as it is, with no escapes.
+            assert "]==]" not in post_json
+            lines = ['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"']
+            script.write_text("\n".join([*lines, f"wrk.body = [==[{post_json}]==]", ""]), encoding="utf-8")
+            command += ["-s", str(script)]
+        done = subprocess.run(  # wrk wants a percent-encoded URL
+            [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 60
+        )
+    return parse(name, done.stdout)
