@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.codes.domain.vocabulary import (
-    CREDIT_FROM_PROTO,
-    PERMIT_CLASS_FROM_PROTO,
-    PERMIT_STATE_FROM_PROTO,
-)
-
 from eco.v1 import codes_pb2, common_pb2
 from gateway.public import names
 from gateway.routers.console import CREDIT_COLOURS
 from services.codes.domain.credit import look
 from services.codes.domain.status import CreditLevel
+from services.codes.entrypoints.translate import (
+    CREDIT_FROM_PROTO,
+    PERMIT_CLASS_FROM_PROTO,
+    PERMIT_STATE_FROM_PROTO,
+)
 from tests.boundaries.__main__ import violations
 
 
