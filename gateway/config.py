@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ class GatewaySettings:
     search_index_prefix: str
     # Topics the indexer reads; empty: every service's topic (tests isolate themselves on their own).
     search_topics: tuple[str, ...]
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed; empty: none,
+    # so the client address is always the connection's peer (rate limits cannot be reset by a header).
+    trusted_proxies: tuple[str, ...] = ()
 
 
 def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
@@ -46,6 +50,14 @@ def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
     if indexer_raw not in ("0", "1"):
         raise shared_settings.SettingsError("ECO_GATEWAY_INDEXER", f"expected 0 or 1, got {indexer_raw!r}")
     topics = tuple(t.strip() for t in env.get("ECO_SEARCH_TOPICS", "").split(",") if t.strip())
+    proxies = tuple(p.strip() for p in env.get("ECO_GATEWAY_TRUSTED_PROXIES", "").split(",") if p.strip())
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise shared_settings.SettingsError(
+                "ECO_GATEWAY_TRUSTED_PROXIES", f"expected addresses or networks, got {proxy!r}"
+            ) from None
     return GatewaySettings(
         base=shared_settings.load("gateway", env),
         host=env.get("ECO_GATEWAY_HOST", "127.0.0.1"),
@@ -57,4 +69,5 @@ def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
         indexer_enabled=indexer_raw == "1",
         search_index_prefix=env.get("ECO_SEARCH_INDEX_PREFIX", "eco-"),
         search_topics=topics,
+        trusted_proxies=proxies,
     )
