@@ -19,6 +19,8 @@ from gateway.clients import ServiceClients
 from gateway.edge.headers import SecurityHeaders
 from gateway.edge.limits import SizeLimits
 from gateway.edge.text import UrlText
+from gateway.public.live import LiveStatus
+from gateway.public.scans import ScanCounter
 from gateway.routers import all_routers
 from gateway.search import indexer as search_indexer
 from gateway.tables import MIGRATIONS
@@ -66,9 +68,17 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
         )
         if settings.indexer_enabled:
             indexer.start()
+        app.state.live_status = LiveStatus(
+            ttl=settings.public_status_ttl_seconds, stale_for=settings.public_stale_seconds
+        )
+        app.state.scans = scans = ScanCounter(
+            app.state.clients.record_scans, every=settings.scan_flush_seconds
+        )
+        scans.start()
         try:
             yield
         finally:
+            scans.stop()
             indexer.stop()
             app.state.clients.close()
             app.state.search.close()

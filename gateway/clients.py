@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import grpc
 
-from eco.v1 import codes_pb2_grpc, enforcement_pb2_grpc, permits_pb2_grpc
+from eco.v1 import codes_pb2, codes_pb2_grpc, enforcement_pb2_grpc, permits_pb2_grpc
 from gateway.config import GatewaySettings
 from shared.grpc.client import call_metadata, channel
+
+SCAN_BATCH_TIMEOUT = 5.0
 
 
 class ServiceClients:
@@ -26,6 +28,13 @@ class ServiceClients:
     def metadata(self) -> tuple[tuple[str, str], ...]:
         """The metadata of a call on the gateway's behalf (its department token)."""
         return call_metadata(self.settings.service_token)
+
+    def record_scans(self, batch: codes_pb2.RecordScansRequest) -> codes_pb2.RecordScansResponse:
+        """Send a batch of scans counted by the gateway to the code service."""
+        answer: codes_pb2.RecordScansResponse = self.codes.RecordScans(
+            batch, metadata=self.metadata(), timeout=SCAN_BATCH_TIMEOUT
+        )
+        return answer
 
     def close(self) -> None:
         """Close every channel."""

@@ -21,6 +21,12 @@ class GatewaySettings:
     service_addresses: dict[str, str]
     # Public routes (code pages, petitions) allow this many requests per client per minute.
     public_rate_per_minute: int
+    # The public code page shows a status at most this old (one look-up per token per period), and,
+    # while the code service does not answer, the last known one up to `public_stale_seconds` old.
+    public_status_ttl_seconds: float
+    public_stale_seconds: float
+    # Scans are counted in memory and sent to the code service this often (what a crash loses).
+    scan_flush_seconds: float
     # Signs operators' session cookies; the same on every replica. Empty: a key made per process.
     session_key: str
     # The search indexer (gateway.search) runs in the gateway process unless ECO_GATEWAY_INDEXER=0.
@@ -65,6 +71,9 @@ def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
         service_token=env.get("ECO_GATEWAY_TOKEN", "dev-gateway-token"),
         service_addresses={name: shared_settings.service_address(name, env) for name in SERVICES},
         public_rate_per_minute=int(rate_raw),
+        public_status_ttl_seconds=shared_settings.seconds(env, "ECO_PUBLIC_STATUS_TTL_SECONDS", 2.0),
+        public_stale_seconds=shared_settings.seconds(env, "ECO_PUBLIC_STALE_SECONDS", 1800.0),
+        scan_flush_seconds=shared_settings.seconds(env, "ECO_SCAN_FLUSH_SECONDS", 1.0),
         session_key=env.get("ECO_GATEWAY_SESSION_KEY", ""),
         indexer_enabled=indexer_raw == "1",
         search_index_prefix=env.get("ECO_SEARCH_INDEX_PREFIX", "eco-"),

@@ -10,6 +10,8 @@ record inline, marked internal; the public sees a small "staff sign-in" link ins
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -25,6 +27,7 @@ from gateway import operators
 from gateway.clients import clients_of
 from gateway.errors import ErrorOut
 from gateway.public.internal import full_record, may_read_records
+from gateway.public.live import Known, LiveStatus
 from gateway.public.petitions import (
     CATEGORIES,
     CONTACT_MAX,
@@ -35,8 +38,10 @@ from gateway.public.petitions import (
     petition_in,
     read_form,
 )
+from gateway.public.scans import ScanCounter
 from gateway.public.views import CALL_TIMEOUT, enforcement_view, iso, status_view
 from gateway.ratelimit import RateLimited, hit_public
+from shared.china_time import local_day, local_iso
 from shared.errors import InvalidArgument
 
 router = APIRouter(tags=["public"])
@@ -112,9 +117,10 @@ def _too_many(request: Request, limited: RateLimited) -> Response:
     return response
 
 
-def _resolve(request: Request, token: str, *, record_scan: bool) -> codes_pb2.ResolveTokenResponse:
+def _resolve(request: Request, token: str) -> codes_pb2.ResolveTokenResponse:
+    # Never record_scan: the gateway counts scans itself (gateway.public.scans).
     clients = clients_of(request.app.state)
-    request_in = codes_pb2.ResolveTokenRequest(token=token, record_scan=record_scan)
+    request_in = codes_pb2.ResolveTokenRequest(token=token)
     found: codes_pb2.ResolveTokenResponse = clients.codes.ResolveToken(
         request_in, metadata=clients.metadata(), timeout=CALL_TIMEOUT
     )
@@ -139,18 +145,38 @@ def code_page(token: str, request: Request) -> Response:
     return _headless(response) if request.method == "HEAD" else response
 
 
+def _ask(request: Request, token: str) -> Known:
+    """Resolve the token (the gateway counts scans itself) and build its public view."""
+    found = _resolve(request, token)
+    view: dict[str, Any] = {}
+    if found.verdict == codes_pb2.TOKEN_VERDICT_VALID:
+        view = {**status_view(found.status), **enforcement_view(request, found.status.uscc)}
+    return Known(found, view, time.monotonic(), datetime.now(UTC))
+
+
 def _code_page(token: str, request: Request, *, record_scan: bool) -> Response:
     try:
         hit_public(request)
     except RateLimited as limited:
         return _too_many(request, limited)
+    live: LiveStatus = request.app.state.live_status
     try:
-        found = _resolve(request, token, record_scan=record_scan)
+        answer = live.get(token, lambda: _ask(request, token))
     except grpc.RpcError:
         return _unavailable(request, "the enterprise's status")
+    found = answer.known.found
     if found.verdict != codes_pb2.TOKEN_VERDICT_VALID:
         return _refusal(request, found.verdict, found.detail)
-    body = {**status_view(found.status), **enforcement_view(request, found.status.uscc)}
+    if record_scan:
+        scans: ScanCounter = request.app.state.scans
+        scans.add(found.status.uscc, local_day(datetime.now(UTC)))
+    body = dict(answer.known.view)
+    if answer.stale_seconds is not None:
+        body["stale"] = {
+            "as_of": local_iso(answer.known.asked_wall),
+            "age_seconds": int(answer.stale_seconds),
+            "reason": "the code service does not answer; this is the status last known",
+        }
     body["report_problem"] = {"url": f"/c/{token}/petitions", "categories": CATEGORIES, "hotline": HOTLINE}
     officer = operators.optional(request)
     internal = may_read_records(officer)
@@ -210,7 +236,7 @@ async def submit_petition(token: str, request: Request) -> Response:
     try:
         hit_public(request)
         petition = petition_in(await read_form(request))
-        found = await run_in_threadpool(_resolve, request, token, record_scan=False)
+        found = await run_in_threadpool(_resolve, request, token)
         if found.verdict != codes_pb2.TOKEN_VERDICT_VALID:
             return _refusal(request, found.verdict, found.detail)
         petition.uscc = found.status.uscc
