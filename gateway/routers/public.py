@@ -134,9 +134,9 @@ def _headless(response: Response) -> Response:
     return headless
 
 
-@router.api_route(
-    "/c/{token}", methods=["GET", "HEAD"], response_class=HTMLResponse, responses=CODE_PAGE_RESPONSES
-)
+# HEAD is routed on its own, left out of the document (one operation per method and path there).
+@router.head("/c/{token}", include_in_schema=False)
+@router.get("/c/{token}", response_class=HTMLResponse, responses=CODE_PAGE_RESPONSES)
 def code_page(token: str, request: Request) -> Response:
     """The public page a scanned code opens: live status (HTML, or JSON with Accept: application/json).
 

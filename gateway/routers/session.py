@@ -99,7 +99,8 @@ def _form(request: Request, next_path: str, message: str, status: int) -> Respon
     return TEMPLATES.TemplateResponse(request, "session/login.html", context, status_code=status)
 
 
-@router.api_route("/login", methods=["GET", "HEAD"], response_class=HTMLResponse, responses=FORM_RESPONSES)
+@router.head("/login", include_in_schema=False)
+@router.get("/login", response_class=HTMLResponse, responses=FORM_RESPONSES)
 def login_form(request: Request, next: str = LANDING) -> Response:
     """The staff sign-in form (username and operator token); HEAD answers its headers."""
     response = _form(request, safe_next(next), "", 200)
