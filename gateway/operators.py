@@ -58,6 +58,8 @@ def create(
         updated = conn.execute(sa.update(operators).where(operators.c.username == username).values(**values))
         if updated.rowcount == 0:
             conn.execute(operators.insert().values(username=username, **values))
+    with _known_lock:  # the old token of a replaced account stops working here at once
+        _known_tokens.clear()
     return Operator(username, display_name, role, town)
 
 
@@ -70,10 +72,29 @@ def _operator(row: sa.Row) -> Operator:
     return Operator(row.username, row.display_name, row.role, row.town)
 
 
+# Operators found by token, kept briefly so that a burst of API calls reads the table once: a
+# changed role or token (create() here) is seen at once in this process, in others within the TTL.
+TOKEN_TTL_SECONDS = 10.0
+_known_tokens: dict[tuple[str, str], tuple[float, Operator]] = {}
+_known_lock = threading.Lock()
+
+
 def get_by_token(engine: Engine, token: str) -> Operator | None:
     """The operator a token belongs to, if any."""
-    row = _row(engine, operators.c.token_sha256 == token_digest(token))
-    return _operator(row) if row else None
+    key, now = (str(engine.url), token_digest(token)), time.monotonic()
+    with _known_lock:
+        hit = _known_tokens.get(key)
+    if hit is not None and now - hit[0] < TOKEN_TTL_SECONDS:
+        return hit[1]
+    row = _row(engine, operators.c.token_sha256 == key[1])
+    if row is None:
+        return None
+    operator = _operator(row)
+    with _known_lock:
+        if len(_known_tokens) > 10_000:  # many tokens: start again rather than grow
+            _known_tokens.clear()
+        _known_tokens[key] = (now, operator)
+    return operator
 
 
 def authenticate(engine: Engine, authorization: str | None) -> Operator:

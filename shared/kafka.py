@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 from kafka import KafkaConsumer, KafkaProducer
+
+# How long a new group consumer waits to know its topics' partitions before it joins the group.
+TOPIC_METADATA_WAIT_SECONDS = 10.0
 
 
 def reliable_producer(bootstrap_servers: str, *, client_id: str) -> KafkaProducer:
@@ -34,8 +39,14 @@ def manual_commit_consumer(bootstrap_servers: str, *, group_id: str, topics: lis
         max_poll_records=200,
         session_timeout_ms=10000,
         heartbeat_interval_ms=3000,
-        # A topic created after this consumer started is noticed within 30 s, not kafka-python's 5 min.
-        metadata_max_age_ms=30000,
+        # A topic created after this consumer started is noticed within 10 s, not kafka-python's 5 min.
+        metadata_max_age_ms=10000,
     )
+    # Join knowing the partitions: a consumer whose metadata lacks a just-created topic when the group
+    # assigns partitions gets none of it until its next metadata refresh. A topic still missing after
+    # the wait (not created yet) is picked up by that refresh.
+    deadline = time.monotonic() + TOPIC_METADATA_WAIT_SECONDS
+    while any(consumer.partitions_for_topic(t) is None for t in topics) and time.monotonic() < deadline:
+        time.sleep(0.2)
     consumer.subscribe(topics)
     return consumer

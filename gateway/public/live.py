@@ -31,6 +31,8 @@ class Known:
     view: dict[str, Any]
     asked_at: float  # monotonic
     asked_wall: datetime
+    # The public's answers built from it (HTML, JSON), made once (gateway.public.page).
+    rendered: dict[str, bytes] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,15 @@ class LiveStatus:
             else:
                 self._slots.move_to_end(token)
             return slot
+
+    def fresh(self, token: str) -> Known | None:
+        """What is known of the token if it is fresh, without asking anyone (None otherwise)."""
+        with self._lock:
+            slot = self._slots.get(token)
+        known = slot.known if slot is not None else None
+        if known is not None and time.monotonic() - known.asked_at < self.ttl:
+            return known
+        return None
 
     def get(self, token: str, ask: Callable[[], Known]) -> Answer:
         """The token's status, asking the services when what is known is older than `ttl`; raises the

@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import grpc
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from eco.v1 import codes_pb2, enforcement_pb2
 from gateway import operators
 from gateway.clients import clients_of
 from gateway.errors import ErrorOut
+from gateway.public import page
 from gateway.public.internal import full_record, may_read_records
 from gateway.public.live import Known, LiveStatus
 from gateway.public.petitions import (
@@ -41,11 +39,12 @@ from gateway.public.petitions import (
 from gateway.public.scans import ScanCounter
 from gateway.public.views import CALL_TIMEOUT, enforcement_view, iso, status_view
 from gateway.ratelimit import RateLimited, hit_public
-from shared.china_time import local_day, local_iso
+from shared.china_time import local_day
 from shared.errors import InvalidArgument
 
 router = APIRouter(tags=["public"])
-TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+TEMPLATES = page.TEMPLATES
+VARY = "Accept, Authorization, Cookie"
 
 # What each refusal means to someone holding a phone in front of a sticker, and its HTTP status.
 REFUSALS = {
@@ -96,7 +95,7 @@ def _wants_json(request: Request) -> bool:
 def _page(request: Request, template: str, context: dict[str, Any], status: int) -> Response:
     if _wants_json(request):
         return JSONResponse(context["body"], status_code=status)
-    return TEMPLATES.TemplateResponse(request, template, {**context, "hotline": HOTLINE}, status_code=status)
+    return TEMPLATES.TemplateResponse(request, template, {"hotline": HOTLINE, **context}, status_code=status)
 
 
 def _refusal(request: Request, verdict: codes_pb2.TokenVerdict, detail: str) -> Response:
@@ -134,15 +133,49 @@ def _headless(response: Response) -> Response:
     return headless
 
 
+@router.get("/c/{token}", response_class=HTMLResponse, responses=CODE_PAGE_RESPONSES)
+async def code_page(token: str, request: Request) -> Response:
+    """The public page a scanned code opens: live status (HTML, or JSON with Accept: application/json)."""
+    return await _serve(token, request, record_scan=True)
+
+
 # HEAD is routed on its own, left out of the document (one operation per method and path there).
 @router.head("/c/{token}", include_in_schema=False)
-@router.get("/c/{token}", response_class=HTMLResponse, responses=CODE_PAGE_RESPONSES)
-def code_page(token: str, request: Request) -> Response:
-    """The public page a scanned code opens: live status (HTML, or JSON with Accept: application/json).
+async def code_page_head(token: str, request: Request) -> Response:
+    """The same status and headers as GET, without a body; not counted as a scan."""
+    return _headless(await _serve(token, request, record_scan=False))
 
-    HEAD answers the same status and headers without a body, and is not counted as a scan."""
-    response = _code_page(token, request, record_scan=request.method != "HEAD")
-    return _headless(response) if request.method == "HEAD" else response
+
+def _anonymous(request: Request) -> bool:
+    return "authorization" not in request.headers and operators.SESSION_COOKIE not in request.cookies
+
+
+async def _serve(token: str, request: Request, *, record_scan: bool) -> Response:
+    """Answer from what is known when it is fresh and the caller is the public (no thread, no call);
+    otherwise ask the services in a worker thread."""
+    try:
+        hit_public(request)
+    except RateLimited as limited:
+        return _too_many(request, limited)
+    known = request.app.state.live_status.fresh(token) if _anonymous(request) else None
+    if known is not None and known.found.verdict == codes_pb2.TOKEN_VERDICT_VALID:
+        return _public(request, known, token, record_scan=record_scan)
+    return await run_in_threadpool(_code_page, token, request, record_scan=record_scan)
+
+
+def _count(request: Request, known: Known) -> None:
+    scans: ScanCounter = request.app.state.scans
+    scans.add(known.found.status.uscc, local_day(datetime.now(UTC)))
+
+
+def _public(request: Request, known: Known, token: str, *, record_scan: bool) -> Response:
+    """The public's page for a fresh, valid status, from its rendering made once."""
+    if record_scan:
+        _count(request, known)
+    content, media_type = page.public_answer(known, token, as_json=_wants_json(request))
+    if media_type == page.HTML:
+        content = page.with_nonce(content, request.state.csp_nonce)
+    return Response(content, media_type=media_type, headers={"Vary": VARY})
 
 
 def _ask(request: Request, token: str) -> Known:
@@ -155,43 +188,27 @@ def _ask(request: Request, token: str) -> Known:
 
 
 def _code_page(token: str, request: Request, *, record_scan: bool) -> Response:
-    try:
-        hit_public(request)
-    except RateLimited as limited:
-        return _too_many(request, limited)
     live: LiveStatus = request.app.state.live_status
     try:
         answer = live.get(token, lambda: _ask(request, token))
     except grpc.RpcError:
         return _unavailable(request, "the enterprise's status")
-    found = answer.known.found
-    if found.verdict != codes_pb2.TOKEN_VERDICT_VALID:
-        return _refusal(request, found.verdict, found.detail)
-    if record_scan:
-        scans: ScanCounter = request.app.state.scans
-        scans.add(found.status.uscc, local_day(datetime.now(UTC)))
-    body = dict(answer.known.view)
-    if answer.stale_seconds is not None:
-        body["stale"] = {
-            "as_of": local_iso(answer.known.asked_wall),
-            "age_seconds": int(answer.stale_seconds),
-            "reason": "the code service does not answer; this is the status last known",
-        }
-    body["report_problem"] = {"url": f"/c/{token}/petitions", "categories": CATEGORIES, "hotline": HOTLINE}
+    known = answer.known
+    if known.found.verdict != codes_pb2.TOKEN_VERDICT_VALID:
+        return _refusal(request, known.found.verdict, known.found.detail)
     officer = operators.optional(request)
+    if officer is None and answer.stale_seconds is None:
+        return _public(request, known, token, record_scan=record_scan)
+    if record_scan:
+        _count(request, known)
+    shown = page.body(known, token, answer.stale_seconds)
     internal = may_read_records(officer)
     if internal:
-        body["full_record"] = f"/api/v1/enterprises/{found.status.uscc}"
-        body["internal"] = full_record(request, found.status.uscc)
-    page = {
-        "body": body,
-        "token": token,
-        "operator": officer,
-        "sign_in": f"/login?next={quote(f'/c/{token}', safe='/')}",
-    }
-    response = _page(request, "public/code.html", page, 200)
+        shown["full_record"] = f"/api/v1/enterprises/{known.found.status.uscc}"
+        shown["internal"] = full_record(request, known.found.status.uscc)
+    response = _page(request, "public/code.html", page.context(shown, token, officer), 200)
     # The same URL answers differently per caller: never let a shared cache hand one to another.
-    response.headers["Vary"] = "Accept, Authorization, Cookie"
+    response.headers["Vary"] = VARY
     if internal:
         response.headers["Cache-Control"] = "private, no-store"
     return response

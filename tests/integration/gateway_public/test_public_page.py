@@ -120,12 +120,15 @@ def test_page_views_are_counted_per_day(platform: Platform) -> None:
     for _ in range(3):
         assert platform.client.get(path, headers=JSON).status_code == 200
     day = china_time.local_day(datetime.now(UTC)).isoformat()
-    stats = platform.client.get(
-        "/api/v1/codes/scans",
-        params={"uscc": uscc, "from": day, "to": day},
-        headers=operator_headers(platform.client, "viewer"),
-    )
-    assert stats.json() == {"total": 3, "counts": [{"uscc": uscc, "day": day, "count": 3}]}
+    viewer = operator_headers(platform.client, "viewer")
+
+    def stats() -> object:
+        query = {"uscc": uscc, "from": day, "to": day}
+        return platform.client.get("/api/v1/codes/scans", params=query, headers=viewer).json()
+
+    # The gateway sends its scan counts in batches, about once a second.
+    expected = {"total": 3, "counts": [{"uscc": uscc, "day": day, "count": 3}]}
+    infra.wait_for(lambda: stats() == expected, timeout=15, what="three scans counted in the code service")
 
 
 def test_operator_routes_need_an_operator_and_render_svg_and_pdf(platform: Platform) -> None:
