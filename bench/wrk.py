@@ -38,7 +38,7 @@ def _ms(text: str) -> float:
 
 def parse(name: str, output: str) -> Load:
     """Figures from `wrk --latency` output (requests/s, 50 % and 99 % latency, failures)."""
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
     requests = re.search(r"^\s+(\d+) requests in", output, re.MULTILINE)
     rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
     if not (requests and rps and "50" in latency and "99" in latency):

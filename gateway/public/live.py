@@ -5,7 +5,9 @@ An entry is fresh for `ttl` seconds (2 by default): the page then shows a status
 and a code revoked in the meantime is still shown for at most that long. When the code service or
 enforcement does not answer, the last known entry is served for up to `stale_for` seconds with its
 age on the page; after that, or with nothing known, the page says it is unavailable (503). One
-request per token asks the services at a time; the others wait for its answer.
+request per token asks the services at a time; while it does, the others are answered with what
+is known if it is at most `refresh_grace` seconds past its freshness, and wait only otherwise, so
+a busy page never stalls on its own refresh.
 """
 
 from __future__ import annotations
@@ -50,8 +52,16 @@ class _Slot:
 class LiveStatus:
     """A bounded map token -> Known, refreshed at most every `ttl` seconds per token."""
 
-    def __init__(self, *, ttl: float = 2.0, stale_for: float = 3600.0, max_tokens: int = 20_000) -> None:
+    def __init__(
+        self,
+        *,
+        ttl: float = 2.0,
+        stale_for: float = 3600.0,
+        max_tokens: int = 20_000,
+        refresh_grace: float = 5.0,
+    ) -> None:
         self.ttl, self.stale_for, self.max_tokens = ttl, stale_for, max_tokens
+        self.refresh_grace = refresh_grace
         self._slots: OrderedDict[str, _Slot] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -71,7 +81,10 @@ class LiveStatus:
         with self._lock:
             slot = self._slots.get(token)
         known = slot.known if slot is not None else None
-        if known is not None and time.monotonic() - known.asked_at < self.ttl:
+        if known is None or slot is None:
+            return None
+        age = time.monotonic() - known.asked_at
+        if age < self.ttl or (slot.lock.locked() and age < self.ttl + self.refresh_grace):
             return known
         return None
 
@@ -82,7 +95,11 @@ class LiveStatus:
         known = slot.known
         if known is not None and time.monotonic() - known.asked_at < self.ttl:
             return Answer(known)
-        with slot.lock:
+        if not slot.lock.acquire(blocking=False):  # another request is asking right now
+            if known is not None and time.monotonic() - known.asked_at < self.ttl + self.refresh_grace:
+                return Answer(known)
+            slot.lock.acquire()
+        try:
             known = slot.known  # another request may have asked while this one waited
             if known is not None and time.monotonic() - known.asked_at < self.ttl:
                 return Answer(known)
@@ -94,3 +111,5 @@ class LiveStatus:
                 if known is None or age is None or age > self.stale_for:
                     raise
                 return Answer(known, stale_seconds=age)
+        finally:
+            slot.lock.release()

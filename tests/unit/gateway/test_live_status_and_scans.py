@@ -154,3 +154,24 @@ def test_stopping_sends_what_is_left() -> None:
     counter.add("A", date(2026, 12, 1))
     counter.stop()
     assert [c.uscc for c in codes.batches[0].counts] == ["A"]
+
+
+def test_while_one_request_refreshes_the_others_get_what_is_known_at_once() -> None:
+    live, gate, asked = LiveStatus(ttl=0.01, refresh_grace=5), threading.Event(), list[int]()
+    live.get("t", lambda: known("old"))
+    time.sleep(0.02)
+
+    def slow() -> Known:
+        gate.wait(5)
+        return known("new")
+
+    refresher = threading.Thread(target=live.get, args=("t", slow))
+    refresher.start()
+    time.sleep(0.1)
+    started = time.monotonic()
+    assert live.get("t", lambda: counting(asked, "other")).known.view == {"name": "old"}
+    assert live.fresh("t") is not None  # the event loop's path serves it too
+    assert time.monotonic() - started < 1 and asked == []
+    gate.set()
+    refresher.join(5)
+    assert live.get("t", lambda: counting(asked)).known.view == {"name": "new"}
