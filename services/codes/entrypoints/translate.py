@@ -8,18 +8,28 @@ drift apart.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import logging
+from datetime import UTC, date, datetime
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from eco.v1 import codes_pb2, common_pb2
+from eco.v1 import codes_pb2, common_pb2, evaluation_pb2, events_pb2, permits_pb2
 from services.codes.domain import events as ev
 from services.codes.domain.credit import look
 from services.codes.domain.industry import section
 from services.codes.domain.model import CodeStatus
-from services.codes.domain.status import CreditLevel, EnterpriseStatus, PermitState
+from services.codes.domain.status import (
+    CreditFact,
+    CreditLevel,
+    EnterpriseStatus,
+    PermitFact,
+    PermitState,
+    ProfileFact,
+)
 from services.codes.service_layer.codes import IssuedCode
+
+log = logging.getLogger(__name__)
 
 # 企业环境信用评价办法（试行）(2013) levels; an enterprise not yet rated is "unrated", not "unspecified".
 CREDIT_FROM_PROTO: dict[common_pb2.CreditLevel, CreditLevel] = {
@@ -152,3 +162,75 @@ def event_message(event: object) -> Message:
     if isinstance(event, ev.CodeRevoked):
         return codes_pb2.CodeRevoked(uscc=event.uscc, version=event.version, reason=event.reason)
     raise TypeError(f"not a code-service event: {type(event).__name__}")
+
+
+# --- events consumed: the registry's, permits' and evaluation's events as domain facts ---
+
+
+def _at(envelope: events_pb2.EventEnvelope) -> datetime:
+    # The time the fact happened in the domain: older facts must not overwrite newer ones.
+    return envelope.occurred_at.ToDatetime(tzinfo=UTC)
+
+
+def _event_date(value: common_pb2.Date, field: str) -> date | None:
+    # A malformed date from a producer must not block the topic (the consumer would retry forever):
+    # show the date as unknown and say so in the log.
+    try:
+        return from_date(value, field)
+    except ValueError as exc:
+        log.warning("permit event with an impossible date: %s", exc)
+        return None
+
+
+def profile_fact(envelope: events_pb2.EventEnvelope, payload: Message) -> ProfileFact:
+    """EnterpriseRegistered or EnterpriseUpdated as the public profile it states."""
+    assert isinstance(payload, permits_pb2.EnterpriseRegistered | permits_pb2.EnterpriseUpdated)
+    summary = payload.enterprise
+    # Only public fields cross into the read model; location, grid, address and risk flags stay out.
+    return ProfileFact(
+        uscc=summary.uscc,
+        name=summary.name,
+        town=summary.town,
+        industry=summary.industry_code,
+        occurred_at=_at(envelope),
+    )
+
+
+def permit_fact(envelope: events_pb2.EventEnvelope, payload: Message) -> PermitFact:
+    """The public facts of any permit event (the event types carry different subsets of fields)."""
+    state, permit_class = PermitState.VALID, ""
+    valid_from = valid_to = None
+    if isinstance(payload, permits_pb2.PermitIssued | permits_pb2.PermitReinstated):
+        permit_class = PERMIT_CLASS_FROM_PROTO.get(payload.permit_class, "")
+    if isinstance(
+        payload, permits_pb2.PermitIssued | permits_pb2.PermitRenewed | permits_pb2.PermitReinstated
+    ):
+        valid_from = _event_date(payload.valid_from, "valid_from")
+        valid_to = _event_date(payload.valid_until, "valid_until")
+    elif isinstance(payload, permits_pb2.PermitExpired):
+        state, valid_to = PermitState.EXPIRED, _event_date(payload.valid_until, "valid_until")
+    elif isinstance(payload, permits_pb2.PermitRevoked):
+        state = PermitState.REVOKED
+    elif isinstance(payload, permits_pb2.PermitSuspended):
+        state = PermitState.SUSPENDED
+    else:
+        raise TypeError(f"not a permit event: {payload.DESCRIPTOR.full_name}")
+    return PermitFact(
+        uscc=payload.uscc,
+        permit_number=payload.permit_number,
+        state=state,
+        permit_class=permit_class,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        occurred_at=_at(envelope),
+    )
+
+
+def credit_fact(envelope: events_pb2.EventEnvelope, payload: Message) -> CreditFact:
+    """CreditChanged as the enterprise's credit level from then on."""
+    assert isinstance(payload, evaluation_pb2.CreditChanged)
+    return CreditFact(
+        uscc=payload.uscc,
+        level=CREDIT_FROM_PROTO.get(payload.level, CreditLevel.UNRATED),
+        occurred_at=_at(envelope),
+    )
