@@ -9,7 +9,9 @@ drift apart.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Any
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -28,6 +30,7 @@ from services.codes.domain.status import (
     ProfileFact,
 )
 from services.codes.service_layer.codes import IssuedCode
+from shared.unit_of_work import event_table
 
 log = logging.getLogger(__name__)
 
@@ -139,29 +142,22 @@ def public_status(status: EnterpriseStatus, version: int, today: date) -> codes_
     return message
 
 
-def event_message(event: object) -> Message:
-    """The contract payload of a code-service domain event (wired as Deps.translate by bootstrap)."""
-    if isinstance(event, ev.CodeIssued):
-        return codes_pb2.CodeIssued(
-            uscc=event.uscc,
-            version=event.version,
-            key_id=event.key_id,
-            url=event.url,
-            reissue=event.reissue,
-            reason=event.reason,
-        )
-    if isinstance(event, ev.CodeRotated):
-        return codes_pb2.CodeRotated(
-            uscc=event.uscc,
-            previous_version=event.previous_version,
-            version=event.version,
-            key_id=event.key_id,
-            url=event.url,
-            reason=event.reason,
-        )
-    if isinstance(event, ev.CodeRevoked):
-        return codes_pb2.CodeRevoked(uscc=event.uscc, version=event.version, reason=event.reason)
-    raise TypeError(f"not a code-service event: {type(event).__name__}")
+_EVENTS: dict[type, Callable[[Any], Message]] = {
+    ev.CodeIssued: lambda e: codes_pb2.CodeIssued(
+        uscc=e.uscc, version=e.version, key_id=e.key_id, url=e.url, reissue=e.reissue, reason=e.reason
+    ),
+    ev.CodeRotated: lambda e: codes_pb2.CodeRotated(
+        uscc=e.uscc,
+        previous_version=e.previous_version,
+        version=e.version,
+        key_id=e.key_id,
+        url=e.url,
+        reason=e.reason,
+    ),
+    ev.CodeRevoked: lambda e: codes_pb2.CodeRevoked(uscc=e.uscc, version=e.version, reason=e.reason),
+}
+# The contract payload of a code-service domain event (wired as Deps.translate by bootstrap).
+event_message = event_table("code-service", _EVENTS)
 
 
 # --- events consumed: the registry's, permits' and evaluation's events as domain facts ---

@@ -26,6 +26,7 @@ from services.monitoring.domain.stations import (
     WaterSection,
 )
 from services.monitoring.service_layer.ingest import BatchResult
+from shared.unit_of_work import event_table
 
 log = logging.getLogger(__name__)
 
@@ -369,13 +370,8 @@ _EVENTS: dict[type, Callable[[Any], Message]] = {
 }
 
 
-def event_message(event: object) -> Message:
-    """The contract payload of a monitoring domain event (TypeError for anything else)."""
-    try:
-        build = _EVENTS[type(event)]
-    except KeyError:
-        raise TypeError(f"not a monitoring event: {type(event).__name__}") from None
-    return build(event)
+# The contract payload of a monitoring domain event (wired as Deps.translate by bootstrap).
+event_message = event_table("monitoring", _EVENTS)
 
 
 # --- events consumed: permits' events as domain values ---
