@@ -2,7 +2,9 @@
 
 Sizes come from the environment: BENCH_READINGS (per stream, default 150000), BENCH_STREAMS (2),
 BENCH_STATIONS (100), BENCH_BATCH (500), BENCH_KAFKA_MESSAGES (100000), BENCH_PROFILE (1: also run
-once under cProfile). Results are written to bench/results/ (gitignored).
+once under cProfile); for the web benchmarks BENCH_WEB_SECONDS (10 per route), BENCH_WEB_ENTERPRISES
+(300), BENCH_WEB_INCIDENTS (40). BENCH_ONLY=ingest or BENCH_ONLY=web runs one group. Results are
+written to bench/results/ (gitignored).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench import ingest
+from bench import ingest, web
 from bench.ingest import Figure, progress
 from bench.workload import Workload
 from tests.support import infra
@@ -62,7 +64,35 @@ def postgres_durability() -> str:
 
 
 def main() -> None:
-    """Run everything and print the table."""
+    """Run the groups BENCH_ONLY names (default: all) and print their tables."""
+    only = os.environ.get("BENCH_ONLY", "")
+    if only not in ("", "ingest", "web"):
+        raise SystemExit(f"BENCH_ONLY must be ingest or web, got {only!r}")
+    if only in ("", "ingest"):
+        main_ingest()
+    if only in ("", "web"):
+        main_web()
+
+
+def main_web() -> None:
+    """The code page, search and propagation benchmarks (issue 16), each with its same-run baseline."""
+    run_dir = Path(tempfile.mkdtemp(prefix="eco-bench-web-"))
+    figures = web.run(
+        run_dir,
+        seconds=_int("BENCH_WEB_SECONDS", 10),
+        enterprises=_int("BENCH_WEB_ENTERPRISES", 300),
+        incidents=_int("BENCH_WEB_INCIDENTS", 40),
+    )
+    table = web.table(figures)
+    print()
+    print(table)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"web-{time.strftime('%Y%m%d-%H%M%S')}.txt").write_text(table + "\n", encoding="utf-8")
+    print(f"results written to {RESULTS}; process logs in {run_dir}")
+
+
+def main_ingest() -> None:
+    """Ingestion through StreamReadings against the no-op and Kafka baselines."""
     workload = Workload(
         stations=_int("BENCH_STATIONS", 100),
         streams=_int("BENCH_STREAMS", 2),

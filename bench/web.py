@@ -6,6 +6,7 @@ same run, since these machines are shared and noisy."""
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import time
 from dataclasses import dataclass
@@ -211,7 +212,7 @@ def run(run_dir: Path, *, seconds: int, enterprises: int, incidents: int) -> Web
 def percentile(values: list[float], share: float) -> float:
     """The value below which `share` of the values lie (nearest rank)."""
     ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))]
+    return ordered[max(0, min(len(ordered), math.ceil(share * len(ordered))) - 1)]
 
 
 def table(figures: WebFigures) -> str:
