@@ -1,7 +1,7 @@
 """The demo city's dates, all relative to the day it is loaded (never to a fixed month or day).
 
 A demo loaded on 1 December must tell the same story as one loaded on 1 July: permits of every age
-still valid today, the oldest ones inside their renewal window.
+still valid today, the oldest ones due for renewal within the next weeks.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from shared.china_time import local_day
 
 # 排污许可管理条例 (2021) art. 13: a discharge permit is valid five years.
 PERMIT_TERM_YEARS = 5
-# The oldest demo permits end this many days after the load, so that their renewal window (art. 14:
-# apply no later than 60 days before expiry) is open and the expiry is still ahead.
-DAYS_LEFT_ON_OLDEST = 30
+# The oldest demo permits end this many days after the load: an enterprise must apply for renewal no
+# later than 60 days before expiry (art. 14), so theirs is due within the next 15 days.
+DAYS_LEFT_ON_OLDEST = 75
+RENEWAL_APPLY_DAYS = 60
 
 
 def years_before(day: date, years: int) -> date:
@@ -30,7 +31,7 @@ def permit_valid_from(today: date, age_years: int) -> date:
     """When a demo permit "issued `age_years` ago" started, so that it is valid on `today`.
 
     Ages of five or more give a term that began five years minus DAYS_LEFT_ON_OLDEST days ago: valid
-    today, expiring within the renewal window. Younger permits began exactly `age_years` ago."""
+    today, with the renewal application due soon. Younger permits began exactly `age_years` ago."""
     if age_years < 0:
         raise ValueError("a permit's age cannot be negative")
     if age_years >= PERMIT_TERM_YEARS:

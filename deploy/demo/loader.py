@@ -17,10 +17,17 @@ from typing import TypeVar
 
 import grpc
 
-from deploy.demo import city, monitoring, network, story
+from deploy.demo import city, enforcement, monitoring, network, story
 from deploy.demo.dates import load_day
 from deploy.demo.registry import DemoRegistry
-from eco.v1 import codes_pb2, codes_pb2_grpc, monitoring_pb2_grpc, permits_pb2, permits_pb2_grpc
+from eco.v1 import (
+    codes_pb2,
+    codes_pb2_grpc,
+    enforcement_pb2_grpc,
+    monitoring_pb2_grpc,
+    permits_pb2,
+    permits_pb2_grpc,
+)
 from gateway import config as gateway_config
 from gateway import operators
 from shared.clock import SystemClock
@@ -119,6 +126,10 @@ class LoadedCity:
 def load_city(now: datetime, token: str = TOKEN) -> LoadedCity:
     """Load the city's enterprises, monitoring network, day of readings and codes as of `now`;
     raises when a part is missing or the readings' story did not happen."""
+    print("Grids and commissioners (enforcement service)")
+    with channel(service_address("enforcement")) as ch:
+        for line in enforcement.load_grids(enforcement_pb2_grpc.EnforcementServiceStub(ch), token):
+            print(f"  {line}", flush=True)
     print(f"Enterprises, outlets and permits (permits service), as of {load_day(now).isoformat()}")
     load_enterprises(now, token)
     print("Monitoring network and a day of readings (monitoring service)")
@@ -129,6 +140,15 @@ def load_city(now: datetime, token: str = TOKEN) -> LoadedCity:
         told = story.check(stub, call_metadata(token), stations, summary)
     for line in told:
         print(f"  {line}")
+    print("The problem ledger (enforcement service): the exceedance routed to its grid, cases at every stage")
+    section = next(s for s in stations if s.kind == "water" and s.river == network.ROGUE_RIVER)
+    with channel(service_address("enforcement")) as ch:
+        stub_e = enforcement_pb2_grpc.EnforcementServiceStub(ch)
+        grid = f"{enforcement.town_of(*section.location)}-1"
+        problem = enforcement.wait_for_alarm_problem(stub_e, token, section.station_id, grid)
+        told.append(f"problem {problem.problem_id}: {problem.title} in grid {problem.grid_id}")
+        print(f"  {told[-1]}")
+        progress("case", enforcement.CASES, enforcement.Ledger(stub_e, token, now).load)
     print("Enterprise codes (codes service, issued from EnterpriseRegistered)")
     return LoadedCity(stations, told, wait_for_codes(token))
 

@@ -14,7 +14,9 @@ provided() { # <kind:name>
     local kind=${1%%:*} name=${1#*:}
     case $kind in
         program) command -v "$name" >/dev/null 2>&1 ;;
-        library) /sbin/ldconfig -p 2>/dev/null | grep -qE "[[:space:]]lib${name}\.so(\.[0-9]+)*[[:space:]]" ;;
+        # Not `ldconfig -p | grep -q`: under pipefail, grep leaving at the first match makes ldconfig
+        # die of SIGPIPE now and then, and the library looks missing.
+        library) grep -qE "[[:space:]]lib${name}\.so(\.[0-9]+)*[[:space:]]" <<<"$(/sbin/ldconfig -p 2>/dev/null)" ;;
         path) [[ -e $name ]] ;;
         module) command -v python3.11 >/dev/null 2>&1 && python3.11 -c "import $name" >/dev/null 2>&1 ;;
         *) echo "system-packages.sh: unknown kind '$kind' in $list" >&2; return 2 ;;

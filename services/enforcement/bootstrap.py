@@ -1,24 +1,94 @@
-"""Wires enforcement's dependencies into a runnable app."""
+"""Wires enforcement's dependencies into a runnable app: servicer, consumer, escalation worker."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import grpc
+from sqlalchemy.engine import Engine
 
 from eco.v1 import enforcement_pb2_grpc
+from services.enforcement import config as enforcement_config
+from services.enforcement.adapters import data_files
+from services.enforcement.adapters.content_store import ContentStore, FileStore
+from services.enforcement.adapters.monitoring_client import MonitoringReadings
 from services.enforcement.adapters.tables import MIGRATIONS
+from services.enforcement.entrypoints import consumers, messages
 from services.enforcement.entrypoints.grpc_servicer import EnforcementServicer
+from services.enforcement.service_layer.escalation import escalate_overdue
+from services.enforcement.service_layer.unit_of_work import Deps, MovementReader, no_movements
+from shared.clock import Clock, SystemClock
+from shared.periodic import Periodic
 from shared.runtime import ServiceApp
 from shared.settings import Settings
 
+ESCALATION_WORKER = "enforcement-escalation"
 
-def build(settings: Settings) -> ServiceApp:
-    """The enforcement service process: its servicer on the shared runtime."""
+
+def make_deps(
+    engine: Engine,
+    *,
+    clock: Clock,
+    store: ContentStore,
+    notify: Callable[[], None] = lambda: None,
+    movements: MovementReader = no_movements,
+    rivers_file: Path | None = None,
+    trace_max_m: float = 20_000.0,
+    trace_window_hours: int = 6,
+) -> Deps:
+    """Enforcement's dependency bundle, with its event translation wired (tests build theirs here too)."""
+    return Deps(
+        engine=engine,
+        clock=clock,
+        notify=notify,
+        translate=messages.event_message,
+        store=store,
+        rivers=data_files.rivers(rivers_file),
+        movements=movements,
+        trace_max_m=trace_max_m,
+        trace_window_hours=trace_window_hours,
+    )
+
+
+def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    escalation_every: float | None = None,
+    consumer_group: str | None = None,
+) -> ServiceApp:
+    """The enforcement service process: its servicer, alarm consumer and escalation worker."""
+    cfg = enforcement_config.load(settings.env, settings.run_dir)
     engine, relay = ServiceApp.base(settings)
+    deps = make_deps(
+        engine,
+        clock=clock or SystemClock(),
+        store=FileStore(cfg.evidence_dir),
+        notify=relay.notify,
+        movements=MonitoringReadings(cfg.monitoring_address, cfg.service_token),
+        rivers_file=cfg.rivers_file,
+        trace_max_m=cfg.trace_max_m,
+        trace_window_hours=cfg.trace_window_hours,
+    )
 
     def register(server: grpc.aio.Server) -> None:
-        # The generated type stubs mark every method abstract; until a method's issue implements
-        # it, the base class's UNIMPLEMENTED answer is the intended behaviour.
-        servicer = EnforcementServicer()  # type: ignore[abstract]
+        # The generated stubs mark every method abstract; the inspection and petition methods (not yet
+        # implemented) answer the base class's UNIMPLEMENTED, as intended.
+        servicer = EnforcementServicer(deps)  # type: ignore[abstract]
         enforcement_pb2_grpc.add_EnforcementServiceServicer_to_server(servicer, server)
 
-    return ServiceApp(settings=settings, engine=engine, relay=relay, migrations=MIGRATIONS, register=register)
+    every = escalation_every if escalation_every is not None else cfg.escalation_seconds
+    return ServiceApp(
+        settings=settings,
+        engine=engine,
+        relay=relay,
+        migrations=MIGRATIONS,
+        register=register,
+        background=[
+            consumers.build(
+                deps, settings.kafka_bootstrap_servers, group_id=consumer_group or settings.consumer_group
+            ),
+            Periodic(ESCALATION_WORKER, every, lambda: escalate_overdue(deps)),
+        ],
+    )

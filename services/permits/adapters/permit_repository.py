@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from services.permits.adapters import renewal_repository
 from services.permits.adapters.actors import actor_of, actor_values
 from services.permits.adapters.tables import outlets, permit_limits, permits
 from services.permits.domain.enterprise import OutletKind, PermitClass
@@ -52,6 +53,7 @@ def _limits_of(conn: Connection, numbers: list[str]) -> dict[str, tuple[OutletLi
 
 def _permits(conn: Connection, rows: Sequence[Any]) -> list[Permit]:
     limits = _limits_of(conn, [r.permit_number for r in rows])
+    renewals = renewal_repository.latest_of(conn, [r.permit_number for r in rows])
     return [
         Permit(
             permit_number=r.permit_number,
@@ -65,6 +67,7 @@ def _permits(conn: Connection, rows: Sequence[Any]) -> list[Permit]:
             renewals=r.renewals,
             last_action=actor_of(r),
             updated_at=r.updated_at,
+            latest_renewal=renewals.get(r.permit_number),
         )
         for r in rows
     ]
@@ -140,10 +143,12 @@ def update_status(
     actor: Actor,
     now: datetime,
     valid_until_before: date | None = None,
+    unless_kept_in_force: bool = False,
     **changes: Any,
 ) -> bool:
     """Move a permit to `status` if it is still in one of `from_statuses` (and, with
-    valid_until_before, its validity still ends before that day); False if another caller won.
+    valid_until_before, its validity still ends before that day; with unless_kept_in_force, no
+    renewal applied for in time is under review); False if another caller won.
 
     The conditions are checked on the row as it is when the UPDATE gets its lock: PostgreSQL
     re-evaluates them after waiting for a concurrent writer, so a renewal that commits while the
@@ -155,6 +160,8 @@ def update_status(
     ]
     if valid_until_before is not None:
         conditions.append(permits.c.valid_until < valid_until_before)
+    if unless_kept_in_force:
+        conditions.append(~renewal_repository.kept_in_force())
     result = conn.execute(
         sa.update(permits)
         .where(*conditions)
@@ -209,10 +216,15 @@ def get_all(
 def due_to_expire(
     conn: Connection, *, statuses: Iterable[PermitStatus], before: date, limit: int = 500
 ) -> list[Permit]:
-    """Permits in the given states whose validity ended before `before`."""
+    """Permits in the given states whose validity ended before `before`, except those an application
+    for renewal made in time keeps in force until its decision."""
     rows = conn.execute(
         sa.select(permits)
-        .where(permits.c.status.in_([str(s) for s in statuses]), permits.c.valid_until < before)
+        .where(
+            permits.c.status.in_([str(s) for s in statuses]),
+            permits.c.valid_until < before,
+            ~renewal_repository.kept_in_force(),
+        )
         .order_by(permits.c.permit_number)
         .limit(limit)
     ).all()

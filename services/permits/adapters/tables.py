@@ -95,6 +95,37 @@ permit_limits = sa.Table(
     sa.Column("concentration_floor", sa.Float, nullable=False, server_default="0"),
 )
 
+# Renewal applications of discharge permits (排污许可管理条例 art. 14) and their decisions.
+permit_renewals = sa.Table(
+    "permit_renewals",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column(
+        "permit_number", sa.String(40), sa.ForeignKey("permits.permit_number"), nullable=False, index=True
+    ),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("applied_on", sa.Date, nullable=False),
+    # The permit's last valid day when the application was made.
+    sa.Column("expires_after", sa.Date, nullable=False),
+    sa.Column("review_due", sa.Date, nullable=False),
+    # Derived from the two dates, stored so that the expiry scheduler's "a renewal applied for in
+    # time is pending" is one indexed condition.
+    sa.Column("late_by_days", sa.Integer, nullable=False),
+    sa.Column("decided_on", sa.Date, nullable=True),
+    sa.Column("gap_days", sa.Integer, nullable=False, server_default="0"),
+    *_actor_columns(),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # At most one application under review per permit; the use cases lock the permit row first, so
+    # this is the last line of defence.
+    sa.Index(
+        "uq_permit_renewals_one_pending",
+        "permit_number",
+        unique=True,
+        postgresql_where=sa.text("status = 'pending'"),
+        sqlite_where=sa.text("status = 'pending'"),
+    ),
+)
+
 eia_applications = sa.Table(
     "eia_applications",
     metadata,
@@ -188,4 +219,5 @@ MIGRATIONS = [
             rights_entries,
         ),
     ),
+    Migration(101, "permits: permit_renewals (排污许可管理条例 art. 14)", create_tables(permit_renewals)),
 ]

@@ -11,8 +11,9 @@ from datetime import date
 
 from services.permits.domain.eia import EiaApplication
 from services.permits.domain.enterprise import Enterprise, Outlet
-from services.permits.domain.permit import Permit
+from services.permits.domain.permit import Permit, PermitStatus
 from services.permits.domain.radiation import RadiationPermit
+from services.permits.domain.renewal import Renewal
 from services.permits.domain.rights import Entry, Position
 from services.permits.domain.values import Actor
 
@@ -40,9 +41,30 @@ class PermitIssued:
 
 
 @dataclass(frozen=True)
-class PermitRenewed:
+class PermitRenewalApplied:
+    """`renewal` is the application under review (late or in time)."""
+
     permit: Permit
+    renewal: Renewal
     actor: Actor
+
+
+@dataclass(frozen=True)
+class PermitRenewalRefused:
+    permit: Permit
+    renewal: Renewal
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class PermitRenewed:
+    """`renewal` is the granted application, with its lateness and the gap; `previous_status` the
+    permit's state before (expired for a late application granted after the permit lapsed)."""
+
+    permit: Permit
+    renewal: Renewal
+    actor: Actor
+    previous_status: PermitStatus
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,21 @@
 """Pollutant-discharge permits (排污许可证): lifecycle, validity and per-outlet limits.
 
-排污许可管理条例 (2021) art. 14: a permit is valid for 5 years; renewal is applied for before
-expiry. The renewal window opens 60 days before expiry (REFERENCE.md, Time limits).
+排污许可管理条例 (2021) art. 13: a permit is valid for 5 years. Renewal (art. 14) is applied for no
+later than 60 days before expiry and reviewed before it is granted: the rules are in renewal.py.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from services.permits.domain import outlet_parameters, values
+from services.permits.domain import outlet_parameters, renewal, values
 from services.permits.domain.enterprise import OutletKind, PermitClass
 from services.permits.domain.values import Actor
 from shared.errors import FailedPrecondition, InvalidArgument
 
 VALIDITY_YEARS = 5
-RENEWAL_WINDOW_DAYS = 60
 
 
 class PermitStatus(enum.StrEnum):
@@ -45,7 +44,9 @@ TRANSITIONS: dict[str, tuple[frozenset[PermitStatus], PermitStatus]] = {
     "issue": (frozenset({S.UNDER_REVIEW}), S.ISSUED),
     "reject": (frozenset({S.UNDER_REVIEW}), S.REJECTED),
     "withdraw": (frozenset({S.APPLIED, S.UNDER_REVIEW}), S.WITHDRAWN),
-    "renew": (VALID, S.RENEWED),
+    # The grant of a pending renewal. From expired only for a late application, whose permit lapsed
+    # at its term's end (an application made in time keeps it in force: renewal.py).
+    "renew": (VALID | {S.EXPIRED}, S.RENEWED),
     "suspend": (VALID, S.SUSPENDED),
     # Back to issued; reinstated_status() makes it renewed for a permit renewed before suspension.
     "reinstate": (frozenset({S.SUSPENDED}), S.ISSUED),
@@ -91,11 +92,19 @@ class Permit:
     renewals: int
     last_action: Actor
     updated_at: datetime
+    # The latest renewal application of this permit, under review or decided.
+    latest_renewal: renewal.Renewal | None = None
 
     @property
-    def renewal_opens_on(self) -> date | None:
-        """First day a renewal may be asked for."""
-        return renewal_opens_on(self.valid_until) if self.valid_until else None
+    def renewal_apply_by(self) -> date | None:
+        """The last day to apply for renewal in time (art. 14: 60 days before expiry)."""
+        return renewal.application_deadline(self.valid_until) if self.valid_until else None
+
+    @property
+    def pending_renewal(self) -> renewal.Renewal | None:
+        """The renewal application under review, if any."""
+        latest = self.latest_renewal
+        return latest if latest and latest.status is renewal.RenewalStatus.PENDING else None
 
 
 def next_status(current: PermitStatus, action: str, permit_number: str) -> PermitStatus:
@@ -132,24 +141,6 @@ def permit_number(uscc: str, sequence: int) -> str:
 def validity(valid_from: date) -> tuple[date, date]:
     """The first and last valid day of a term starting on valid_from."""
     return valid_from, values.term_end(valid_from, VALIDITY_YEARS)
-
-
-def renewal_opens_on(valid_until: date, window_days: int = RENEWAL_WINDOW_DAYS) -> date:
-    """The day the renewal window opens: `window_days` before the validity ends."""
-    return valid_until - timedelta(days=window_days)
-
-
-def check_renewal_window(
-    number: str, valid_until: date, today: date, window_days: int = RENEWAL_WINDOW_DAYS
-) -> None:
-    """FAILED_PRECONDITION unless today is inside the renewal window of a validity ending valid_until."""
-    opens = renewal_opens_on(valid_until, window_days)
-    if today < opens:
-        raise FailedPrecondition(
-            f"permit {number}: renewal window opens on {opens} ({window_days} days before expiry)"
-        )
-    if today > valid_until:
-        raise FailedPrecondition(f"permit {number}: validity ended on {valid_until}; apply for a new permit")
 
 
 def is_due_to_expire(valid_until: date, today: date) -> bool:

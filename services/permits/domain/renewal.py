@@ -16,11 +16,13 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from services.permits.domain import values
 from services.permits.domain.enterprise import PermitClass
+from services.permits.domain.values import Actor
 from shared.errors import FailedPrecondition
 
 # 排污许可管理条例 art. 14 para 2: apply no later than 60 days before expiry.
@@ -58,6 +60,26 @@ class RenewalApplication:
         return self.late_by_days > 0
 
 
+class RenewalStatus(enum.StrEnum):
+    """Where a renewal application stands: under review, or decided one way or the other."""
+
+    PENDING = "pending"
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """One renewal application of a permit and its decision (gap_days: see gap_days())."""
+
+    permit_number: str
+    application: RenewalApplication
+    status: RenewalStatus
+    decided_on: date | None
+    gap_days: int
+    last_action: Actor
+
+
 def application_deadline(valid_until: date) -> date:
     """The last day a renewal may be applied for in time: 60 days before the last valid day."""
     return valid_until - timedelta(days=APPLY_DAYS_BEFORE_EXPIRY)
@@ -92,6 +114,18 @@ def renewed_term(old_valid_until: date) -> tuple[date, date]:
 def gap_days(old_valid_until: date, granted_on: date) -> int:
     """Days without a permit in force between the old term and a renewal granted after it ended."""
     return max(0, (granted_on - old_valid_until).days - 1)
+
+
+def granted_term(application: RenewalApplication, today: date, *, lapsed: bool) -> tuple[date, date, int]:
+    """(first day, last day, gap) of a renewal granted today; FAILED_PRECONDITION if that term is over.
+
+    The gap counts only when the permit lapsed (a late application, expired at its term's end); an
+    application made in time kept the permit in force until today (行政许可法 art. 50), so no gap.
+    """
+    start, until = renewed_term(application.expires_after)
+    if today > until:
+        raise FailedPrecondition(f"a renewed term from {start} would have ended on {until}, before today")
+    return start, until, gap_days(application.expires_after, today) if lapsed else 0
 
 
 def keeps_in_force_at_expiry(application: RenewalApplication | None) -> bool:

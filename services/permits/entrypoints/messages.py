@@ -16,6 +16,12 @@ from services.permits.domain import events as ev
 from services.permits.domain.enterprise import Enterprise, Outlet, OutletKind, PermitClass, RiskFlag
 from services.permits.domain.permit import OutletLimits, Permit, PermitStatus
 from services.permits.domain.radiation import HoldingRate, RadiationPermit, RadiationPermitStatus
+from services.permits.domain.renewal import (
+    Renewal,
+    RenewalStatus,
+    application_deadline,
+    keeps_in_force_at_expiry,
+)
 from services.permits.domain.rights import RESERVE, Entry, EntryKind, Position, to_tonnes
 from services.permits.domain.values import Actor, GeoPoint
 
@@ -37,6 +43,7 @@ OUTLET_KIND = {
 }
 # Looked up by name, so that adding a state to the domain without the contract fails at import.
 PERMIT_STATUS = {s: getattr(permits_pb2, f"PERMIT_STATUS_{s.name}") for s in PermitStatus}
+RENEWAL_STATUS = {s: getattr(permits_pb2, f"PERMIT_RENEWAL_STATUS_{s.name}") for s in RenewalStatus}
 EIA_TYPE = {t: getattr(permits_pb2, f"EIA_DOCUMENT_TYPE_{t.name}") for t in eia_domain.EiaDocumentType}
 EIA_STATUS = {s: getattr(permits_pb2, f"EIA_STATUS_{s.name}") for s in eia_domain.EiaStatus}
 RADIATION_STATUS = {
@@ -137,8 +144,27 @@ def outlet_limits(o: OutletLimits) -> permits_pb2.OutletLimits:
     )
 
 
+def permit_renewal(r: Renewal) -> permits_pb2.PermitRenewal:
+    """One renewal application and its decision."""
+    a = r.application
+    return permits_pb2.PermitRenewal(
+        status=RENEWAL_STATUS[r.status],
+        applied_on=date_pb(a.applied_on),
+        expires_after=date_pb(a.expires_after),
+        apply_by=date_pb(application_deadline(a.expires_after)),
+        days_before_expiry=a.days_before_expiry,
+        late=a.late,
+        late_by_days=a.late_by_days,
+        review_due=date_pb(a.review_due),
+        keeps_in_force=keeps_in_force_at_expiry(a),
+        decided_on=date_pb(r.decided_on),
+        gap_days=r.gap_days,
+        last_action=actor(r.last_action),
+    )
+
+
 def permit(p: Permit) -> permits_pb2.Permit:
-    """One discharge permit."""
+    """One discharge permit, with its latest renewal application."""
     return permits_pb2.Permit(
         permit_number=p.permit_number,
         uscc=p.uscc,
@@ -148,7 +174,9 @@ def permit(p: Permit) -> permits_pb2.Permit:
         applied_on=date_pb(p.applied_on),
         valid_from=date_pb(p.valid_from),
         valid_until=date_pb(p.valid_until),
-        renewal_opens_on=date_pb(p.renewal_opens_on),
+        renewal_opens_on=date_pb(p.renewal_apply_by),
+        renewal_apply_by=date_pb(p.renewal_apply_by),
+        latest_renewal=permit_renewal(p.latest_renewal) if p.latest_renewal else None,
         renewals=p.renewals,
         last_action=actor(p.last_action),
         updated_at=timestamp(p.updated_at),
@@ -257,8 +285,24 @@ _EVENTS: dict[type, Callable[[Any], Message]] = {
         permit_class=PERMIT_CLASS[e.permit.permit_class],
         actor=actor(e.actor),
     ),
+    ev.PermitRenewalApplied: lambda e: permits_pb2.PermitRenewalApplied(
+        uscc=e.permit.uscc,
+        permit_number=e.permit.permit_number,
+        valid_until=date_pb(e.permit.valid_until),
+        renewal=permit_renewal(e.renewal),
+        actor=actor(e.actor),
+    ),
+    ev.PermitRenewalRefused: lambda e: permits_pb2.PermitRenewalRefused(
+        uscc=e.permit.uscc,
+        permit_number=e.permit.permit_number,
+        renewal=permit_renewal(e.renewal),
+        actor=actor(e.actor),
+    ),
     ev.PermitRenewed: lambda e: permits_pb2.PermitRenewed(
-        **_permit_event_fields(e.permit), actor=actor(e.actor)
+        **_permit_event_fields(e.permit),
+        actor=actor(e.actor),
+        renewal=permit_renewal(e.renewal),
+        previous_status=PERMIT_STATUS[e.previous_status],
     ),
     ev.PermitReinstated: lambda e: permits_pb2.PermitReinstated(
         **_permit_event_fields(e.permit),

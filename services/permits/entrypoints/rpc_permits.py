@@ -6,7 +6,7 @@ from eco.v1 import permits_pb2
 from services.permits.entrypoints import messages
 from services.permits.entrypoints import requests as req
 from services.permits.entrypoints.rpc_base import Ctx, RpcBase, page_info
-from services.permits.service_layer import permits, permits_in_force
+from services.permits.service_layer import permits, permits_in_force, renewals
 
 
 class PermitRpcs(RpcBase):
@@ -54,12 +54,26 @@ class PermitRpcs(RpcBase):
             permits.withdraw(self.deps, permit_number=request.permit_number, actor=req.caller(request.actor))
         )
 
-    def RenewPermit(self, request: permits_pb2.PermitActionRequest, context: Ctx) -> permits_pb2.Permit:
-        """Renew inside the window."""
+    def ApplyPermitRenewal(
+        self, request: permits_pb2.PermitActionRequest, context: Ctx
+    ) -> permits_pb2.Permit:
+        """Record a renewal application (flagged late after the art. 14 deadline)."""
         return messages.permit(
-            permits_in_force.renew(
-                self.deps, permit_number=request.permit_number, actor=req.caller(request.actor)
-            )
+            renewals.apply(self.deps, permit_number=request.permit_number, actor=req.caller(request.actor))
+        )
+
+    def RenewPermit(self, request: permits_pb2.PermitActionRequest, context: Ctx) -> permits_pb2.Permit:
+        """Grant the renewal under review."""
+        return messages.permit(
+            renewals.grant(self.deps, permit_number=request.permit_number, actor=req.caller(request.actor))
+        )
+
+    def RefusePermitRenewal(
+        self, request: permits_pb2.PermitActionRequest, context: Ctx
+    ) -> permits_pb2.Permit:
+        """Refuse the renewal under review."""
+        return messages.permit(
+            renewals.refuse(self.deps, permit_number=request.permit_number, actor=req.caller(request.actor))
         )
 
     def RevokePermit(self, request: permits_pb2.PermitActionRequest, context: Ctx) -> permits_pb2.Permit:

@@ -38,6 +38,12 @@ def expire_due(deps: Deps, now: datetime) -> ExpiryResult:
     renewal held the row lock; its new term ends years ahead) makes the update touch nothing: no
     status `expired` with a validity in the future, and no PermitExpired after PermitRenewed.
     Only a row actually updated gets its event.
+
+    A permit with a renewal applied for in time still under review is skipped: it stays in force
+    until the decision (排污许可管理条例 art. 14, 行政许可法 art. 50; domain/renewal.py). The query
+    and the UPDATE both say so; a late application does not count, and its permit expires. No
+    in-time application can appear between the read and the UPDATE: once a term has ended, an
+    application is refused, and one made on the last valid day is late.
     """
     today = china_time.local_day(now)
     expired: list[str] = []
@@ -55,6 +61,7 @@ def expire_due(deps: Deps, now: datetime) -> ExpiryResult:
                     actor=SYSTEM,
                     now=now,
                     valid_until_before=today,
+                    unless_kept_in_force=True,
                 ):
                     tx.publish(
                         permit.uscc,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from services.permits.adapters import permit_repository as permit_repo
+from services.permits.adapters import renewal_repository as renewal_repo
 from services.permits.adapters import repository as registry_repo
 from services.permits.domain import events as ev
 from services.permits.domain import permit as rules
+from services.permits.domain import renewal as renewal_rules
 from services.permits.domain.permit import LIVE, VALID, OutletLimits, Permit, PermitStatus
 from services.permits.domain.values import Actor, valid_from_in_force
 from services.permits.service_layer.permit_steps import announced_step, number_of, step
@@ -39,6 +41,13 @@ def apply(
             raise FailedPrecondition(
                 f"enterprise {code} already has permit {live[0].permit_number} ({live[0].status}); "
                 "renew it or end it before applying again"
+            )
+        # A lapsed permit's late renewal may still be granted (renewals.grant): decide it first.
+        pending = renewal_repo.get_pending_of_enterprise(tx.conn, uscc=code)
+        if pending is not None:
+            raise FailedPrecondition(
+                f"enterprise {code}: the renewal of permit {pending.permit_number} is under review;"
+                " grant or refuse it before applying again"
             )
         number = rules.permit_number(code, permit_repo.count_for(tx.conn, uscc=code) + 1)
         permit = Permit(
@@ -144,10 +153,11 @@ def get_all(
 def expiring(
     deps: Deps, *, start: date | None, end: date | None, page_size: int = 0, page_token: str = ""
 ) -> paging.Page[Permit]:
-    """Permits in force whose validity ends between start and end (defaults: today .. +60 days)."""
+    """Permits in force whose validity ends between start and end (defaults: today .. +60 days, the
+    art. 14 renewal deadline's distance)."""
     today = china_time.local_day(deps.clock.now())
     first = start or today
-    last = end or first + timedelta(days=rules.RENEWAL_WINDOW_DAYS)
+    last = end or first + timedelta(days=renewal_rules.APPLY_DAYS_BEFORE_EXPIRY)
     if last < first:
         raise InvalidArgument("to", f"{last} is before from {first}")
     with deps.engine.connect() as conn:

@@ -1,44 +1,13 @@
-"""Use cases of a permit in force: renew, suspend, reinstate, revoke."""
+"""Use cases of a permit in force: suspend, reinstate, revoke (renewal: renewals.py)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from services.permits.adapters import permit_repository as permit_repo
 from services.permits.domain import events as ev
 from services.permits.domain import permit as rules
 from services.permits.domain.permit import Permit
 from services.permits.domain.values import Actor
 from services.permits.service_layer.permit_steps import announced_step, number_of, require_reason, step
 from services.permits.service_layer.unit_of_work import Deps, Tx, transaction
-
-
-def renew(deps: Deps, *, permit_number: str, actor: Actor) -> Permit:
-    """Extend a valid permit by another 5-year term, only inside the 60-day renewal window."""
-    number = number_of(permit_number)
-    with transaction(deps) as tx:
-        permit = permit_repo.get_or_raise(tx.conn, permit_number=number, for_update=True)
-        status = rules.next_status(permit.status, "renew", number)
-        assert permit.valid_until is not None  # a valid permit has a term
-        rules.check_renewal_window(number, permit.valid_until, tx.today)
-        start, until = rules.validity(permit.valid_until + timedelta(days=1))
-        permit_repo.update_status(
-            tx.conn,
-            permit_number=number,
-            from_statuses=[permit.status],
-            status=status,
-            actor=actor,
-            now=tx.now,
-            valid_from=start,
-            valid_until=until,
-            renewals=permit.renewals + 1,
-        )
-        renewed = permit_repo.get_or_raise(tx.conn, permit_number=number)
-        tx.publish(
-            renewed.uscc,
-            ev.PermitRenewed(renewed, actor),
-        )
-        return renewed
 
 
 def suspend_in(tx: Tx, *, permit_number: str, actor: Actor, case_id: str = "") -> Permit:

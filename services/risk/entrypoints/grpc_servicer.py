@@ -1,12 +1,26 @@
-"""Risk's gRPC layer: enterprise risk levels, hidden hazards, emergencies, supply depots and dispatch.
-
-The methods are implemented by later issues; until then every method answers UNIMPLEMENTED (the
-generated base class), so a caller gets a clear status rather than a made-up result."""
+"""Risk's gRPC servicer: one class made of a part per area of the contract (rpc_*.py), each of which
+only translates between protobuf and the service layer."""
 
 from __future__ import annotations
 
 from eco.v1 import risk_pb2_grpc
+from services.risk.entrypoints.rpc_emergencies import DepotRpcs, DispatchRpcs, EmergencyRpcs
+from services.risk.entrypoints.rpc_risk import HazardRpcs, RiskRpcs
+from services.risk.entrypoints.rpc_supervision import ManifestRpcs, SourceRpcs
+from services.risk.service_layer.unit_of_work import Deps
 
 
-class RiskServicer(risk_pb2_grpc.RiskServiceServicer):
-    """Translates between protobuf and risk's service layer."""
+class RiskServicer(
+    RiskRpcs,
+    HazardRpcs,
+    EmergencyRpcs,
+    DepotRpcs,
+    DispatchRpcs,
+    ManifestRpcs,
+    SourceRpcs,
+    risk_pb2_grpc.RiskServiceServicer,
+):
+    """eco.v1.RiskService. The parts come before the generated base, so their methods are the ones served."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps

@@ -1,6 +1,7 @@
 """The expiry scheduler racing a renewal on PostgreSQL: the renewal wins, nothing is expired.
 
-The renewal holds the permit's row lock (its transaction is paused right after its UPDATE) while
+The renewal (the grant of a late application: one made in time would keep the permit out of the
+scheduler's reach anyway) holds the permit's row lock (its transaction is paused right after its UPDATE) while
 the scheduler, having read the permit as due, waits on that lock with its own UPDATE. The renewal
 then commits a term ending years ahead. Before the fix the scheduler's UPDATE, re-checked by
 PostgreSQL only on the status (still "renewed", or "issued"/"renewed" for radiation permits),
@@ -24,7 +25,7 @@ from services.permits.domain.enterprise import OutletKind, RiskFlag
 from services.permits.domain.permit import OutletLimits, PermitStatus, PollutantLimit
 from services.permits.domain.radiation import RadiationPermitStatus
 from services.permits.domain.values import Actor
-from services.permits.service_layer import enterprises, permits, permits_in_force, radiation
+from services.permits.service_layer import enterprises, permits, radiation, renewals
 from services.permits.service_layer.expiry import ExpiryResult, expire_due
 from services.permits.service_layer.unit_of_work import Deps
 from shared import schema
@@ -143,10 +144,13 @@ def test_a_renewal_committing_while_the_scheduler_waits_is_not_expired(
     ).permit_number
     permits.start_review(deps, permit_number=number, actor=OFFICER)
     permits.issue(deps, permit_number=number, valid_from=date(2021, 3, 3), outlets_in=[], actor=OFFICER)
-    assert permits_in_force.renew(deps, permit_number=number, actor=OFFICER).valid_until == date(2031, 3, 2)
-    # 23:00 on the last valid day of the second term: a second renewal is legal, and it is still
-    # open when midnight passes and the scheduler runs.
+    renewals.apply(deps, permit_number=number, actor=OFFICER)
+    assert renewals.grant(deps, permit_number=number, actor=OFFICER).valid_until == date(2031, 3, 2)
+    # 23:00 on the last valid day of the second term: a late application (it does not keep the
+    # permit in force, so the scheduler will expire it) is granted, and the grant is still open
+    # when midnight passes and the scheduler runs.
     deps.clock.set(datetime(2031, 3, 2, 15, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    assert renewals.apply(deps, permit_number=number, actor=OFFICER).pending_renewal is not None
 
     result = _race(
         deps,
@@ -154,14 +158,19 @@ def test_a_renewal_committing_while_the_scheduler_waits_is_not_expired(
         monkeypatch,
         permit_repository,
         "update_status",
-        lambda: permits_in_force.renew(deps, permit_number=number, actor=OFFICER),
+        lambda: renewals.grant(deps, permit_number=number, actor=OFFICER),
         _midnight_after(date(2031, 3, 2)),
     )
 
     assert result.permits == []
     final = permits.get(deps, permit_number=number)
     assert (final.status, final.valid_until, final.renewals) == (PermitStatus.RENEWED, date(2036, 3, 2), 2)
-    assert _event_types(deps)[-2:] == ["PermitRenewed", "PermitRenewed"]
+    assert _event_types(deps)[-4:] == [
+        "PermitRenewalApplied",
+        "PermitRenewed",
+        "PermitRenewalApplied",
+        "PermitRenewed",
+    ]
     assert "PermitExpired" not in _event_types(deps)
     # The next pass agrees: nothing is due.
     assert expire_due(deps, _midnight_after(date(2031, 3, 2)) + timedelta(minutes=1)).permits == []

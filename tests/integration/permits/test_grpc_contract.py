@@ -172,13 +172,18 @@ def test_lifecycle_over_grpc_and_its_events_in_kafka(permits: Permits, kafka_boo
     assert issued.status == permits_pb2.PERMIT_STATUS_ISSUED
     assert (issued.valid_until.year, issued.valid_until.month, issued.valid_until.day) == (2031, 3, 1)
     assert issued.last_action.department == "bureau" and issued.last_action.reason == WHO.reason
+    # Renewal is granted only after an application (排污许可管理条例 art. 14).
     status, details = _code(
         lambda: p.stub.RenewPermit(
             permits_pb2.PermitActionRequest(permit_number=number, actor=WHO), metadata=p.md()
         )
     )
-    assert status is grpc.StatusCode.FAILED_PRECONDITION and "renewal window opens on 2030-12-31" in details
+    assert status is grpc.StatusCode.FAILED_PRECONDITION and "no renewal application under review" in details
     p.clock.set(p.clock.now() + timedelta(days=(365 * 5) - 30))
+    applied = p.stub.ApplyPermitRenewal(
+        permits_pb2.PermitActionRequest(permit_number=number, actor=WHO), metadata=p.md()
+    )
+    assert applied.latest_renewal.status == permits_pb2.PERMIT_RENEWAL_STATUS_PENDING
     renewed = p.stub.RenewPermit(
         permits_pb2.PermitActionRequest(permit_number=number, actor=WHO), metadata=p.md()
     )
@@ -193,7 +198,13 @@ def test_lifecycle_over_grpc_and_its_events_in_kafka(permits: Permits, kafka_boo
         code,
         until_types={"EnterpriseRegistered", "OutletAdded", "PermitIssued", "PermitRenewed"},
     )
-    assert [t for t, _ in seen] == ["EnterpriseRegistered", "OutletAdded", "PermitIssued", "PermitRenewed"]
+    assert [t for t, _ in seen] == [
+        "EnterpriseRegistered",
+        "OutletAdded",
+        "PermitIssued",
+        "PermitRenewalApplied",
+        "PermitRenewed",
+    ]
     issued_event = seen[2][1]
     assert isinstance(issued_event, permits_pb2.PermitIssued)
     assert issued_event.permit_number == number and issued_event.outlets[0].outlet_id == outlet_id

@@ -99,13 +99,13 @@ def test_the_end_reason_migration_keeps_existing_versions(tmp_path: Path) -> Non
                 uscc="91330100716105852F", version=1, key_id="k", issued_at=factories.T0, reason="first"
             )
         )
-    assert migrate(engine, [*schema.MIGRATIONS, *MIGRATIONS]) == [101]
+    assert migrate(engine, [*schema.MIGRATIONS, *MIGRATIONS]) == [101, 102]  # 102: scan batches
     with engine.connect() as conn:
         row = conn.execute(sa.select(code_versions)).one()
     assert (row.reason, row.end_reason) == ("first", "")
     # A database made from scratch has the column from migration 100 and 101 changes nothing.
     fresh = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
-    assert migrate(fresh, [*schema.MIGRATIONS, *MIGRATIONS])[-2:] == [100, 101]
+    assert migrate(fresh, [*schema.MIGRATIONS, *MIGRATIONS])[-3:] == [100, 101, 102]
 
 
 def test_time_moves_on_between_rotations(ctx: Context, consumer: EventConsumer) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from deploy.demo import city
-from deploy.demo.dates import load_day, permit_valid_from, years_before
+from deploy.demo.dates import RENEWAL_APPLY_DAYS, load_day, permit_valid_from, years_before
 
 DAYS = [date(2027, 1, 1), date(2028, 2, 29), date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 31)]
 
@@ -35,9 +35,9 @@ def test_every_demo_permit_is_valid_on_the_day_it_is_loaded(today: date, age: in
 
 
 @pytest.mark.parametrize("today", DAYS, ids=str)
-def test_the_oldest_permits_are_inside_their_renewal_window(today: date) -> None:
-    end = _term_end(permit_valid_from(today, 5))
-    assert today < end <= today + timedelta(days=60)  # 排污许可管理条例 art. 14: 60 days before expiry
+def test_the_oldest_permits_are_due_for_renewal_within_a_month(today: date) -> None:
+    apply_by = _term_end(permit_valid_from(today, 5)) - timedelta(days=RENEWAL_APPLY_DAYS)  # art. 14
+    assert today <= apply_by <= today + timedelta(days=30)
 
 
 def test_the_load_day_is_the_city_day_not_the_machine_day() -> None:

@@ -1,4 +1,4 @@
-"""Discharge permits through the service layer: lifecycle, renewal window, expiry by the clock."""
+"""Discharge permits through the service layer: lifecycle, renewal (art. 14), expiry by the clock."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import sqlalchemy as sa
 
 from eco.v1 import permits_pb2
 from services.permits.adapters import permit_repository as permit_repo
+from services.permits.adapters.tables import permit_renewals as renewal_table
 from services.permits.adapters.tables import permits as permits_table
 from services.permits.domain.enterprise import OutletKind, PermitClass
 from services.permits.domain.events import SuspendOrder
 from services.permits.domain.permit import OutletLimits, PermitStatus, PollutantLimit
 from services.permits.domain.values import Actor
-from services.permits.service_layer import enterprises, orders, permits
+from services.permits.service_layer import enterprises, orders, permits, renewals
 from services.permits.service_layer import permits_in_force as in_force
 from services.permits.service_layer.expiry import expire_due
 from services.permits.service_layer.unit_of_work import Deps
@@ -77,7 +78,7 @@ def test_apply_review_issue_publishes_the_limits(deps: Deps, clock: ManualClock)
     )
     assert issued.status is PermitStatus.ISSUED
     assert (issued.valid_from, issued.valid_until) == (date(2026, 3, 2), date(2031, 3, 1))
-    assert issued.renewal_opens_on == date(2030, 12, 31)
+    assert issued.renewal_apply_by == date(2030, 12, 31)
     [(subject, event)] = published(deps, "PermitIssued")
     assert subject == code
     assert event.permit_number == issued.permit_number
@@ -99,7 +100,9 @@ def test_illegal_steps_are_failed_precondition(deps: Deps) -> None:
     with pytest.raises(FailedPrecondition, match=r"cannot issue a permit that is applied"):
         permits.issue(deps, permit_number=number, valid_from=None, outlets_in=[], actor=OFFICER)
     with pytest.raises(FailedPrecondition, match=r"cannot renew"):
-        in_force.renew(deps, permit_number=number, actor=OFFICER)
+        renewals.grant(deps, permit_number=number, actor=OFFICER)
+    with pytest.raises(FailedPrecondition, match=r"cannot apply for renewal of a permit that is applied"):
+        renewals.apply(deps, permit_number=number, actor=OFFICER)
     with pytest.raises(FailedPrecondition, match=r"cannot suspend"):
         in_force.suspend(deps, permit_number=number, actor=OFFICER)
     with pytest.raises(FailedPrecondition, match=r"cannot revoke"):
@@ -123,27 +126,54 @@ def test_suspend_and_revoke_need_a_reason_then_work(deps: Deps) -> None:
         in_force.suspend(deps, permit_number=number, actor=Actor("bureau"))
     assert in_force.suspend(deps, permit_number=number, actor=OFFICER).status is PermitStatus.SUSPENDED
     with pytest.raises(FailedPrecondition, match=r"cannot renew a permit that is suspended"):
-        in_force.renew(deps, permit_number=number, actor=OFFICER)
+        renewals.grant(deps, permit_number=number, actor=OFFICER)
     revoked = in_force.revoke(deps, permit_number=number, actor=OFFICER)
     assert revoked.status is PermitStatus.REVOKED and revoked.last_action == OFFICER
     assert [s for s, _ in published(deps, "PermitSuspended")] == [code]
     assert [s for s, _ in published(deps, "PermitRevoked")] == [code]
 
 
-def test_renewal_only_inside_the_60_day_window(deps: Deps, clock: ManualClock) -> None:
+def test_renewal_is_applied_for_then_granted_from_the_day_after_the_old_term(
+    deps: Deps, clock: ManualClock
+) -> None:
     _, number = _issued(deps)
     until = permits.get(deps, permit_number=number).valid_until
-    assert until is not None
+    assert until == date(2031, 3, 1)
+    with pytest.raises(FailedPrecondition, match=r"no renewal application under review"):
+        renewals.grant(deps, permit_number=number, actor=OFFICER)
+    # Years ahead is in time: art. 14 sets a latest day, not an earliest.
     clock.advance(timedelta(days=(until - date(2026, 3, 2)).days - 61))
-    with pytest.raises(FailedPrecondition, match=r"renewal window opens on"):
-        in_force.renew(deps, permit_number=number, actor=OFFICER)
-    clock.advance(timedelta(days=1))
-    renewed = in_force.renew(deps, permit_number=number, actor=OFFICER)
+    applied = renewals.apply(deps, permit_number=number, actor=OFFICER)
+    assert applied.pending_renewal is not None
+    assert applied.pending_renewal.application.late_by_days == 0
+    with pytest.raises(FailedPrecondition, match=r"is under review"):
+        renewals.apply(deps, permit_number=number, actor=OFFICER)
+    [(_, event)] = published(deps, "PermitRenewalApplied")
+    assert event.renewal.status == permits_pb2.PERMIT_RENEWAL_STATUS_PENDING and not event.renewal.late
+    clock.advance(timedelta(days=5))
+    renewed = renewals.grant(deps, permit_number=number, actor=OFFICER)
     assert renewed.status is PermitStatus.RENEWED and renewed.renewals == 1
     assert renewed.valid_from == until + timedelta(days=1)
     assert renewed.valid_until == date(2036, 3, 1)
+    assert renewed.pending_renewal is None and renewed.latest_renewal is not None
     [(_, event)] = published(deps, "PermitRenewed")
     assert event.valid_until.year == 2036 and len(event.outlets) == 1
+    assert event.renewal.status == permits_pb2.PERMIT_RENEWAL_STATUS_GRANTED and event.renewal.gap_days == 0
+
+
+def test_refusal_needs_a_reason_and_closes_the_application(deps: Deps, clock: ManualClock) -> None:
+    _, number = _issued(deps)
+    with pytest.raises(FailedPrecondition, match=r"no renewal application under review"):
+        renewals.refuse(deps, permit_number=number, actor=OFFICER)
+    renewals.apply(deps, permit_number=number, actor=OFFICER)
+    with pytest.raises(InvalidArgument, match=r"actor.reason"):
+        renewals.refuse(deps, permit_number=number, actor=Actor("bureau"))
+    refused = renewals.refuse(deps, permit_number=number, actor=OFFICER)
+    assert refused.status is PermitStatus.ISSUED and refused.pending_renewal is None
+    assert refused.latest_renewal is not None and refused.latest_renewal.status == "refused"
+    assert [e.permit_number for _, e in published(deps, "PermitRenewalRefused")] == [number]
+    # The enterprise may apply again while the permit is in force.
+    assert renewals.apply(deps, permit_number=number, actor=OFFICER).pending_renewal is not None
 
 
 def test_expiry_by_the_injected_clock(deps: Deps, clock: ManualClock) -> None:
@@ -162,8 +192,10 @@ def test_expiry_by_the_injected_clock(deps: Deps, clock: ManualClock) -> None:
     expired = published(deps, "PermitExpired")
     assert sorted(e.permit_number for _, e in expired) == sorted([number, suspended])
     clock.set(day_after)
-    with pytest.raises(FailedPrecondition, match=r"cannot renew a permit that is expired"):
-        in_force.renew(deps, permit_number=number, actor=OFFICER)
+    with pytest.raises(FailedPrecondition, match=r"no renewal application under review"):
+        renewals.grant(deps, permit_number=number, actor=OFFICER)
+    with pytest.raises(FailedPrecondition, match=r"cannot apply for renewal of a permit that is expired"):
+        renewals.apply(deps, permit_number=number, actor=OFFICER)
     # The enterprise may apply again once its permit has ended.
     outlet_id = f"{code}-DW001"
     again = permits.apply(deps, uscc=code, outlets_in=_limits(outlet_id), applied_on=None, actor=OFFICER)
@@ -264,7 +296,8 @@ def test_reinstatement_restores_the_state_before_suspension_within_validity(
     assert (event.valid_until.year, event.valid_until.month, event.valid_until.day) == (2031, 3, 1)
 
     clock.set(clock.now() + timedelta(days=(date(2031, 1, 1) - date(2026, 3, 2)).days))
-    in_force.renew(deps, permit_number=number, actor=OFFICER)
+    renewals.apply(deps, permit_number=number, actor=OFFICER)
+    renewals.grant(deps, permit_number=number, actor=OFFICER)
     in_force.suspend(deps, permit_number=number, actor=OFFICER)
     again = in_force.reinstate(deps, permit_number=number, actor=OFFICER)
     assert again.status is PermitStatus.RENEWED and again.renewals == 1
@@ -340,3 +373,31 @@ def test_class_cannot_become_registration_while_a_permit_is_live(deps: Deps) -> 
     permits.withdraw(deps, permit_number=applied.permit_number, actor=OFFICER)
     updated = enterprises.update(deps, uscc=code, fields_in=to_registration, paths=["permit_class"])
     assert updated.fields.permit_class is PermitClass.REGISTRATION
+
+
+def test_one_pending_renewal_per_permit_is_kept_by_the_database(deps: Deps) -> None:
+    _, number = _issued(deps)
+    renewals.apply(deps, permit_number=number, actor=OFFICER)
+    with deps.engine.begin() as conn, pytest.raises(sa.exc.IntegrityError):
+        conn.execute(
+            renewal_table.insert().values(
+                permit_number=number,
+                status="pending",
+                applied_on=date(2026, 3, 2),
+                expires_after=date(2031, 3, 1),
+                review_due=date(2026, 3, 22),
+                late_by_days=0,
+                updated_at=deps.clock.now(),
+            )
+        )
+
+
+def test_expiry_skips_only_permits_an_in_time_renewal_keeps_in_force(deps: Deps, clock: ManualClock) -> None:
+    _, in_time = _issued(deps)
+    _, late = _issued(deps)
+    clock.advance(timedelta(days=(date(2031, 3, 1) - date(2026, 3, 2)).days - 60))
+    renewals.apply(deps, permit_number=in_time, actor=OFFICER)
+    clock.advance(timedelta(days=1))
+    renewals.apply(deps, permit_number=late, actor=OFFICER)
+    assert expire_due(deps, clock.now() + timedelta(days=60)).permits == [late]
+    assert permits.get(deps, permit_number=in_time).status is PermitStatus.ISSUED

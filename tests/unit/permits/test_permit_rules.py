@@ -1,4 +1,4 @@
-"""Discharge-permit lifecycle, validity and renewal window (排污许可管理条例 2021, art. 14)."""
+"""Discharge-permit lifecycle and validity (排污许可管理条例 2021, art. 13; renewal: test_renewal_rules)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from services.permits.domain.permit import (
     OutletLimits,
     PermitStatus,
     PollutantLimit,
-    check_renewal_window,
     next_status,
-    renewal_opens_on,
     validate_outlet_limits,
     validity,
 )
@@ -31,6 +29,8 @@ LEGAL = {
     ("reinstate", S.SUSPENDED): S.ISSUED,  # renewed when renewals > 0: reinstated_status()
     ("renew", S.ISSUED): S.RENEWED,
     ("renew", S.RENEWED): S.RENEWED,
+    # A late renewal application is granted after the permit lapsed (art. 14; renewal.py).
+    ("renew", S.EXPIRED): S.RENEWED,
     ("suspend", S.ISSUED): S.SUSPENDED,
     ("suspend", S.RENEWED): S.SUSPENDED,
     ("revoke", S.ISSUED): S.REVOKED,
@@ -54,10 +54,14 @@ def test_every_action_from_every_state(action: str, current: PermitStatus) -> No
 
 
 def test_terminal_states_allow_nothing() -> None:
-    for terminal in (S.EXPIRED, S.REVOKED, S.REJECTED, S.WITHDRAWN):
+    for terminal in (S.REVOKED, S.REJECTED, S.WITHDRAWN):
         for action in TRANSITIONS:
             with pytest.raises(FailedPrecondition):
                 next_status(terminal, action, "P1")
+
+
+def test_an_expired_permit_allows_only_the_grant_of_a_late_renewal() -> None:
+    assert [a for a in TRANSITIONS if S.EXPIRED in TRANSITIONS[a][0]] == ["renew"]
 
 
 def test_validity_is_five_years_to_the_day_before() -> None:
@@ -86,17 +90,6 @@ def test_a_29_february_term_ending_in_a_leap_year_ends_the_day_before() -> None:
     # 4-year terms land on a leap year: the corresponding day exists, so the day before it.
     assert term_end(date(2024, 2, 29), 4) == date(2028, 2, 28)
     assert term_end(date(2024, 2, 29), 1) == date(2025, 2, 28)
-
-
-def test_renewal_window_opens_60_days_before_expiry() -> None:
-    until = date(2028, 12, 31)
-    assert renewal_opens_on(until) == date(2028, 11, 1)
-    with pytest.raises(FailedPrecondition, match=r"renewal window opens on 2028-11-01"):
-        check_renewal_window("P1", until, date(2028, 10, 31))
-    check_renewal_window("P1", until, date(2028, 11, 1))
-    check_renewal_window("P1", until, until)
-    with pytest.raises(FailedPrecondition, match=r"validity ended on 2028-12-31"):
-        check_renewal_window("P1", until, date(2029, 1, 1))
 
 
 def _limit(**overrides: object) -> PollutantLimit:

@@ -61,3 +61,16 @@ def test_gap_of_a_renewal_granted_after_expiry() -> None:
 
 def test_no_pending_renewal_lets_the_permit_expire() -> None:
     assert renewal.keeps_in_force_at_expiry(None) is False
+
+
+def test_granted_term_counts_the_gap_only_for_a_lapsed_permit() -> None:
+    in_time = renewal.apply_for_renewal("P1", UNTIL, UNTIL - timedelta(days=60))
+    late = renewal.apply_for_renewal("P1", UNTIL, UNTIL - timedelta(days=10))
+    renewed = (date(2029, 1, 1), date(2033, 12, 31))
+    assert renewal.granted_term(in_time, UNTIL - timedelta(days=50), lapsed=False) == (*renewed, 0)
+    # Kept in force past the term by an in-time application (行政许可法 art. 50): no gap.
+    assert renewal.granted_term(in_time, UNTIL + timedelta(days=30), lapsed=False) == (*renewed, 0)
+    assert renewal.granted_term(late, UNTIL + timedelta(days=1), lapsed=True) == (*renewed, 0)
+    assert renewal.granted_term(late, UNTIL + timedelta(days=11), lapsed=True) == (*renewed, 10)
+    with pytest.raises(FailedPrecondition, match="would have ended on 2033-12-31"):
+        renewal.granted_term(late, date(2034, 1, 1), lapsed=True)

@@ -1,0 +1,165 @@
+"""Each KPI, a scorecard and the hotspots on one constructed data set, with the answers worked out
+by hand in the comments; the same events give the same figures at past dates too."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from eco.v1 import enforcement_pb2
+from services.evaluation.service_layer import figures
+from services.evaluation.service_layer.unit_of_work import Deps
+from shared.errors import InvalidArgument
+from tests.unit.evaluation import envelopes as e
+from tests.unit.evaluation.factories import T0, uscc
+from tests.unit.evaluation.test_read_model import feed
+
+D = T0.date()  # 2025-03-10
+E1, E2, E3, E4, E5, E6, E7 = (uscc(n) for n in range(1, 8))
+CLOSED = enforcement_pb2.CASE_STAGE_CLOSED
+
+
+def ago(days: float) -> datetime:
+    return T0 - timedelta(days=days)
+
+
+@pytest.fixture
+def city(deps: Deps) -> Deps:
+    long_ago = ago(400)
+    far = date(2029, 12, 31)
+    feed(
+        deps,
+        [
+            e.registered(E1, long_ago, town="浒山"),
+            e.registered(E2, long_ago, town="浒山", permit_class=2),
+            e.registered(E3, long_ago, town="浒山", permit_class=3),
+            e.registered(E4, long_ago, town="观海卫"),
+            e.registered(E5, long_ago, town="观海卫"),
+            e.registered(E6, long_ago, town="龙山", permit_class=3, radiation=True),
+            e.registered(E7, long_ago, town="龙山", permit_class=3, radiation=True),
+            e.permit_issued(E1, "P1", long_ago, long_ago.date(), far),
+            e.permit_issued(E4, "P4", long_ago, long_ago.date(), far),
+            e.permit_revoked(E4, "P4", ago(10)),
+            e.permit_issued(E5, "P5", long_ago, long_ago.date(), D - timedelta(days=1)),
+            e.radiation_issued(E6, "R6", long_ago, long_ago.date(), far),
+            e.section("S1", long_ago, town="浒山"),
+            e.section("S2", long_ago, town="观海卫"),
+            e.section("S3", long_ago, town="浒山", county=False),
+            e.exceedance("X1", "S1", ago(3), town="浒山"),
+            e.exceedance("X3", "S3", ago(20), town="浒山"),
+            e.exceedance("X3", "S3", ago(20), cleared=ago(18)),
+            e.fault("F2", "S2", ago(2)),
+            e.problem("p0", "c0", T0.replace(year=2024, month=12, day=20), uscc=E2, town="浒山"),
+            e.case_advanced("c0", CLOSED, ago(40), town="浒山"),
+            e.problem("p1", "c1", ago(30), uscc=E1, town="浒山"),
+            e.case_advanced("c1", CLOSED, ago(20), town="浒山"),
+            e.problem("p2", "c2", ago(25), uscc=E1, town="浒山"),
+            e.escalated_overdue("c2", ago(15)),
+            e.case_advanced("c2", CLOSED, ago(5), town="浒山"),
+            e.problem("p3", "c3", ago(10), town="观海卫"),
+            e.hazard("h1", E1, ago(30), town="浒山"),
+            e.hazard("h1", E1, ago(10), town="浒山", closed=True),
+            e.hazard("h2", E2, ago(20), town="浒山"),
+            e.petition_closed("pt1", ago(10), town="浒山", on_time=True),
+            e.petition_closed("pt2", ago(9), town="浒山", on_time=False),
+            e.petition_closed("pt3", ago(8), town="浒山", on_time=True),
+            e.petition_received("pr1", ago(10), town="浒山"),
+        ],
+    )
+    return deps
+
+
+def kpi(deps: Deps, name: str, *, at: date | None = None, town: str = "") -> tuple[int, int]:
+    found = figures.get_kpi(deps, name=name, at=at, start=None, end=None, town=town)
+    return found.numerator, found.denominator
+
+
+def test_discharge_permit_holding_rate(city: Deps) -> None:
+    # Key/simplified: E1 (valid), E2 (none), E4 (revoked 10 days ago), E5 (ran out yesterday); E3 is
+    # registration class and needs no permit.
+    assert kpi(city, "discharge_permit_holding_rate") == (1, 4)
+    assert kpi(city, "discharge_permit_holding_rate", town="浒山") == (1, 2)
+    # Twenty days ago E4 and E5 still held theirs.
+    assert kpi(city, "discharge_permit_holding_rate", at=D - timedelta(days=20)) == (3, 4)
+
+
+def test_radiation_permit_holding_rate(city: Deps) -> None:
+    assert kpi(city, "radiation_permit_holding_rate") == (1, 2)  # E6 holds one, E7 does not
+
+
+def test_section_monitoring_coverage(city: Deps) -> None:
+    # County-level sections S1 and S2; S2 has been silent since its missing-data fault.
+    assert kpi(city, "section_monitoring_coverage") == (1, 2)
+    assert kpi(city, "section_monitoring_coverage", at=D - timedelta(days=3)) == (2, 2)
+
+
+def test_section_target_share(city: Deps) -> None:
+    assert kpi(city, "section_target_share") == (2, 3)  # S1's exceedance is open
+    assert kpi(city, "section_target_share", at=D - timedelta(days=5)) == (3, 3)
+    assert kpi(city, "section_target_share", at=D - timedelta(days=19)) == (2, 3)  # S3's was open
+
+
+def test_problem_closure_and_on_time_rates(city: Deps) -> None:
+    # Opened this year: p1, p2 (closed), p3 (open). Closed this year: c0, c1 on time, c2 escalated late.
+    assert kpi(city, "problem_closure_rate") == (2, 3)
+    assert kpi(city, "problem_on_time_rate") == (2, 3)
+
+
+def test_hazard_and_petition_rates(city: Deps) -> None:
+    assert kpi(city, "hazard_rectification_rate") == (1, 2)
+    assert kpi(city, "petition_on_time_rate") == (2, 3)
+
+
+def test_kpis_no_event_supports_say_so(city: Deps) -> None:
+    found = figures.get_kpi(city, name="good_aqi_day_share", at=None, start=None, end=None, town="")
+    assert found.undefined and "AQI" in found.note
+
+
+def test_each_kpi_carries_target_and_newest_event(city: Deps) -> None:
+    found = figures.get_kpi(city, name="problem_closure_rate", at=None, start=None, end=None, town="")
+    assert found.target == 0.95
+    assert found.newest_event_at == ago(5)  # c2's closure
+    assert (found.start, found.end) == (date(2025, 1, 1), D)
+
+
+def test_town_scorecard_weighs_each_kpi_against_its_target(city: Deps) -> None:
+    card = figures.get_scorecard(city, subject="town:浒山", start=None, end=None)
+    # Weighted: discharge 20×(1/2), coverage 10×1, sections 20×((1/2)/0.9), closure 15×1 (2/2 ≥ 0.95),
+    # on-time 10×((2/3)/0.9), hazards 10×(1/2), petitions 5×(2/3); radiation has nothing in 浒山.
+    weights = 20 + 10 + 20 + 15 + 10 + 10 + 5
+    expected = (
+        100 * (20 / 2 + 10 + 20 * (0.5 / 0.9) + 15 + 10 * ((2 / 3) / 0.9) + 10 / 2 + 5 * (2 / 3)) / weights
+    )
+    assert card.score == pytest.approx(expected, abs=0.02)
+    assert card.ranked_of == 3 and 1 <= card.rank <= 3
+
+
+def test_hotspots_by_town_with_trend_and_repeat_offenders(city: Deps) -> None:
+    _, period, spots, offenders = figures.hotspots(city, dimension="town", start=None, end=None, limit=5)
+    assert [(s.key, s.problems, s.petitions, s.previous_total, s.trend) for s in spots] == [
+        ("浒山", 2, 1, 1, 2),  # p0 fell in the previous period of the same length
+        ("观海卫", 1, 0, 0, 1),
+    ]
+    assert [(o.uscc, o.problems) for o in offenders] == [(E1, 2)]
+    assert period.previous().end == date(2024, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda d: figures.get_kpi(d, name="nope", at=None, start=None, end=None, town=""), "name"),
+        (
+            lambda d: figures.get_kpi(
+                d, name="section_target_share", at=None, start=D, end=D - timedelta(1), town=""
+            ),
+            "from",
+        ),
+        (lambda d: figures.get_scorecard(d, subject="city", start=None, end=None), "subject"),
+        (lambda d: figures.hotspots(d, dimension="planet", start=None, end=None, limit=1), "dimension"),
+    ],
+)
+def test_bad_requests_name_the_field(deps: Deps, call, field: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidArgument) as raised:
+        call(deps)
+    assert raised.value.field == field
