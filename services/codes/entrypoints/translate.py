@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from eco.v1 import codes_pb2, common_pb2, evaluation_pb2, events_pb2, permits_pb2
 from services.codes.domain import events as ev
@@ -30,6 +29,8 @@ from services.codes.domain.status import (
     ProfileFact,
 )
 from services.codes.service_layer.codes import IssuedCode
+from shared.proto_values import date_pb as to_date
+from shared.proto_values import timestamp
 from shared.unit_of_work import event_table
 
 log = logging.getLogger(__name__)
@@ -67,20 +68,6 @@ CODE_STATUS_TO_PROTO = {
     CodeStatus.ACTIVE: codes_pb2.CODE_STATUS_ACTIVE,
     CodeStatus.REVOKED: codes_pb2.CODE_STATUS_REVOKED,
 }
-
-
-def timestamp(when: datetime | None) -> Timestamp | None:
-    """A protobuf timestamp, or None for an unknown time (the field then stays unset)."""
-    if when is None:
-        return None
-    ts = Timestamp()
-    ts.FromDatetime(when)
-    return ts
-
-
-def to_date(value: date | None) -> common_pb2.Date | None:
-    """A protobuf Date, or None."""
-    return common_pb2.Date(year=value.year, month=value.month, day=value.day) if value else None
 
 
 def from_date(value: common_pb2.Date, field: str) -> date | None:

@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from eco.v1 import common_pb2, events_pb2, monitoring_pb2, permits_pb2
 from services.monitoring.domain import events as ev
@@ -26,6 +25,7 @@ from services.monitoring.domain.stations import (
     WaterSection,
 )
 from services.monitoring.service_layer.ingest import BatchResult
+from shared.proto_values import date_pb, timestamp_ms
 from shared.unit_of_work import event_table
 
 log = logging.getLogger(__name__)
@@ -40,16 +40,11 @@ def pb_enum(value: int) -> Any:
     return int(value)
 
 
-def timestamp(ms: int) -> Timestamp:
-    """A protobuf Timestamp from epoch milliseconds."""
-    ts = Timestamp()
-    ts.FromMilliseconds(ms)
-    return ts
-
-
 def points(evidence: Iterable[Point]) -> list[monitoring_pb2.ReadingPoint]:
     """Readings quoted as evidence."""
-    return [monitoring_pb2.ReadingPoint(time=timestamp(p.ts), value=p.value, flags=p.flags) for p in evidence]
+    return [
+        monitoring_pb2.ReadingPoint(time=timestamp_ms(p.ts), value=p.value, flags=p.flags) for p in evidence
+    ]
 
 
 def station(s: Station) -> monitoring_pb2.Station:
@@ -106,7 +101,7 @@ def exceedance(row: ExceedanceRecord, station: Station) -> monitoring_pb2.Exceed
         limit=row.limit_value,
         limit_basis=row.limit_basis,
         target_class=pb_enum(row.target_class or 0),
-        opened_at=timestamp(row.opened_ts),
+        opened_at=timestamp_ms(row.opened_ts),
         open=row.cleared_ts is None,
         max_value=row.max_value,
         max_multiple=row.max_multiple,
@@ -115,7 +110,7 @@ def exceedance(row: ExceedanceRecord, station: Station) -> monitoring_pb2.Exceed
         cleared_reason=row.cleared_reason,
     )
     if row.cleared_ts is not None:
-        message.cleared_at.CopyFrom(timestamp(row.cleared_ts))
+        message.cleared_at.CopyFrom(timestamp_ms(row.cleared_ts))
     return message
 
 
@@ -127,11 +122,11 @@ def fault(row: FaultRecord) -> monitoring_pb2.Fault:
         parameter=row.parameter,
         kind=pb_enum(row.kind),
         detail=row.detail,
-        opened_at=timestamp(row.opened_ts),
+        opened_at=timestamp_ms(row.opened_ts),
         open=row.cleared_ts is None,
     )
     if row.cleared_ts is not None:
-        message.cleared_at.CopyFrom(timestamp(row.cleared_ts))
+        message.cleared_at.CopyFrom(timestamp_ms(row.cleared_ts))
     return message
 
 
@@ -156,7 +151,7 @@ def time_series(series: views.TimeSeries) -> monitoring_pb2.TimeSeries:
     )
     for p in series.points:
         point = message.points.add(
-            start=timestamp(p.start),
+            start=timestamp_ms(p.start),
             expected=p.expected,
             expected_readings=p.expected_readings,
             received=p.received,
@@ -182,14 +177,14 @@ def station_status(status: views.StationStatus) -> monitoring_pb2.StationStatus:
         message.parameters.add(
             parameter=p.parameter,
             unit=p.unit,
-            time=timestamp(p.time),
+            time=timestamp_ms(p.time),
             value=p.value,
             flags=p.flags,
             exceeding=p.exceeding,
             water_class=_optional_enum(p.water_class),
         )
     if status.last_reading_at is not None:
-        message.last_reading_at.CopyFrom(timestamp(status.last_reading_at))
+        message.last_reading_at.CopyFrom(timestamp_ms(status.last_reading_at))
     return message
 
 
@@ -208,10 +203,6 @@ def section_coverage(kpi: views.SectionCoverage) -> monitoring_pb2.SectionCovera
     return message
 
 
-def _date(day: date) -> common_pb2.Date:
-    return common_pb2.Date(year=day.year, month=day.month, day=day.day)
-
-
 def outlet_thresholds(found: views.OutletThresholds) -> monitoring_pb2.OutletThresholds:
     """The permit limits in force for an outlet."""
     message = monitoring_pb2.OutletThresholds(outlet_id=found.outlet_id)
@@ -220,8 +211,8 @@ def outlet_thresholds(found: views.OutletThresholds) -> monitoring_pb2.OutletThr
             parameter=r.parameter,
             limit=common_pb2.Quantity(value=r.limit_value, unit=r.unit),
             permit_number=r.permit_number,
-            valid_from=_date(r.valid_from),
-            valid_to=_date(r.valid_until),
+            valid_from=date_pb(r.valid_from),
+            valid_to=date_pb(r.valid_until),
             floor=r.floor,
         )
     return message
@@ -233,14 +224,14 @@ def aqi_history(history: views.AqiHistory) -> monitoring_pb2.AqiHistory:
     for p in history.points:
         result = p.result
         point = message.points.add(
-            start=timestamp(p.start), aqi=result.aqi, level=pb_enum(result.level), incomplete=bool(p.notes)
+            start=timestamp_ms(p.start), aqi=result.aqi, level=pb_enum(result.level), incomplete=bool(p.notes)
         )
         point.notes.extend(p.notes)
         point.primary_pollutants.extend(result.primary_pollutants)
         for i in result.pollutants:
             point.pollutants.add(indicator=i.indicator, concentration=i.concentration, iaqi=i.iaqi)
     for bad in history.invalid:
-        message.invalid.add(start=timestamp(bad.start), reason=bad.reason)
+        message.invalid.add(start=timestamp_ms(bad.start), reason=bad.reason)
     return message
 
 
@@ -253,7 +244,7 @@ def section_class_history(history: views.SectionClassHistory) -> monitoring_pb2.
     )
     for p in history.points:
         point = message.points.add(
-            start=timestamp(p.start),
+            start=timestamp_ms(p.start),
             water_class=pb_enum(p.water_class),
             worst_parameters=p.worst_parameters,
             meets_target=p.meets_target,
@@ -269,7 +260,7 @@ def section_class_history(history: views.SectionClassHistory) -> monitoring_pb2.
                 compared_mean=c.compared_mean,
             )
     for bad in history.invalid:
-        message.invalid.add(start=timestamp(bad.start), reason=bad.reason)
+        message.invalid.add(start=timestamp_ms(bad.start), reason=bad.reason)
     return message
 
 
@@ -341,8 +332,8 @@ def _treatment_idle(e: ev.TreatmentIdleWhileProducing) -> monitoring_pb2.Treatme
         treatment_facility_id=getattr(facility.details, "equipment_id", ""),
         production_idle_threshold_kw=e.rule.production_idle_kw,
         treatment_running_threshold_kw=e.rule.treatment_running_kw,
-        started_at=timestamp(alarm.started_at),
-        detected_at=timestamp(alarm.detected_at),
+        started_at=timestamp_ms(alarm.started_at),
+        detected_at=timestamp_ms(alarm.detected_at),
         duration_minutes=(alarm.detected_at - alarm.started_at) // 60_000,
         production_power=points(alarm.production),
         treatment_power=points(alarm.treatment),
