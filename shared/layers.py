@@ -14,18 +14,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = ("eco",)  # the generated package (eco.v1 and anything under it)
 INNER_LAYERS = ("domain", "service_layer")
-# Modules still to move their protobuf to entrypoints/ (issue 8, monitoring's read side and events).
-# Shrink this list; never grow it.
-PENDING = frozenset(
-    {
-        "services/monitoring/service_layer/history.py",
-        "services/monitoring/service_layer/messages.py",
-        "services/monitoring/service_layer/queries.py",
-        "services/monitoring/service_layer/recording.py",
-        "services/monitoring/service_layer/section_classes.py",
-        "services/monitoring/service_layer/stations.py",
-    }
-)
 
 
 def imported_modules(tree: ast.AST) -> Iterator[tuple[int, str]]:
@@ -48,8 +36,6 @@ def violations(root: Path = ROOT) -> list[str]:
     for layer in INNER_LAYERS:
         for path in sorted(root.glob(f"services/*/{layer}/**/*.py")):
             rel = path.relative_to(root).as_posix()
-            if rel in PENDING:
-                continue
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=rel)
             found += [
                 f"{rel}:{line}: imports {module} (translate in entrypoints/ instead)"
@@ -64,10 +50,7 @@ def main() -> int:
     found = violations()
     for line in found:
         print(line)
-    stale = [p for p in sorted(PENDING) if not (ROOT / p).exists()]
-    for path in stale:
-        print(f"{path}: listed in shared/layers.py PENDING but gone; remove it from the list")
-    return 1 if found or stale else 0
+    return 1 if found else 0
 
 
 if __name__ == "__main__":

@@ -13,10 +13,11 @@ event into its protobuf payload, so the service layer never imports generated co
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from google.protobuf.message import Message
 from sqlalchemy.engine import Connection, Engine
@@ -31,6 +32,20 @@ Translate = Callable[[object], Message]
 def no_translation(event: object) -> Message:
     """The default translator: refuses, so a service that forgot to wire its own fails loudly."""
     raise TypeError(f"no translation wired for {type(event).__name__}; set Deps.translate")
+
+
+def event_table(service: str, table: Mapping[type, Callable[[Any], Message]]) -> Translate:
+    """A `Deps.translate` from a table domain event class -> builder of its contract payload (the
+    service's translation module declares the table); TypeError for an event not in it."""
+
+    def translate(event: object) -> Message:
+        try:
+            build = table[type(event)]
+        except KeyError:
+            raise TypeError(f"not a {service} event: {type(event).__name__}") from None
+        return build(event)
+
+    return translate
 
 
 @dataclass(kw_only=True)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import grpc
+from sqlalchemy.engine import Engine
 
 from eco.v1 import monitoring_pb2_grpc
 from services.monitoring import config as monitoring_config
 from services.monitoring.adapters.tables import MIGRATIONS
 from services.monitoring.config import MonitoringConfig
-from services.monitoring.entrypoints.consumers import permit_consumer
+from services.monitoring.entrypoints import consumers, messages
 from services.monitoring.entrypoints.grpc_servicer import MonitoringServicer
 from services.monitoring.service_layer.background import sweep_missing
 from services.monitoring.service_layer.context import Context
@@ -16,6 +19,13 @@ from shared.clock import Clock, SystemClock
 from shared.periodic import Periodic
 from shared.runtime import ServiceApp
 from shared.settings import Settings
+
+
+def make_context(
+    engine: Engine, clock: Clock, config: MonitoringConfig, notify: Callable[[], None] = lambda: None
+) -> Context:
+    """Monitoring's dependency bundle, with its event translation wired (tests build theirs here too)."""
+    return Context.build(engine, clock, config, notify, translate=messages.event_message)
 
 
 class _Loader:
@@ -47,7 +57,7 @@ def build(
     clock = clock or SystemClock()
     config = config or monitoring_config.load(settings.env)
     engine, relay = ServiceApp.base(settings)
-    context = Context.build(engine, clock, config, relay.notify)
+    context = make_context(engine, clock, config, relay.notify)
 
     def register(server: grpc.aio.Server) -> None:
         monitoring_pb2_grpc.add_MonitoringServiceServicer_to_server(MonitoringServicer(context), server)
@@ -55,19 +65,15 @@ def build(
     background: list = [_Loader(context)]
     if consume_permits:
         background.append(
-            permit_consumer(
-                engine,
-                settings.kafka_bootstrap_servers,
-                context.assessor,
-                context.evaluator,
-                group_id=permits_group or config.consumer_group,
+            consumers.build(
+                context, settings.kafka_bootstrap_servers, group_id=permits_group or config.consumer_group
             )
         )
     background.append(
         Periodic(
             "missing-data-sweep",
             config.sweep_seconds,
-            lambda: sweep_missing(engine, context.evaluator, clock, relay.notify),
+            lambda: sweep_missing(context, context.evaluator),
         )
     )
     background.append(

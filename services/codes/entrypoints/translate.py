@@ -8,18 +8,32 @@ drift apart.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import logging
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
-from eco.v1 import codes_pb2, common_pb2
+from eco.v1 import codes_pb2, common_pb2, evaluation_pb2, events_pb2, permits_pb2
 from services.codes.domain import events as ev
 from services.codes.domain.credit import look
 from services.codes.domain.industry import section
 from services.codes.domain.model import CodeStatus
-from services.codes.domain.status import CreditLevel, EnterpriseStatus, PermitState
+from services.codes.domain.status import (
+    CreditFact,
+    CreditLevel,
+    EnterpriseStatus,
+    PermitFact,
+    PermitState,
+    ProfileFact,
+)
 from services.codes.service_layer.codes import IssuedCode
+from shared.proto_values import date_pb as to_date
+from shared.proto_values import timestamp
+from shared.unit_of_work import event_table
+
+log = logging.getLogger(__name__)
 
 # 企业环境信用评价办法（试行）(2013) levels; an enterprise not yet rated is "unrated", not "unspecified".
 CREDIT_FROM_PROTO: dict[common_pb2.CreditLevel, CreditLevel] = {
@@ -54,20 +68,6 @@ CODE_STATUS_TO_PROTO = {
     CodeStatus.ACTIVE: codes_pb2.CODE_STATUS_ACTIVE,
     CodeStatus.REVOKED: codes_pb2.CODE_STATUS_REVOKED,
 }
-
-
-def timestamp(when: datetime | None) -> Timestamp | None:
-    """A protobuf timestamp, or None for an unknown time (the field then stays unset)."""
-    if when is None:
-        return None
-    ts = Timestamp()
-    ts.FromDatetime(when)
-    return ts
-
-
-def to_date(value: date | None) -> common_pb2.Date | None:
-    """A protobuf Date, or None."""
-    return common_pb2.Date(year=value.year, month=value.month, day=value.day) if value else None
 
 
 def from_date(value: common_pb2.Date, field: str) -> date | None:
@@ -129,26 +129,91 @@ def public_status(status: EnterpriseStatus, version: int, today: date) -> codes_
     return message
 
 
-def event_message(event: object) -> Message:
-    """The contract payload of a code-service domain event (wired as Deps.translate by bootstrap)."""
-    if isinstance(event, ev.CodeIssued):
-        return codes_pb2.CodeIssued(
-            uscc=event.uscc,
-            version=event.version,
-            key_id=event.key_id,
-            url=event.url,
-            reissue=event.reissue,
-            reason=event.reason,
-        )
-    if isinstance(event, ev.CodeRotated):
-        return codes_pb2.CodeRotated(
-            uscc=event.uscc,
-            previous_version=event.previous_version,
-            version=event.version,
-            key_id=event.key_id,
-            url=event.url,
-            reason=event.reason,
-        )
-    if isinstance(event, ev.CodeRevoked):
-        return codes_pb2.CodeRevoked(uscc=event.uscc, version=event.version, reason=event.reason)
-    raise TypeError(f"not a code-service event: {type(event).__name__}")
+_EVENTS: dict[type, Callable[[Any], Message]] = {
+    ev.CodeIssued: lambda e: codes_pb2.CodeIssued(
+        uscc=e.uscc, version=e.version, key_id=e.key_id, url=e.url, reissue=e.reissue, reason=e.reason
+    ),
+    ev.CodeRotated: lambda e: codes_pb2.CodeRotated(
+        uscc=e.uscc,
+        previous_version=e.previous_version,
+        version=e.version,
+        key_id=e.key_id,
+        url=e.url,
+        reason=e.reason,
+    ),
+    ev.CodeRevoked: lambda e: codes_pb2.CodeRevoked(uscc=e.uscc, version=e.version, reason=e.reason),
+}
+# The contract payload of a code-service domain event (wired as Deps.translate by bootstrap).
+event_message = event_table("code-service", _EVENTS)
+
+
+# --- events consumed: the registry's, permits' and evaluation's events as domain facts ---
+
+
+def _at(envelope: events_pb2.EventEnvelope) -> datetime:
+    # The time the fact happened in the domain: older facts must not overwrite newer ones.
+    return envelope.occurred_at.ToDatetime(tzinfo=UTC)
+
+
+def _event_date(value: common_pb2.Date, field: str) -> date | None:
+    # A malformed date from a producer must not block the topic (the consumer would retry forever):
+    # show the date as unknown and say so in the log.
+    try:
+        return from_date(value, field)
+    except ValueError as exc:
+        log.warning("permit event with an impossible date: %s", exc)
+        return None
+
+
+def profile_fact(envelope: events_pb2.EventEnvelope, payload: Message) -> ProfileFact:
+    """EnterpriseRegistered or EnterpriseUpdated as the public profile it states."""
+    assert isinstance(payload, permits_pb2.EnterpriseRegistered | permits_pb2.EnterpriseUpdated)
+    summary = payload.enterprise
+    # Only public fields cross into the read model; location, grid, address and risk flags stay out.
+    return ProfileFact(
+        uscc=summary.uscc,
+        name=summary.name,
+        town=summary.town,
+        industry=summary.industry_code,
+        occurred_at=_at(envelope),
+    )
+
+
+def permit_fact(envelope: events_pb2.EventEnvelope, payload: Message) -> PermitFact:
+    """The public facts of any permit event (the event types carry different subsets of fields)."""
+    state, permit_class = PermitState.VALID, ""
+    valid_from = valid_to = None
+    if isinstance(payload, permits_pb2.PermitIssued | permits_pb2.PermitReinstated):
+        permit_class = PERMIT_CLASS_FROM_PROTO.get(payload.permit_class, "")
+    if isinstance(
+        payload, permits_pb2.PermitIssued | permits_pb2.PermitRenewed | permits_pb2.PermitReinstated
+    ):
+        valid_from = _event_date(payload.valid_from, "valid_from")
+        valid_to = _event_date(payload.valid_until, "valid_until")
+    elif isinstance(payload, permits_pb2.PermitExpired):
+        state, valid_to = PermitState.EXPIRED, _event_date(payload.valid_until, "valid_until")
+    elif isinstance(payload, permits_pb2.PermitRevoked):
+        state = PermitState.REVOKED
+    elif isinstance(payload, permits_pb2.PermitSuspended):
+        state = PermitState.SUSPENDED
+    else:
+        raise TypeError(f"not a permit event: {payload.DESCRIPTOR.full_name}")
+    return PermitFact(
+        uscc=payload.uscc,
+        permit_number=payload.permit_number,
+        state=state,
+        permit_class=permit_class,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        occurred_at=_at(envelope),
+    )
+
+
+def credit_fact(envelope: events_pb2.EventEnvelope, payload: Message) -> CreditFact:
+    """CreditChanged as the enterprise's credit level from then on."""
+    assert isinstance(payload, evaluation_pb2.CreditChanged)
+    return CreditFact(
+        uscc=payload.uscc,
+        level=CREDIT_FROM_PROTO.get(payload.level, CreditLevel.UNRATED),
+        occurred_at=_at(envelope),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from services.monitoring.adapters.tables import outlet_limits, series, stations
 from services.monitoring.domain import gb3838
 from services.monitoring.domain.parameters import StationType
+from services.monitoring.domain.records import OutletLimitRecord
 from services.monitoring.domain.stations import (
     Details,
     ElectricityMonitor,
@@ -179,22 +180,7 @@ def get_all(
     return _stations_with_series(conn, list(conn.execute(query)))
 
 
-@dataclass(frozen=True)
-class OutletLimitRow:
-    """A permit's limit for one outlet and parameter."""
-
-    outlet_id: str
-    parameter: str
-    limit_value: float
-    floor: float
-    unit: str
-    uscc: str
-    permit_number: str
-    valid_from: date
-    valid_until: date
-
-
-def replace_permit_limits(conn: Connection, *, permit_number: str, rows_in: list[OutletLimitRow]) -> None:
+def replace_permit_limits(conn: Connection, *, permit_number: str, rows_in: list[OutletLimitRecord]) -> None:
     """Make these the limits of the permit's outlets (a newer permit for an outlet replaces the old)."""
     conn.execute(outlet_limits.delete().where(outlet_limits.c.permit_number == permit_number))
     for row in rows_in:
@@ -231,9 +217,9 @@ def outlets_with_limits(conn: Connection, *, outlet_ids: list[str]) -> set[str]:
     return {str(o) for o in conn.execute(query).scalars()}
 
 
-def get_all_outlet_limits(conn: Connection, *, outlet_id: str | None = None) -> list[OutletLimitRow]:
+def get_all_outlet_limits(conn: Connection, *, outlet_id: str | None = None) -> list[OutletLimitRecord]:
     """Every outlet limit in force, or one outlet's."""
     query = sa.select(outlet_limits).order_by(outlet_limits.c.outlet_id, outlet_limits.c.parameter)
     if outlet_id is not None:
         query = query.where(outlet_limits.c.outlet_id == outlet_id)
-    return [OutletLimitRow(**row._mapping) for row in conn.execute(query)]
+    return [OutletLimitRecord(**row._mapping) for row in conn.execute(query)]

@@ -4,6 +4,8 @@ works on these, and the adapters store and read them (adapters/alarms.py, adapte
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,40 @@ class FaultRecord:
     detail: str
     opened_ts: int
     cleared_ts: int | None
+
+
+class AlarmKind(IntEnum):
+    """What raised an alarm; values match eco.v1.AlarmKind."""
+
+    EXCEEDANCE = 1
+    DEVICE_FAULT = 2
+    TREATMENT_IDLE = 3
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """An alarm raised by a batch, as the ingestion summary reports it."""
+
+    kind: AlarmKind
+    alarm_id: str
+    station_id: str
+    parameter: str
+    ts: int
+
+
+@dataclass(frozen=True)
+class OutletLimitRecord:
+    """A permit's concentration limit for one outlet and parameter, for the permit's term."""
+
+    outlet_id: str
+    parameter: str
+    limit_value: float
+    floor: float
+    unit: str
+    uscc: str
+    permit_number: str
+    valid_from: date
+    valid_until: date
 
 
 @dataclass

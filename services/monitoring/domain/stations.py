@@ -104,6 +104,12 @@ class Station:
         """The station's parameter with this code, if it measures it."""
         return next((p for p in self.parameters if p.code == code), None)
 
+    @property
+    def uscc(self) -> str:
+        """The USCC of the enterprise a monitor belongs to ("" for ambient stations)."""
+        d = self.details
+        return d.uscc if isinstance(d, SourceMonitor | ElectricityMonitor) else ""
+
 
 def _require(condition: bool, field_name: str, reason: str) -> None:
     if not condition:

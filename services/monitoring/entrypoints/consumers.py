@@ -1,104 +1,48 @@
-"""Monitoring's event consumer: permit events, each translated here to domain values (the event type
--> handler table HANDLERS) and applied by service_layer/permit_events.py."""
+"""Monitoring's event consumer: permit events, each translated at the edge (entrypoints/messages.py)
+to domain values and applied by service_layer/permit_events.py; the table event type -> handler is
+`handlers(ctx)`."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Mapping
 
 from google.protobuf.message import Message
 from sqlalchemy.engine import Connection, Engine
 
-from eco.v1 import common_pb2, events_pb2, permits_pb2
-from services.monitoring.adapters.repository import OutletLimitRow
-from services.monitoring.domain.parameters import normalise_unit
+from eco.v1 import events_pb2
+from services.monitoring.entrypoints import messages
 from services.monitoring.service_layer import permit_events
 from services.monitoring.service_layer.assessment import Assessor
+from services.monitoring.service_layer.context import Context
 from services.monitoring.service_layer.evaluator import Evaluator
 from shared import events
 from shared.consumer import EventConsumer, Handler
 from shared.topology import topic_for
 
-log = logging.getLogger(__name__)
+TOPICS = [topic_for("permits")]
 
 
-def _date(value: common_pb2.Date) -> date:
-    return date(value.year, value.month, value.day)
+def handlers(ctx: Context) -> Mapping[str, Handler]:
+    """Event type -> handler, each running in the consumer's dedup transaction."""
 
+    def on_permit_with_limits(
+        conn: Connection, _envelope: events_pb2.EventEnvelope, payload: Message
+    ) -> None:
+        # PermitIssued, PermitRenewed, PermitReinstated: the limits the event carries become thresholds.
+        permit_events.set_permit_limits(ctx, conn, messages.permit_limits(payload))
 
-def limits_from_permit(
-    *,
-    uscc: str,
-    permit_number: str,
-    valid_from: common_pb2.Date,
-    valid_until: common_pb2.Date,
-    outlets: Iterable[permits_pb2.OutletLimits],
-) -> list[OutletLimitRow]:
-    """One row per outlet and pollutant with a concentration limit (tonnage-only pollutants have none)."""
-    start, end = _date(valid_from), _date(valid_until)
-    rows = []
-    for outlet in outlets:
-        for pollutant in outlet.limits:
-            limit = pollutant.concentration_limit
-            if limit.value <= 0:
-                log.info(
-                    "permit %s outlet %s: %s has no concentration limit",
-                    permit_number,
-                    outlet.outlet_id,
-                    pollutant.parameter,
-                )
-                continue
-            rows.append(
-                OutletLimitRow(
-                    outlet_id=outlet.outlet_id,
-                    parameter=pollutant.parameter.upper(),
-                    limit_value=limit.value,
-                    floor=pollutant.concentration_floor,
-                    unit=normalise_unit(limit.unit),
-                    uscc=uscc,
-                    permit_number=permit_number,
-                    valid_from=start,
-                    valid_until=end,
-                )
-            )
-    return rows
+    def on_permit_ended(conn: Connection, envelope: events_pb2.EventEnvelope, payload: Message) -> None:
+        # PermitRevoked, PermitExpired, PermitSuspended: the permit's limits end, its exceedances close.
+        permit_events.end_permit(ctx, conn, messages.permit_ended(envelope, payload))
 
-
-PermitWithLimits = permits_pb2.PermitIssued | permits_pb2.PermitRenewed | permits_pb2.PermitReinstated
-
-
-def on_permit_with_limits(conn: Connection, envelope: events_pb2.EventEnvelope, payload: Message) -> None:
-    """PermitIssued, PermitRenewed, PermitReinstated: the limits the event carries become thresholds."""
-    assert isinstance(payload, PermitWithLimits)
-    rows = limits_from_permit(
-        uscc=payload.uscc,
-        permit_number=payload.permit_number,
-        valid_from=payload.valid_from,
-        valid_until=payload.valid_until,
-        outlets=payload.outlets,
-    )
-    permit_events.set_permit_limits(conn, permit_number=payload.permit_number, rows=rows)
-
-
-def on_permit_ended(conn: Connection, envelope: events_pb2.EventEnvelope, payload: Message) -> None:
-    """PermitRevoked, PermitExpired, PermitSuspended: the permit's limits end, its exceedances close."""
-    permit_events.end_permit(
-        conn,
-        permit_number=getattr(payload, "permit_number", ""),
-        event_type=envelope.type,
-        at_ms=envelope.occurred_at.ToMilliseconds(),
-    )
-
-
-HANDLERS: dict[str, Handler] = {
-    "PermitIssued": on_permit_with_limits,
-    "PermitRenewed": on_permit_with_limits,
-    "PermitReinstated": on_permit_with_limits,
-    "PermitRevoked": on_permit_ended,
-    "PermitExpired": on_permit_ended,
-    "PermitSuspended": on_permit_ended,
-}
+    return {
+        "PermitIssued": on_permit_with_limits,
+        "PermitRenewed": on_permit_with_limits,
+        "PermitReinstated": on_permit_with_limits,
+        "PermitRevoked": on_permit_ended,
+        "PermitExpired": on_permit_ended,
+        "PermitSuspended": on_permit_ended,
+    }
 
 
 class PermitConsumer(EventConsumer):
@@ -143,16 +87,14 @@ class PermitConsumer(EventConsumer):
         return handled
 
 
-def permit_consumer(
-    engine: Engine, bootstrap_servers: str, assessor: Assessor, evaluator: Evaluator, *, group_id: str
-) -> PermitConsumer:
+def build(ctx: Context, bootstrap_servers: str, *, group_id: str) -> PermitConsumer:
     """The consumer of eco.permits.events that keeps outlet thresholds in step with permits."""
     return PermitConsumer(
-        engine,
+        ctx.engine,
         bootstrap_servers,
-        assessor,
-        evaluator,
+        ctx.assessor,
+        ctx.evaluator,
         group_id=group_id,
-        topics=[topic_for("permits")],
-        handlers=HANDLERS,
+        topics=TOPICS,
+        handlers=handlers(ctx),
     )

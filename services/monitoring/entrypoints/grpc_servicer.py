@@ -9,8 +9,8 @@ import grpc
 
 from eco.v1 import common_pb2, monitoring_pb2, monitoring_pb2_grpc
 from services.monitoring.domain.parameters import StationType
-from services.monitoring.entrypoints import convert
-from services.monitoring.service_layer import history, messages, queries, stations
+from services.monitoring.entrypoints import messages, requests
+from services.monitoring.service_layer import history, queries, stations
 from services.monitoring.service_layer.context import Context
 from services.monitoring.service_layer.ingest import BatchResult
 from shared import paging
@@ -29,8 +29,8 @@ def _period(
 ) -> dict[str, int]:
     """The start and end (epoch ms) of a request's `from`/`to` (`from` is a Python keyword)."""
     return {
-        "start": convert.millis(getattr(request, "from"), "from"),
-        "end": convert.millis(request.to, "to"),
+        "start": requests.millis(getattr(request, "from"), "from"),
+        "end": requests.millis(request.to, "to"),
     }
 
 
@@ -53,22 +53,14 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
         self, request: monitoring_pb2.RegisterStationRequest, context: grpc.ServicerContext
     ) -> monitoring_pb2.Station:
         """Register a station (idempotent for the identical station)."""
-        station, _ = stations.register(
-            self.ctx.engine,
-            self.ctx.catalog,
-            self.ctx.clock,
-            station_in=convert.station_in(request.station),
-            notify=self.ctx.notify,
-        )
-        return messages.station_message(station)
+        station, _ = stations.register(self.ctx, station_in=requests.station_in(request.station))
+        return messages.station(station)
 
     def GetStation(
         self, request: monitoring_pb2.GetStationRequest, context: grpc.ServicerContext
     ) -> monitoring_pb2.Station:
         """One station."""
-        return messages.station_message(
-            stations.get_or_raise(self.ctx.engine, station_id=request.station_id).station
-        )
+        return messages.station(stations.get_or_raise(self.ctx.engine, station_id=request.station_id).station)
 
     def ListStations(
         self, request: monitoring_pb2.ListStationsRequest, context: grpc.ServicerContext
@@ -79,14 +71,14 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
             self.ctx.engine,
             station_type=_station_type(request.type),
             town=request.town,
-            after=convert.station_after(request.page.page_token),
+            after=requests.station_after(request.page.page_token),
             limit=size + 1,
         )
         response = monitoring_pb2.ListStationsResponse(
-            stations=[messages.station_message(s.station) for s in found[:size]]
+            stations=[messages.station(s.station) for s in found[:size]]
         )
         if len(found) > size:
-            response.page.next_page_token = convert.station_token(found[size - 1].station.station_id)
+            response.page.next_page_token = requests.station_token(found[size - 1].station.station_id)
         return response
 
     async def StreamReadings(
@@ -96,7 +88,7 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
 
         A coroutine, so a stream waiting for its station holds no thread; each batch's conversion
         and database work runs in a worker thread (with the call's trace and department)."""
-        builder = convert.SummaryBuilder()
+        builder = messages.SummaryBuilder()
         batch_no = 0
         async for batch in request_iterator:
             builder.add(batch_no, await asyncio.to_thread(self.ingest_batch, batch))
@@ -107,13 +99,13 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
         self, request: monitoring_pb2.ReadingBatch, context: grpc.ServicerContext
     ) -> monitoring_pb2.IngestSummary:
         """Ingest one batch."""
-        builder = convert.SummaryBuilder()
+        builder = messages.SummaryBuilder()
         builder.add(0, self.ingest_batch(request))
         return builder.build()
 
     def ingest_batch(self, batch: monitoring_pb2.ReadingBatch) -> BatchResult:
         """Convert and ingest one batch (blocking: database and outbox)."""
-        return self.ctx.ingestor.ingest(convert.raw_batch(batch))
+        return self.ctx.ingestor.ingest(requests.raw_batch(batch))
 
     def ListStationStatus(
         self, request: monitoring_pb2.ListStationStatusRequest, context: grpc.ServicerContext
@@ -126,52 +118,51 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
             self.ctx.clock,
             station_type=_station_type(request.type),
             station_ids=list(request.station_ids),
-            after=convert.station_after(request.page.page_token),
+            after=requests.station_after(request.page.page_token),
             limit=_page_size(request.page),
         )
-        response = monitoring_pb2.ListStationStatusResponse(statuses=statuses)
-        response.page.next_page_token = convert.station_token(next_token)
+        response = monitoring_pb2.ListStationStatusResponse(
+            statuses=[messages.station_status(s) for s in statuses]
+        )
+        response.page.next_page_token = requests.station_token(next_token)
         return response
 
     def GetTimeSeries(
         self, request: monitoring_pb2.GetTimeSeriesRequest, context: grpc.ServicerContext
     ) -> monitoring_pb2.TimeSeries:
         """Aggregated readings of one parameter."""
-        return queries.time_series(
+        series = queries.time_series(
             self.ctx.engine,
             station_id=request.station_id,
             parameter=request.parameter,
             **_period(request),
             interval=request.interval,
         )
+        return messages.time_series(series)
 
     def GetSectionClassHistory(
         self, request: monitoring_pb2.GetHistoryRequest, context: grpc.ServicerContext
     ) -> monitoring_pb2.SectionClassHistory:
         """GB 3838 class per hour or day."""
-        return history.section_classes(
-            self.ctx.engine,
-            station_id=request.station_id,
-            **_period(request),
-            interval=request.interval,
+        found = history.section_classes(
+            self.ctx.engine, station_id=request.station_id, **_period(request), interval=request.interval
         )
+        return messages.section_class_history(found)
 
     def GetAqiHistory(
         self, request: monitoring_pb2.GetHistoryRequest, context: grpc.ServicerContext
     ) -> monitoring_pb2.AqiHistory:
         """HJ 633 AQI per hour or day."""
-        return history.aqi_history(
-            self.ctx.engine,
-            station_id=request.station_id,
-            **_period(request),
-            interval=request.interval,
+        found = history.aqi_history(
+            self.ctx.engine, station_id=request.station_id, **_period(request), interval=request.interval
         )
+        return messages.aqi_history(found)
 
     def GetSectionCoverage(
         self, request: monitoring_pb2.GetSectionCoverageRequest, context: grpc.ServicerContext
     ) -> monitoring_pb2.SectionCoverage:
         """The automatic-monitoring coverage KPI."""
-        return queries.section_coverage(self.ctx.engine, self.ctx.clock)
+        return messages.section_coverage(queries.section_coverage(self.ctx.engine, self.ctx.clock))
 
     def ListExceedances(
         self, request: monitoring_pb2.ListExceedancesRequest, context: grpc.ServicerContext
@@ -182,15 +173,15 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
             self.ctx.engine,
             station_id=request.station_id,
             open_only=request.open_only,
-            after=convert.keyset_after(request.page.page_token),
+            after=requests.keyset_after(request.page.page_token),
             limit=size + 1,
         )
-        response = monitoring_pb2.ListExceedancesResponse(exceedances=found[:size])
+        response = monitoring_pb2.ListExceedancesResponse(
+            exceedances=[messages.exceedance(e.record, e.station) for e in found[:size]]
+        )
         if len(found) > size:
-            last = found[size - 1]
-            response.page.next_page_token = convert.keyset_token(
-                last.opened_at.ToMilliseconds(), last.exceedance_id
-            )
+            last = found[size - 1].record
+            response.page.next_page_token = requests.keyset_token(last.opened_ts, last.exceedance_id)
         return response
 
     def ListFaults(
@@ -202,19 +193,19 @@ class MonitoringServicer(monitoring_pb2_grpc.MonitoringServiceServicer):
             self.ctx.engine,
             station_id=request.station_id,
             open_only=request.open_only,
-            after=convert.keyset_after(request.page.page_token),
+            after=requests.keyset_after(request.page.page_token),
             limit=size + 1,
         )
-        response = monitoring_pb2.ListFaultsResponse(faults=found[:size])
+        response = monitoring_pb2.ListFaultsResponse(faults=[messages.fault(f) for f in found[:size]])
         if len(found) > size:
             last = found[size - 1]
-            response.page.next_page_token = convert.keyset_token(
-                last.opened_at.ToMilliseconds(), last.fault_id
-            )
+            response.page.next_page_token = requests.keyset_token(last.opened_ts, last.fault_id)
         return response
 
     def GetOutletThresholds(
         self, request: monitoring_pb2.GetOutletThresholdsRequest, context: grpc.ServicerContext
     ) -> monitoring_pb2.OutletThresholds:
         """The permit limits in force for an outlet."""
-        return queries.outlet_thresholds(self.ctx.engine, outlet_id=request.outlet_id)
+        return messages.outlet_thresholds(
+            queries.outlet_thresholds(self.ctx.engine, outlet_id=request.outlet_id)
+        )

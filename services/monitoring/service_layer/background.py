@@ -3,46 +3,41 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC
-
-from sqlalchemy.engine import Engine
 
 from services.monitoring.adapters import readings as readings_repo
 from services.monitoring.service_layer import recording, restore
 from services.monitoring.service_layer.catalog import SeriesInfo
 from services.monitoring.service_layer.evaluator import Evaluator
 from services.monitoring.service_layer.outcome import FaultFound, Outcome
-from shared.clock import Clock
+from shared.unit_of_work import Deps, transaction
 
 log = logging.getLogger(__name__)
 
 
-def sweep_missing(engine: Engine, evaluator: Evaluator, clock: Clock, notify: Callable[[], None]) -> int:
+def sweep_missing(deps: Deps, evaluator: Evaluator) -> int:
     """Open a missing-data fault on every series silent for too long; returns how many opened."""
-    now_ms = int(clock.now().timestamp() * 1000)
+    now_ms = int(deps.clock.now().timestamp() * 1000)
     limit_intervals = evaluator.config.quality.missing_after_intervals
     infos = evaluator.catalog.all_series()
-    with engine.connect() as conn:
+    with deps.engine.connect() as conn:
         latest = readings_repo.latest_of(conn, series_ids=[i.series_id for i in infos])
     silent = [i for i in infos if now_ms - _last_heard(i, latest) > limit_intervals * i.interval_ms]
     opened = 0
     for info in silent:
         with evaluator.locks.hold([info.station.station_id]):
             try:
-                with engine.begin() as conn:
-                    restore.ensure_series(evaluator, conn, {info.series_id})
+                with transaction(deps) as tx:
+                    restore.ensure_series(evaluator, tx.conn, {info.series_id})
                     change = evaluator.states[info.series_id].quality.silent(now_ms, _registered_ms(info))
                     if change is None:
                         continue  # already open, or a reading came meanwhile
                     outcome = Outcome(faults=[FaultFound(info, change, evaluator.new_id())])
-                    _, written = recording.record(conn, outcome)
-                    opened += written
+                    recording.record(tx, outcome)
+                opened += tx.published
             except Exception:
                 evaluator.forget([info.series_id], [])
                 raise
-    if opened:
-        notify()
     return opened
 
 

@@ -6,13 +6,12 @@ from fractions import Fraction
 
 from sqlalchemy.engine import Connection, Engine
 
-from eco.v1 import monitoring_pb2
 from services.monitoring.adapters import readings as readings_repo
 from services.monitoring.adapters import repository
-from services.monitoring.domain import air_periods, hj633, validity
+from services.monitoring.domain import air_periods, hj633, validity, views
 from services.monitoring.domain.air_periods import AIR_CODES, HourlyMeans
 from services.monitoring.domain.parameters import StationType
-from services.monitoring.service_layer import messages
+from services.monitoring.domain.validity import Period
 from services.monitoring.service_layer.queries import DAY_MS, HOUR_MS, bucket_geometry, check_range
 from services.monitoring.service_layer.section_classes import section_classes
 from shared import china_time
@@ -30,23 +29,12 @@ def _station(conn: Connection, station_id: str, station_type: StationType) -> re
     return stored
 
 
-def _aqi_point(
-    history: monitoring_pb2.AqiHistory, at: int, result: hj633.AqiResult | None, notes: list[str]
-) -> None:
+def _aqi_point(history: views.AqiHistory, at: int, result: hj633.AqiResult | None, notes: list[str]) -> None:
     if result is None:
         if notes:
-            history.invalid.add(start=messages.timestamp(at), reason="; ".join(notes))
+            history.invalid.append(views.InvalidBucket(at, "; ".join(notes)))
         return
-    point = history.points.add(
-        start=messages.timestamp(at),
-        aqi=result.aqi,
-        level=messages.pb_enum(result.level),
-        incomplete=bool(notes),
-    )
-    point.notes.extend(notes)
-    point.primary_pollutants.extend(result.primary_pollutants)
-    for p in result.pollutants:
-        point.pollutants.add(indicator=p.indicator, concentration=p.concentration, iaqi=p.iaqi)
+    history.points.append(views.AqiPoint(at, result, notes))
 
 
 def _hourly_means(
@@ -70,22 +58,20 @@ def _hourly_means(
     return found
 
 
-def aqi_history(
-    engine: Engine, *, station_id: str, start: int, end: int, interval: int
-) -> monitoring_pb2.AqiHistory:
+def aqi_history(engine: Engine, *, station_id: str, start: int, end: int, interval: int) -> views.AqiHistory:
     """Hourly real-time AQI or daily AQI of an air station (HJ 633-2012 5.1), from exact hourly
     means, with GB 3095-2012 table 4's validity (domain/air_periods.py)."""
     size, _ = bucket_geometry(interval)
     check_range(start, end, size)
     first = start // HOUR_MS * HOUR_MS
-    if interval == monitoring_pb2.INTERVAL_DAY:
+    if interval == Period.DAY:
         first = (start + china_time.OFFSET_MS) // DAY_MS * DAY_MS - china_time.OFFSET_MS
     with engine.connect() as conn:
         stored = _station(conn, station_id, StationType.AIR)
         # 24 h of history before the range feeds the moving means of its first hours.
         series = _hourly_means(conn, stored, first - DAY_MS, end)
-    history = monitoring_pb2.AqiHistory(station_id=station_id, interval=messages.pb_enum(interval))
-    if interval == monitoring_pb2.INTERVAL_HOUR:
+    history = views.AqiHistory(station_id=station_id, interval=interval)
+    if interval == Period.HOUR:
         for hour in range(first, end, HOUR_MS):
             if any(s.has_data(hour, 1) for s in series.values()):
                 _aqi_point(history, hour, *air_periods.hourly(series, hour))

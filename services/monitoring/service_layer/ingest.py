@@ -15,22 +15,21 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from services.monitoring.adapters import readings as readings_repo
 from services.monitoring.adapters.locks import lock_across_replicas
 from services.monitoring.domain.quality import DEVICE_FLAGS, PLATFORM_FLAGS
-from services.monitoring.domain.records import ReadingColumns
+from services.monitoring.domain.records import Alarm, ReadingColumns
 from services.monitoring.domain.stations import ElectricityMonitor
 from services.monitoring.service_layer import recording, restore
 from services.monitoring.service_layer.catalog import SeriesInfo
 from services.monitoring.service_layer.evaluator import Evaluator
 from services.monitoring.service_layer.outcome import LATE, Outcome
-from shared.clock import Clock
+from shared.unit_of_work import Deps, transaction
 
 log = logging.getLogger(__name__)
 
@@ -67,27 +66,20 @@ class BatchResult:
     duplicates: int = 0
     flagged: int = 0
     rejections: list[Rejection] = field(default_factory=list)
-    alarms: list[recording.Alarm] = field(default_factory=list)
+    alarms: list[Alarm] = field(default_factory=list)
     unassessed: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
 
 class Ingestor:
     """Turns batches into stored readings, alarms and events."""
 
-    def __init__(
-        self,
-        engine: Engine,
-        evaluator: Evaluator,
-        clock: Clock,
-        future_tolerance_ms: int,
-        notify: Callable[[], None],
-    ) -> None:
-        self.engine = engine
+    def __init__(self, deps: Deps, evaluator: Evaluator, future_tolerance_ms: int) -> None:
+        self.deps = deps
+        self.engine = deps.engine
         self.evaluator = evaluator
         self.catalog = evaluator.catalog
-        self.clock = clock
+        self.clock = deps.clock
         self.future_tolerance_ms = future_tolerance_ms
-        self.notify = notify
 
     def _validate(self, raw: RawBatch, result: BatchResult) -> tuple[ReadingColumns, list[SeriesInfo]]:
         now_ms = int(self.clock.now().timestamp() * 1000)
@@ -153,16 +145,14 @@ class Ingestor:
         device_flags = list(columns.flags)
         with self.evaluator.locks.hold(locked):
             try:
-                outcome, inserted, written = self._store(columns, infos, lines, locked, result)
+                outcome, inserted = self._store(columns, infos, lines, locked, result)
             except IntegrityError as exc:
                 # Another replica wrote this station's alarms after our state was loaded: judge the
                 # batch again on state re-read from the database (it committed before our lock).
                 log.warning("batch collided with another writer's alarms; judging it again: %s", exc.orig)
                 self.evaluator.forget(set(columns.series_ids), lines)
                 columns.flags[:] = device_flags
-                outcome, inserted, written = self._store(columns, infos, lines, locked, result)
-        if written:
-            self.notify()
+                outcome, inserted = self._store(columns, infos, lines, locked, result)
         result.duplicates += len(columns) - inserted
         result.accepted = result.received - len(result.rejections)
         result.flagged = sum(1 for f in columns.flags if f & PLATFORM_FLAGS)
@@ -176,11 +166,13 @@ class Ingestor:
         lines: set[str],
         locked: set[str],
         result: BatchResult,
-    ) -> tuple[Outcome, int, int]:
-        """Judge and write the batch in one transaction; returns the outcome, readings new, events written."""
+    ) -> tuple[Outcome, int]:
+        """Judge and write the batch in one unit of work (the relay is woken if it raised events);
+        returns the outcome and how many readings were new."""
         series_ids = set(columns.series_ids)
         try:
-            with self.engine.begin() as conn:
+            with transaction(self.deps) as tx:
+                conn = tx.conn
                 lock_across_replicas(conn, locked)
                 restore.ensure_series(self.evaluator, conn, series_ids)
                 pending = restore.ensure_detectors(self.evaluator, conn, lines)
@@ -191,11 +183,11 @@ class Ingestor:
                 inserted = readings_repo.insert(conn, columns)
                 readings_repo.upsert_latest(conn, _newest_per_series(columns))
                 readings_repo.add_flags(conn, outcome.retro_flags)
-                result.alarms, written = recording.record(conn, outcome)
+                result.alarms = recording.record(tx, outcome)
         except Exception:
             self.evaluator.forget(series_ids, lines)
             raise
-        return outcome, inserted, written
+        return outcome, inserted
 
 
 def _count_late(conn: Connection, columns: ReadingColumns, infos: list[SeriesInfo], outcome: Outcome) -> None:

@@ -1,7 +1,6 @@
 """Read side: station status, time series with coverage, the coverage KPI, alarms, outlet thresholds.
 
-Results are built directly as the contract's messages: the read side has no rules of its own beyond
-the standards it calls, so a second set of dataclasses would only copy fields.
+Results are plain values (domain/views.py); entrypoints/messages.py gives them their contract form.
 """
 
 from __future__ import annotations
@@ -10,14 +9,14 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
-from eco.v1 import common_pb2, monitoring_pb2
 from services.monitoring.adapters import alarms as alarms_repo
 from services.monitoring.adapters import readings as readings_repo
 from services.monitoring.adapters import repository
-from services.monitoring.domain import gb3838
+from services.monitoring.domain import gb3838, views
 from services.monitoring.domain.parameters import StationType
+from services.monitoring.domain.records import FaultRecord
 from services.monitoring.domain.stations import SourceMonitor, WaterSection
-from services.monitoring.service_layer import messages
+from services.monitoring.domain.validity import Period
 from shared import china_time
 from shared.clock import Clock
 from shared.errors import InvalidArgument, NotFound
@@ -36,9 +35,9 @@ NO_SECTIONS = "no county-level-or-above water section is registered: the KPI is 
 
 def bucket_geometry(interval: int) -> tuple[int, int]:
     """(bucket size, alignment offset) of an eco.v1.Interval."""
-    if interval == monitoring_pb2.INTERVAL_HOUR:
+    if interval == Period.HOUR:
         return HOUR_MS, 0
-    if interval == monitoring_pb2.INTERVAL_DAY:
+    if interval == Period.DAY:
         # Days are the city's calendar days (China Standard Time).
         return DAY_MS, china_time.OFFSET_MS
     raise InvalidArgument("interval", "must be INTERVAL_HOUR or INTERVAL_DAY")
@@ -59,7 +58,7 @@ def _aligned(start: int, size: int, offset: int) -> int:
 
 def time_series(
     engine: Engine, *, station_id: str, parameter: str, start: int, end: int, interval: int
-) -> monitoring_pb2.TimeSeries:
+) -> views.TimeSeries:
     """Mean, min, max and coverage (received vs expected readings) per bucket."""
     size, offset = bucket_geometry(interval)
     check_range(start, end, size)
@@ -79,20 +78,17 @@ def time_series(
     # buckets: 0.25), so a bucket's coverage only says whether its share came; the range's coverage,
     # received over (range / interval), is the figure to quote.
     expected = size / interval_ms
-    series = monitoring_pb2.TimeSeries(
-        station_id=station_id, parameter=parameter, unit=param.unit, interval=messages.pb_enum(interval)
-    )
+    series = views.TimeSeries(station_id=station_id, parameter=parameter, unit=param.unit, interval=interval)
     at = _aligned(start, size, offset)
     while at < end:
         b = by_start.get(at)
-        point = series.points.add(
-            start=messages.timestamp(at), expected=max(1, size // interval_ms), expected_readings=expected
-        )
+        point = views.SeriesPoint(start=at, expected=max(1, size // interval_ms), expected_readings=expected)
         if b is not None:
             point.received, point.flagged = b.received, b.flagged
             point.coverage = min(1.0, b.received / expected)
             if b.mean is not None:
-                point.mean, point.min, point.max = b.mean, b.low or 0.0, b.high or 0.0
+                point.mean, point.low, point.high = b.mean, b.low or 0.0, b.high or 0.0
+        series.points.append(point)
         at += size
     series.received = sum(b.received for b in found)
     series.expected = (end - start) / interval_ms
@@ -108,7 +104,7 @@ def station_status(
     station_ids: list[str],
     after: str,
     limit: int,
-) -> tuple[list[monitoring_pb2.StationStatus], str]:
+) -> tuple[list[views.StationStatus], str]:
     """The latest reading of each parameter of a page of stations, from the latest-reading table."""
     now_ms = int(clock.now().timestamp() * 1000)
     with engine.connect() as conn:
@@ -126,8 +122,8 @@ def station_status(
     result = []
     for s in page:
         station = s.station
-        status = monitoring_pb2.StationStatus(
-            station=messages.station_message(station),
+        status = views.StationStatus(
+            station=station,
             open_exceedances=open_exc.get(station.station_id, 0),
             open_faults=open_faults.get(station.station_id, 0),
         )
@@ -141,31 +137,31 @@ def station_status(
                 continue
             ts, value, flags = latest[sid]
             newest = max(newest, ts)
-            ps = status.parameters.add(
-                parameter=p.code,
-                unit=p.unit,
-                time=messages.timestamp(ts),
-                value=value,
-                flags=flags,
-                exceeding=sid in exceeding,
-            )
+            water_class = None
             if isinstance(station.details, WaterSection):
                 water_class = gb3838.reading_class(p.code, value, station.details.water_body)
-                if water_class is not None:
-                    ps.water_class = messages.pb_enum(water_class)
-                    if flags == 0:
-                        classes[p.code] = water_class
+                if water_class is not None and flags == 0:
+                    classes[p.code] = water_class
+            status.parameters.append(
+                views.ParameterStatus(
+                    parameter=p.code,
+                    unit=p.unit,
+                    time=ts,
+                    value=value,
+                    flags=flags,
+                    exceeding=sid in exceeding,
+                    water_class=water_class,
+                )
+            )
         if newest:
-            status.last_reading_at.CopyFrom(messages.timestamp(newest))
+            status.last_reading_at = newest
             status.reporting = now_ms - newest <= DAY_MS
-        worst, _ = gb3838.section_class(classes)
-        if worst is not None:
-            status.water_class = messages.pb_enum(worst)
+        status.water_class, _ = gb3838.section_class(classes)
         result.append(status)
     return result, page[-1].station.station_id if more and page else ""
 
 
-def section_coverage(engine: Engine, clock: Clock) -> monitoring_pb2.SectionCoverage:
+def section_coverage(engine: Engine, clock: Clock) -> views.SectionCoverage:
     """Share of county-level-or-above sections whose automatic station reported in the last 24 h.
 
     Reporting means at least one valid reading in the window: a section whose readings were all
@@ -186,7 +182,7 @@ def section_coverage(engine: Engine, clock: Clock) -> monitoring_pb2.SectionCove
     silent = [s.station.station_id for s in sections if not valid.intersection(s.series_ids.values())]
     total = len(sections)
     reporting = total - len(silent)
-    result = monitoring_pb2.SectionCoverage(
+    return views.SectionCoverage(
         value=reporting / total if total else 0.0,
         target=COVERAGE_TARGET,
         numerator=reporting,
@@ -194,14 +190,13 @@ def section_coverage(engine: Engine, clock: Clock) -> monitoring_pb2.SectionCove
         silent_station_ids=silent,
         undefined=total == 0,
         note=NO_SECTIONS if total == 0 else "",
+        at=now,
     )
-    result.at.FromDatetime(now)
-    return result
 
 
 def exceedances(
     engine: Engine, *, station_id: str, open_only: bool, after: tuple[int, str] | None, limit: int
-) -> list[monitoring_pb2.Exceedance]:
+) -> list[views.StationExceedance]:
     """Exceedances, newest first, after the (opened_ts, id) of the previous page's last."""
     with engine.connect() as conn:
         rows = alarms_repo.get_all_exceedances(
@@ -215,38 +210,24 @@ def exceedances(
             if rows
             else {}
         )
-    return [messages.exceedance_message(r, stations[r.station_id]) for r in rows if r.station_id in stations]
+    return [views.StationExceedance(r, stations[r.station_id]) for r in rows if r.station_id in stations]
 
 
 def faults(
     engine: Engine, *, station_id: str, open_only: bool, after: tuple[int, str] | None, limit: int
-) -> list[monitoring_pb2.Fault]:
+) -> list[FaultRecord]:
     """Device faults, newest first, after the (opened_ts, id) of the previous page's last."""
     with engine.connect() as conn:
         rows = alarms_repo.get_all_faults(
             conn, station_id=station_id, open_only=open_only, after=after, limit=limit
         )
-    return [messages.fault_message(r) for r in rows]
+    return rows
 
 
-def outlet_thresholds(engine: Engine, *, outlet_id: str) -> monitoring_pb2.OutletThresholds:
+def outlet_thresholds(engine: Engine, *, outlet_id: str) -> views.OutletThresholds:
     """The permit limits in force for an outlet (none: the outlet has no valid permit limit)."""
     if not outlet_id:
         raise InvalidArgument("outlet_id", "is required")
     with engine.connect() as conn:
         rows = repository.get_all_outlet_limits(conn, outlet_id=outlet_id)
-    result = monitoring_pb2.OutletThresholds(outlet_id=outlet_id)
-    for r in rows:
-        result.thresholds.add(
-            parameter=r.parameter,
-            limit=common_pb2.Quantity(value=r.limit_value, unit=r.unit),
-            permit_number=r.permit_number,
-            valid_from=common_pb2.Date(
-                year=r.valid_from.year, month=r.valid_from.month, day=r.valid_from.day
-            ),
-            valid_to=common_pb2.Date(
-                year=r.valid_until.year, month=r.valid_until.month, day=r.valid_until.day
-            ),
-            floor=r.floor,
-        )
-    return result
+    return views.OutletThresholds(outlet_id=outlet_id, limits=rows)

@@ -15,14 +15,12 @@ from fractions import Fraction
 
 from sqlalchemy.engine import Connection, Engine
 
-from eco.v1 import monitoring_pb2
 from services.monitoring.adapters import readings as readings_repo
 from services.monitoring.adapters import repository
-from services.monitoring.domain import gb3838, periods, validity
+from services.monitoring.domain import gb3838, periods, validity, views
 from services.monitoring.domain.periods import CST, DAY_MS, HOUR_MS
 from services.monitoring.domain.stations import WaterSection
 from services.monitoring.domain.validity import Period
-from services.monitoring.service_layer import messages
 from shared.errors import InvalidArgument, NotFound
 
 # At most this many buckets (hours, days) per query; month, quarter and year read daily means, so
@@ -80,7 +78,7 @@ def _bucket_means(
 
 def section_classes(
     engine: Engine, *, station_id: str, start: int, end: int, interval: int
-) -> monitoring_pb2.SectionClassHistory:
+) -> views.SectionClassHistory:
     """The section's class per bucket: the worst class of its parameters' exact bucket means."""
     period = period_of(interval)
     _check_range(start, end, period)
@@ -97,34 +95,40 @@ def section_classes(
             if gb3838.is_assessed(p.code, section.water_body):
                 for at, value in _bucket_means(conn, stored.series_ids[p.code], buckets, period).items():
                     found.setdefault(at, {})[p.code] = value
-    history = monitoring_pb2.SectionClassHistory(
-        station_id=station_id,
-        target_class=messages.pb_enum(section.target_class),
-        interval=messages.pb_enum(interval),
+    history = views.SectionClassHistory(
+        station_id=station_id, target_class=section.target_class, interval=interval
     )
     for at in sorted(found):
         classes: dict[str, gb3838.WaterClass] = {}
         notes = [f"{code}: {v}" for code, v in sorted(found[at].items()) if isinstance(v, str)]
         valid = {code: v for code, v in sorted(found[at].items()) if not isinstance(v, str)}
         if not valid:
-            history.invalid.add(start=messages.timestamp(at), reason="; ".join(notes))
+            history.invalid.append(views.InvalidBucket(at, "; ".join(notes)))
             continue
-        point = history.points.add(start=messages.timestamp(at), incomplete=bool(notes))
-        point.notes.extend(notes)
+        parameters = []
         for code, (mean, count) in valid.items():
             water_class = gb3838.mean_class(code, mean, section.water_body)
             assert water_class is not None
             classes[code] = water_class
-            point.parameters.add(
-                parameter=code,
-                mean=float(mean),
-                water_class=messages.pb_enum(water_class),
-                values=count,
-                compared_mean=gb3838.compared_value(code, mean, water_class, section.water_body),
+            parameters.append(
+                views.ParameterClass(
+                    parameter=code,
+                    mean=float(mean),
+                    water_class=water_class,
+                    values=count,
+                    compared_mean=gb3838.compared_value(code, mean, water_class, section.water_body),
+                )
             )
         worst, worst_codes = gb3838.section_class(classes)
         assert worst is not None
-        point.water_class = messages.pb_enum(worst)
-        point.worst_parameters.extend(worst_codes)
-        point.meets_target = worst <= section.target_class
+        history.points.append(
+            views.SectionClassPoint(
+                start=at,
+                water_class=worst,
+                parameters=parameters,
+                worst_parameters=worst_codes,
+                meets_target=worst <= section.target_class,
+                notes=notes,
+            )
+        )
     return history

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from eco.v1 import monitoring_pb2
 from services.monitoring.adapters import repository
+from services.monitoring.domain.events import StationRegistered
 from services.monitoring.domain.parameters import StationType
 from services.monitoring.domain.stations import ElectricityMonitor, Equipment, Station, validate_new
-from services.monitoring.service_layer import messages, recording
-from services.monitoring.service_layer.catalog import Catalog
-from shared import events, outbox
-from shared.clock import Clock
+from services.monitoring.service_layer.context import Context
 from shared.errors import AlreadyExists, InvalidArgument, NotFound
 from shared.grpc.auth import current_department
+from shared.unit_of_work import transaction
 
 
 def _check_link(stored: repository.StoredStation | None, line: ElectricityMonitor) -> None:
@@ -32,34 +28,27 @@ def _check_link(stored: repository.StoredStation | None, line: ElectricityMonito
         raise InvalidArgument(field_name, "the facility belongs to another enterprise")
 
 
-def register(
-    engine: Engine, catalog: Catalog, clock: Clock, *, station_in: Station, notify: Callable[[], None]
-) -> tuple[Station, bool]:
+def register(ctx: Context, *, station_in: Station) -> tuple[Station, bool]:
     """Register a station; the identical station registered again is returned unchanged (False)."""
     station = validate_new(station_in)
     try:
-        with engine.begin() as conn:
-            existing = repository.get(conn, station_id=station.station_id)
+        with transaction(ctx) as tx:
+            existing = repository.get(tx.conn, station_id=station.station_id)
             if existing is not None:
                 if existing.station == station:
                     return existing.station, False
                 raise AlreadyExists("station", station.station_id)
             details = station.details
             if isinstance(details, ElectricityMonitor) and details.equipment == Equipment.PRODUCTION_LINE:
-                _check_link(repository.get(conn, station_id=details.linked_station_id), details)
+                _check_link(repository.get(tx.conn, station_id=details.linked_station_id), details)
             stored = repository.create_station(
-                conn, station_in=station, registered_by=current_department() or "-", now=clock.now()
+                tx.conn, station_in=station, registered_by=current_department() or "-", now=tx.now
             )
-            payload = monitoring_pb2.StationRegistered(station=messages.station_message(stored.station))
-            envelope = events.make_envelope(
-                source=recording.SOURCE, subject_id=station.station_id, payload=payload
-            )
-            outbox.add_event(conn, recording.TOPIC, envelope)
+            tx.publish(station.station_id, StationRegistered(stored.station))
     except IntegrityError:
         # Registered by a concurrent call between our check and our insert.
         raise AlreadyExists("station", station.station_id) from None
-    catalog.add(stored)
-    notify()
+    ctx.catalog.add(stored)
     return stored.station, True
 
 

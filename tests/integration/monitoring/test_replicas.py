@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.monitoring.adapters.tables import MIGRATIONS
+from services.monitoring.bootstrap import make_context
 from services.monitoring.config import MonitoringConfig
 from services.monitoring.domain import gb3838
 from services.monitoring.domain.exceedance import Hysteresis
@@ -41,7 +42,7 @@ SECTION = Station(
 
 
 def _replica(url: str) -> Context:
-    context = Context.build(make_engine(url), SystemClock(), CONFIG, lambda: None)
+    context = make_context(make_engine(url), SystemClock(), CONFIG)
     context.load()
     return context
 
@@ -63,7 +64,7 @@ def _open(url: str) -> int:
 def test_a_replica_with_stale_state_does_not_lose_its_batch(pg_url: str, tmp_path: Path) -> None:
     migrate(make_engine(pg_url), [*schema.MIGRATIONS, *MIGRATIONS])
     a, b = _replica(pg_url), _replica(pg_url)
-    stations.register(a.engine, a.catalog, a.clock, station_in=SECTION, notify=lambda: None)
+    stations.register(a, station_in=SECTION)
     start = (int(time.time() * 1000) // HOUR_MS - 20) * HOUR_MS
     _ingest(a, start, [0.4])
     _ingest(b, start + HOUR_MS, [0.5])  # both replicas now hold the series' state in memory
@@ -78,7 +79,7 @@ def test_a_replica_with_stale_state_does_not_lose_its_batch(pg_url: str, tmp_pat
 def test_concurrent_batches_of_one_station_on_two_replicas_take_turns(pg_url: str, tmp_path: Path) -> None:
     migrate(make_engine(pg_url), [*schema.MIGRATIONS, *MIGRATIONS])
     a, b = _replica(pg_url), _replica(pg_url)
-    stations.register(a.engine, a.catalog, a.clock, station_in=SECTION, notify=lambda: None)
+    stations.register(a, station_in=SECTION)
     start = (int(time.time() * 1000) // HOUR_MS - 100) * HOUR_MS
     errors: list[BaseException] = []
 
@@ -105,7 +106,7 @@ def test_concurrent_batches_of_one_station_on_two_replicas_take_turns(pg_url: st
 def test_a_batch_waits_while_another_transaction_holds_its_stations_lock(pg_url: str) -> None:
     migrate(make_engine(pg_url), [*schema.MIGRATIONS, *MIGRATIONS])
     a = _replica(pg_url)
-    stations.register(a.engine, a.catalog, a.clock, station_in=SECTION, notify=lambda: None)
+    stations.register(a, station_in=SECTION)
     start = (int(time.time() * 1000) // HOUR_MS - 20) * HOUR_MS
     other = sa.create_engine(pg_url)
     done = threading.Event()

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from eco.v1 import events_pb2, monitoring_pb2  # noqa: F401 - registers the event types for unpacking
 from services.monitoring.adapters.tables import MIGRATIONS
+from services.monitoring.bootstrap import make_context
 from services.monitoring.config import MonitoringConfig
 from services.monitoring.domain import gb3838
 from services.monitoring.domain.exceedance import Hysteresis
@@ -25,7 +26,6 @@ from services.monitoring.domain.stations import (
     WaterSection,
 )
 from services.monitoring.service_layer import stations
-from services.monitoring.service_layer.context import Context
 from services.monitoring.service_layer.ingest import BatchResult, RawBatch
 from shared import events, schema
 from shared.clock import ManualClock
@@ -53,7 +53,7 @@ class Harness:
             hysteresis=Hysteresis(open_after=3, clear_after=2), quality=QualityRules(flat_line_count=4)
         )
         self.notified = 0
-        self.ctx = Context.build(self.engine, self.clock, self.config, self._notify)
+        self.ctx = make_context(self.engine, self.clock, self.config, self._notify)
         self.ctx.load()
 
     def _notify(self) -> None:
@@ -64,15 +64,13 @@ class Harness:
         clone = object.__new__(Harness)
         clone.url, clone.engine, clone.clock, clone.config = self.url, self.engine, self.clock, self.config
         clone.notified = 0
-        clone.ctx = Context.build(self.engine, self.clock, self.config, clone._notify)
+        clone.ctx = make_context(self.engine, self.clock, self.config, clone._notify)
         clone.ctx.load()
         return clone
 
     def register(self, station: Station) -> Station:
         """Register through the service layer."""
-        stored, _ = stations.register(
-            self.engine, self.ctx.catalog, self.clock, station_in=station, notify=self._notify
-        )
+        stored, _ = stations.register(self.ctx, station_in=station)
         return stored
 
     def ingest(

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from eco.v1 import monitoring_pb2
 from services.monitoring.domain import exact, gb3838, hj633
 from services.monitoring.domain.gb3838 import WaterBody, WaterClass
+from services.monitoring.entrypoints import messages
 from services.monitoring.service_layer import history
 from tests.unit.monitoring.support import HOUR, START_MS, Harness, water_station
 
@@ -85,12 +86,14 @@ def test_daily_section_class_of_readings_averaging_onto_a_limit(tmp_path: Path) 
     h.register(water_station())
     h.ingest([("WS-1", "NH3N", LOCAL_MIDNIGHT + HOUR, 0.1), ("WS-1", "NH3N", LOCAL_MIDNIGHT + 5 * HOUR, 0.2)])
     h.ingest([("WS-1", "TP", LOCAL_MIDNIGHT + i * 4 * HOUR, v) for i, v in enumerate([0.1, 0.2, 0.3])])
-    result = history.section_classes(
-        h.engine,
-        station_id="WS-1",
-        start=LOCAL_MIDNIGHT,
-        end=LOCAL_MIDNIGHT + DAY,
-        interval=monitoring_pb2.INTERVAL_DAY,
+    result = messages.section_class_history(
+        history.section_classes(
+            h.engine,
+            station_id="WS-1",
+            start=LOCAL_MIDNIGHT,
+            end=LOCAL_MIDNIGHT + DAY,
+            interval=monitoring_pb2.INTERVAL_DAY,
+        )
     )
     (point,) = result.points
     classes = {p.parameter: (p.mean, p.water_class, p.compared_mean, p.values) for p in point.parameters}

@@ -115,9 +115,9 @@ def test_missing_data_sweep_opens_one_fault_per_silent_series(tmp_path: Path) ->
     h = Harness(tmp_path)
     h.register(water_station())
     h.ingest(_nh3n([0.4]))
-    opened = sweep_missing(h.engine, h.ctx.evaluator, h.clock, lambda: None)
+    opened = sweep_missing(h.ctx, h.ctx.evaluator)
     assert opened == 1  # only NH3N has ever reported
-    assert sweep_missing(h.engine, h.ctx.evaluator, h.clock, lambda: None) == 0
+    assert sweep_missing(h.ctx, h.ctx.evaluator) == 0
     kinds = [p.fault.kind for _, p in h.events("DeviceFault")]
     assert kinds == [1]
 
@@ -142,11 +142,11 @@ def test_missing_data_sweep_flags_series_that_never_reported_after_the_grace(tmp
     h.clock.advance(timedelta(hours=2))
     h.ingest(_nh3n([0.4], start=int(h.clock.now().timestamp() * 1000)))
     h.clock.advance(timedelta(hours=10))  # 12 h since registration: still within the grace
-    assert sweep_missing(h.engine, h.ctx.evaluator, h.clock, lambda: None) == 0
+    assert sweep_missing(h.ctx, h.ctx.evaluator) == 0
     h.clock.advance(timedelta(minutes=1))
-    assert sweep_missing(h.engine, h.ctx.evaluator, h.clock, lambda: None) == 3  # DO, TP, PH never came
+    assert sweep_missing(h.ctx, h.ctx.evaluator) == 3  # DO, TP, PH never came
     details = sorted(p.fault.detail for _, p in h.events("DeviceFault"))
     assert details == ["no reading since registration (3 intervals ago)"] * 3
     h.clock.advance(timedelta(hours=2))  # NH3N's one reading is now more than 12 h old as well
-    assert sweep_missing(h.engine, h.ctx.evaluator, h.clock, lambda: None) == 1
-    assert sweep_missing(h.engine, h.ctx.evaluator, h.clock, lambda: None) == 0
+    assert sweep_missing(h.ctx, h.ctx.evaluator) == 1
+    assert sweep_missing(h.ctx, h.ctx.evaluator) == 0

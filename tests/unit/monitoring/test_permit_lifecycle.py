@@ -15,7 +15,7 @@ from google.protobuf.message import Message
 
 from eco.v1 import common_pb2, permits_pb2
 from services.monitoring.domain.stations import Parameter
-from services.monitoring.entrypoints.consumers import HANDLERS, PermitConsumer
+from services.monitoring.entrypoints.consumers import PermitConsumer, handlers
 from shared import events
 from tests.unit.monitoring.support import HOUR, START_MS, USCC, Harness, source_station
 
@@ -45,7 +45,7 @@ def _deliver(h: Harness, payload: Message) -> bool:
         h.ctx.evaluator,
         group_id="unit",
         topics=["eco.permits.events"],
-        handlers=HANDLERS,
+        handlers=handlers(h.ctx),
     )
     envelope = events.make_envelope(source="permits", subject_id=USCC, payload=payload)
     return consumer.handle_raw(envelope.SerializeToString())

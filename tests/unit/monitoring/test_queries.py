@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from eco.v1 import monitoring_pb2
+from services.monitoring.entrypoints import messages
 from services.monitoring.service_layer import history, queries
 from shared.errors import InvalidArgument, NotFound
 from tests.unit.monitoring.support import HOUR, START_MS, Harness, air_station, source_station, water_station
@@ -21,25 +22,41 @@ def test_time_series_reports_mean_min_max_and_coverage(tmp_path: Path) -> None:
     h.register(water_station())  # every 4 h: 6 readings expected per day
     day_start = START_MS - CST + DAY  # a local (UTC+8) midnight
     h.ingest([("WS-1", "NH3N", day_start + i * 4 * HOUR, v) for i, v in enumerate([0.2, 0.4, 0.6])])
-    series = queries.time_series(
-        h.engine,
-        station_id="WS-1",
-        parameter="NH3N",
-        start=day_start,
-        end=day_start + 2 * DAY,
-        interval=monitoring_pb2.INTERVAL_DAY,
+    series = messages.time_series(
+        queries.time_series(
+            h.engine,
+            station_id="WS-1",
+            parameter="NH3N",
+            start=day_start,
+            end=day_start + 2 * DAY,
+            interval=monitoring_pb2.INTERVAL_DAY,
+        )
     )
     first, second = series.points
     assert (first.received, first.expected, first.min, first.max) == (3, 6, 0.2, 0.6)
     assert first.mean == pytest.approx(0.4) and first.coverage == pytest.approx(0.5)
     assert (second.received, second.coverage) == (0, 0.0)
     with pytest.raises(InvalidArgument):
-        queries.time_series(
-            h.engine, station_id="WS-1", parameter="PM25", start=day_start, end=day_start + DAY, interval=1
+        messages.time_series(
+            queries.time_series(
+                h.engine,
+                station_id="WS-1",
+                parameter="PM25",
+                start=day_start,
+                end=day_start + DAY,
+                interval=1,
+            )
         )
     with pytest.raises(NotFound):
-        queries.time_series(
-            h.engine, station_id="nope", parameter="NH3N", start=day_start, end=day_start + DAY, interval=1
+        messages.time_series(
+            queries.time_series(
+                h.engine,
+                station_id="nope",
+                parameter="NH3N",
+                start=day_start,
+                end=day_start + DAY,
+                interval=1,
+            )
         )
 
 
@@ -48,8 +65,10 @@ def test_section_class_history_is_the_worst_parameter_per_bucket(tmp_path: Path)
     h.register(water_station())
     h.ingest([("WS-1", "NH3N", START_MS, 0.4), ("WS-1", "DO", START_MS, 4.0), ("WS-1", "TP", START_MS, 0.15)])
     h.ingest([("WS-1", "NH3N", START_MS + HOUR, 0.1), ("WS-1", "DO", START_MS + HOUR, 8.0)])
-    result = history.section_classes(
-        h.engine, station_id="WS-1", start=START_MS, end=START_MS + 2 * HOUR, interval=1
+    result = messages.section_class_history(
+        history.section_classes(
+            h.engine, station_id="WS-1", start=START_MS, end=START_MS + 2 * HOUR, interval=1
+        )
     )
     first, second = result.points
     assert first.water_class == monitoring_pb2.WATER_CLASS_IV and list(first.worst_parameters) == ["DO"]
@@ -70,18 +89,24 @@ def test_hourly_and_daily_aqi(tmp_path: Path) -> None:
             ("AIR-1", "O3", t, 100.0 + (i % 3)),
         ]
     h.ingest(rows)
-    hourly = history.aqi_history(h.engine, station_id="AIR-1", start=day, end=day + 2 * HOUR, interval=1)
+    hourly = messages.aqi_history(
+        history.aqi_history(h.engine, station_id="AIR-1", start=day, end=day + 2 * HOUR, interval=1)
+    )
     # PM2.5 is indexed by its 24 h moving mean, 75.5, published as 76 (GB/T 8170: half to even):
     # 50 / 40 * 1 + 100 = 101.25, rounded up. The hour's own 75 or 76 is not indexed.
     assert [p.aqi for p in hourly.points] == [102, 102]
     assert list(hourly.points[0].primary_pollutants) == ["PM2.5"]
     indexed = {p.indicator: p.concentration for p in hourly.points[0].pollutants}
     assert indexed["PM25_24H"] == 76.0 and "PM25_1H" not in indexed
-    daily = history.aqi_history(h.engine, station_id="AIR-1", start=day, end=day + DAY, interval=2)
+    daily = messages.aqi_history(
+        history.aqi_history(h.engine, station_id="AIR-1", start=day, end=day + DAY, interval=2)
+    )
     (point,) = daily.points
     assert point.aqi == 102 and point.level == monitoring_pb2.AQI_LEVEL_LIGHT and not point.incomplete
     with pytest.raises(InvalidArgument):
-        history.aqi_history(h.engine, station_id="AIR-1", start=day, end=day - 1, interval=1)
+        messages.aqi_history(
+            history.aqi_history(h.engine, station_id="AIR-1", start=day, end=day - 1, interval=1)
+        )
 
 
 def test_status_and_coverage_kpi_use_the_latest_readings(tmp_path: Path) -> None:
@@ -92,7 +117,7 @@ def test_status_and_coverage_kpi_use_the_latest_readings(tmp_path: Path) -> None
     now_ms = int(h.clock.now().timestamp() * 1000)
     h.ingest([("WS-1", "NH3N", now_ms - HOUR, 1.2), ("WS-1", "DO", now_ms - HOUR, 7.0)])
     h.ingest([("WS-2", "NH3N", now_ms - 30 * HOUR, 0.3)])
-    coverage = queries.section_coverage(h.engine, h.clock)
+    coverage = messages.section_coverage(queries.section_coverage(h.engine, h.clock))
     assert (coverage.numerator, coverage.denominator) == (1, 3)
     assert coverage.value == pytest.approx(1 / 3) and coverage.target == 1.0
     assert sorted(coverage.silent_station_ids) == ["WS-2", "WS-3"]
@@ -104,7 +129,7 @@ def test_status_and_coverage_kpi_use_the_latest_readings(tmp_path: Path) -> None
     assert {p.parameter: p.water_class for p in ws1.parameters} == {"NH3N": 4, "DO": 2}
     assert not ws2.reporting
     h.clock.advance(timedelta(hours=24))
-    assert queries.section_coverage(h.engine, h.clock).numerator == 0
+    assert messages.section_coverage(queries.section_coverage(h.engine, h.clock)).numerator == 0
 
 
 def test_daily_o3_8h_uses_only_the_means_ending_0800_to_2400_of_the_day(tmp_path: Path) -> None:
@@ -117,7 +142,9 @@ def test_daily_o3_8h_uses_only_the_means_ending_0800_to_2400_of_the_day(tmp_path
         o3 = 250.0 if -8 <= i < 0 else 40.0
         rows += [("AIR-1", "O3", t, o3 + (i % 3) * 0.1), ("AIR-1", "PM25", t, 20.0 + (i % 3) * 0.1)]
     h.ingest(rows)
-    (point,) = history.aqi_history(h.engine, station_id="AIR-1", start=day, end=day + DAY, interval=2).points
+    (point,) = messages.aqi_history(
+        history.aqi_history(h.engine, station_id="AIR-1", start=day, end=day + DAY, interval=2)
+    ).points
     o3_8h = {p.indicator: p.concentration for p in point.pollutants}["O3_8H"]
     assert 40.0 <= o3_8h <= 40.2  # not the 224 of the 8 h means reaching into the evening before
     assert point.aqi == 29 and list(point.primary_pollutants) == []  # PM2.5 20.1 -> 29 sets it
@@ -130,8 +157,8 @@ def test_so2_above_800_is_indexed_by_a_valid_24h_mean_or_left_out_with_the_reaso
     # 19 hours of SO2 before the hour of 900: with it, 20 of 24 make a valid 24 h mean.
     h.ingest([("AIR-1", "SO2", hour - i * HOUR, 300.0 + i) for i in range(1, 20)])
     h.ingest([("AIR-1", "SO2", hour, 900.0), ("AIR-1", "NO2", hour, 50.0)])
-    (point,) = history.aqi_history(
-        h.engine, station_id="AIR-1", start=hour, end=hour + HOUR, interval=1
+    (point,) = messages.aqi_history(
+        history.aqi_history(h.engine, station_id="AIR-1", start=hour, end=hour + HOUR, interval=1)
     ).points
     indexed = {p.indicator: (p.concentration, p.iaqi) for p in point.pollutants}
     # (301 + ... + 319 + 900) / 20 = 339.5 -> 340 (half to even); 100 + 50 / 325 * 190 = 129.2 -> 130.
@@ -141,8 +168,8 @@ def test_so2_above_800_is_indexed_by_a_valid_24h_mean_or_left_out_with_the_reaso
     h2.register(air_station())
     h2.ingest([("AIR-1", "SO2", hour - i * HOUR, 300.0 + i) for i in range(1, 19)])
     h2.ingest([("AIR-1", "SO2", hour, 900.0), ("AIR-1", "NO2", hour, 50.0)])
-    (point,) = history.aqi_history(
-        h2.engine, station_id="AIR-1", start=hour, end=hour + HOUR, interval=1
+    (point,) = messages.aqi_history(
+        history.aqi_history(h2.engine, station_id="AIR-1", start=hour, end=hour + HOUR, interval=1)
     ).points
     # 19 of 24: no 24 h mean is made from what there is; SO2 is left out and the point says why.
     assert [p.indicator for p in point.pollutants] == ["NO2_1H"] and point.incomplete
@@ -157,8 +184,10 @@ def test_coverage_of_a_slow_series_in_fine_buckets_is_fractional(tmp_path: Path)
     h.register(water_station())  # every 4 h
     day = START_MS - CST + DAY
     h.ingest([("WS-1", "NH3N", day + i * 4 * HOUR, 0.3) for i in range(3)])  # half a day's six
-    series = queries.time_series(
-        h.engine, station_id="WS-1", parameter="NH3N", start=day, end=day + DAY, interval=1
+    series = messages.time_series(
+        queries.time_series(
+            h.engine, station_id="WS-1", parameter="NH3N", start=day, end=day + DAY, interval=1
+        )
     )
     assert len(series.points) == 24 and {p.expected_readings for p in series.points} == {0.25}
     assert [p.coverage for p in series.points[:5]] == [1.0, 0.0, 0.0, 0.0, 1.0]
@@ -167,14 +196,14 @@ def test_coverage_of_a_slow_series_in_fine_buckets_is_fractional(tmp_path: Path)
 
 def test_coverage_kpi_ignores_flagged_readings_and_is_undefined_without_sections(tmp_path: Path) -> None:
     h = Harness(tmp_path)
-    empty = queries.section_coverage(h.engine, h.clock)
+    empty = messages.section_coverage(queries.section_coverage(h.engine, h.clock))
     assert empty.undefined and empty.denominator == 0 and "undefined" in empty.note
     h.register(water_station("WS-1"))
     h.register(water_station("WS-2"))
     now_ms = int(h.clock.now().timestamp() * 1000)
     h.ingest([("WS-1", "NH3N", now_ms - HOUR, 0.4)])
     h.ingest([("WS-2", "NH3N", now_ms - HOUR, 0.4, 1), ("WS-2", "DO", now_ms - HOUR, -1.0)])  # flagged
-    coverage = queries.section_coverage(h.engine, h.clock)
+    coverage = messages.section_coverage(queries.section_coverage(h.engine, h.clock))
     assert not coverage.undefined and coverage.note == ""
     assert (coverage.numerator, coverage.denominator, list(coverage.silent_station_ids)) == (1, 2, ["WS-2"])
 

@@ -77,7 +77,7 @@ def _permit_issued(
 
 def _apply(h: Harness, payload: permits_pb2.PermitIssued | permits_pb2.PermitRevoked) -> None:
     envelope = events.make_envelope(source="permits", subject_id=USCC, payload=payload)
-    handler = consumers.HANDLERS[envelope.type]
+    handler = consumers.handlers(h.ctx)[envelope.type]
     with h.engine.begin() as conn:
         handler(conn, envelope, payload)
     h.ctx.assessor.reload_from(h.engine)

@@ -11,6 +11,7 @@ import pytest
 from eco.v1 import monitoring_pb2
 from services.monitoring.domain import periods, validity
 from services.monitoring.domain.validity import Period
+from services.monitoring.entrypoints import messages
 from services.monitoring.service_layer import history
 from tests.unit.monitoring.support import HOUR, START_MS, Harness, air_station, water_station
 
@@ -65,8 +66,14 @@ def test_one_hour_of_data_makes_no_daily_aqi_and_the_answer_says_why(tmp_path: P
     h = Harness(tmp_path)
     h.register(air_station())
     h.ingest(_air_rows([23]))
-    daily = history.aqi_history(
-        h.engine, station_id="AIR-1", start=MIDNIGHT, end=MIDNIGHT + DAY, interval=monitoring_pb2.INTERVAL_DAY
+    daily = messages.aqi_history(
+        history.aqi_history(
+            h.engine,
+            station_id="AIR-1",
+            start=MIDNIGHT,
+            end=MIDNIGHT + DAY,
+            interval=monitoring_pb2.INTERVAL_DAY,
+        )
     )
     assert list(daily.points) == []
     (invalid,) = daily.invalid
@@ -83,8 +90,14 @@ def test_daily_aqi_with_19_20_and_24_hours(tmp_path: Path, hours: int, valid: bo
     h = Harness(tmp_path)
     h.register(air_station())
     h.ingest(_air_rows(list(range(24 - hours, 24))))
-    daily = history.aqi_history(
-        h.engine, station_id="AIR-1", start=MIDNIGHT, end=MIDNIGHT + DAY, interval=monitoring_pb2.INTERVAL_DAY
+    daily = messages.aqi_history(
+        history.aqi_history(
+            h.engine,
+            station_id="AIR-1",
+            start=MIDNIGHT,
+            end=MIDNIGHT + DAY,
+            interval=monitoring_pb2.INTERVAL_DAY,
+        )
     )
     (point,) = daily.points
     if not valid:
@@ -106,12 +119,14 @@ def test_hourly_pm_is_the_24_hour_moving_mean_named_for_it(tmp_path: Path) -> No
     rows = [("AIR-1", "PM25", MIDNIGHT + i * HOUR, 20.0 + (i % 4)) for i in range(24)]
     rows.append(("AIR-1", "PM25", MIDNIGHT + 24 * HOUR, 300.0))  # one bad hour after a clean day
     h.ingest(rows)
-    points = history.aqi_history(
-        h.engine,
-        station_id="AIR-1",
-        start=MIDNIGHT,
-        end=MIDNIGHT + 25 * HOUR,
-        interval=monitoring_pb2.INTERVAL_HOUR,
+    points = messages.aqi_history(
+        history.aqi_history(
+            h.engine,
+            station_id="AIR-1",
+            start=MIDNIGHT,
+            end=MIDNIGHT + 25 * HOUR,
+            interval=monitoring_pb2.INTERVAL_HOUR,
+        )
     )
     # Hours 0-18 have under 20 values in their 24 h window: left out, each with the reason.
     assert len(points.invalid) == 19 and "PM25_24H: 19 hourly values" in points.invalid[-1].reason
@@ -152,8 +167,8 @@ def test_monthly_quarterly_annual_classes_need_their_daily_means(
     h.register(water_station(codes=("NH3N",)))
     _daily_water(h, first, days)
     start = periods.day_start_ms(first)
-    result = history.section_classes(
-        h.engine, station_id="WS-1", start=start, end=start + HOUR, interval=interval
+    result = messages.section_class_history(
+        history.section_classes(h.engine, station_id="WS-1", start=start, end=start + HOUR, interval=interval)
     )
     if not valid:
         (invalid,) = result.invalid
@@ -181,8 +196,10 @@ def test_a_month_is_the_exact_mean_of_its_daily_means(tmp_path: Path) -> None:
     rows.append(("WS-1", "NH3N", periods.day_start_ms(date(2025, 3, 31)) + 9 * HOUR, 0.2))
     h.ingest(rows)
     start = periods.day_start_ms(first)
-    (point,) = history.section_classes(
-        h.engine, station_id="WS-1", start=start, end=start + DAY, interval=monitoring_pb2.INTERVAL_MONTH
+    (point,) = messages.section_class_history(
+        history.section_classes(
+            h.engine, station_id="WS-1", start=start, end=start + DAY, interval=monitoring_pb2.INTERVAL_MONTH
+        )
     ).points
     (param,) = point.parameters
     # Day 31: (0.1 + 0.1 + 0.2) / 3; the month: (15 x 0.2 + 15 x 0.1 + 0.4/3) / 31 = 0.1495... -> 0.15
@@ -194,4 +211,8 @@ def test_an_unknown_interval_is_refused(tmp_path: Path) -> None:
     h = Harness(tmp_path)
     h.register(water_station())
     with pytest.raises(Exception, match="interval"):
-        history.section_classes(h.engine, station_id="WS-1", start=MIDNIGHT, end=MIDNIGHT + DAY, interval=9)
+        messages.section_class_history(
+            history.section_classes(
+                h.engine, station_id="WS-1", start=MIDNIGHT, end=MIDNIGHT + DAY, interval=9
+            )
+        )

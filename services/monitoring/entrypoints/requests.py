@@ -1,4 +1,5 @@
-"""Protobuf <-> service-layer translation for the monitoring servicer."""
+"""Protobuf requests as domain inputs: a station to register, a batch of readings as columns, page
+tokens and required times (replies, events and consumed events are in messages.py)."""
 
 from __future__ import annotations
 
@@ -20,12 +21,11 @@ from services.monitoring.domain.stations import (
     Station,
     WaterSection,
 )
-from services.monitoring.service_layer.ingest import BatchResult, RawBatch
+from services.monitoring.service_layer.ingest import RawBatch
 from shared import paging
 from shared.errors import InvalidArgument
 from shared.paging import PAGE_TOKEN
 
-MAX_REJECTIONS = 1000
 # Keyset tokens of newest-first lists: "<opened_ts ms>.<record id>" of the last item of a page
 # (opaque to callers: shared.paging encodes it).
 _KEYSET = re.compile(r"^(\d{1,16})\.([A-Za-z0-9-]{1,36})$")
@@ -137,39 +137,3 @@ def millis(ts: Timestamp, field_name: str) -> int:
     if ts.seconds == 0 and ts.nanos == 0:
         raise InvalidArgument(field_name, "is required")
     return ts.seconds * 1000 + ts.nanos // 1_000_000
-
-
-class SummaryBuilder:
-    """Adds up the results of a stream's batches into one IngestSummary."""
-
-    def __init__(self) -> None:
-        self.summary = monitoring_pb2.IngestSummary()
-        self._unassessed: dict[tuple[str, str, str], int] = {}
-
-    def add(self, batch_no: int, result: BatchResult) -> None:
-        """Count one batch's result."""
-        s = self.summary
-        s.batches += 1
-        s.received += result.received
-        s.accepted += result.accepted
-        s.duplicates += result.duplicates
-        s.rejected += len(result.rejections)
-        s.flagged += result.flagged
-        room = MAX_REJECTIONS - len(s.rejections)
-        for r in result.rejections[: max(0, room)]:
-            s.rejections.add(batch=batch_no, index=r.index, field=r.field, reason=r.reason)
-        for a in result.alarms:
-            alarm = s.alarms.add(
-                kind=a.kind, alarm_id=a.alarm_id, station_id=a.station_id, parameter=a.parameter
-            )
-            alarm.at.FromMilliseconds(a.ts)
-        for key, count in result.unassessed.items():
-            self._unassessed[key] = self._unassessed.get(key, 0) + count
-
-    def build(self) -> monitoring_pb2.IngestSummary:
-        """The finished summary."""
-        for (station_id, parameter, reason), count in sorted(self._unassessed.items()):
-            self.summary.unassessed.add(
-                station_id=station_id, parameter=parameter, reason=reason, readings=count
-            )
-        return self.summary
