@@ -119,13 +119,14 @@ def code_page_and_search(platform: Platform, seconds: int, enterprises: int) -> 
     base, loads = platform.gateway, []
     es_index = index.index_name(platform.env["ECO_SEARCH_INDEX_PREFIX"])
     body = json.dumps(query.search_body(SEARCH), ensure_ascii=False)
+    filter_path = ",".join(query.SEARCH_FILTER_PATH)  # the same request the gateway sends
     runs: list[tuple[str, str, int, dict[str, str], str | None]] = [
         ("trivial route GET /docs (baseline)", f"{base}/docs", 16, {}, None),
         ("code page GET /c/{token} HTML", f"{base}/c/{token}", 16, {}, None),
         ("code page GET /c/{token} JSON", f"{base}/c/{token}", 16, {"Accept": "application/json"}, None),
         (
             f"Elasticsearch _search '{SEARCH}' with facets (baseline)",
-            f"{infra.ES_URL}/{es_index}/_search?ignore_unavailable=true",
+            f"{infra.ES_URL}/{es_index}/_search?ignore_unavailable=true&filter_path={filter_path}",
             8,
             {},
             body,

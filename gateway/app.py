@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from elasticsearch import Elasticsearch
+from elasticsearch import AsyncElasticsearch, Elasticsearch
 from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from starlette.middleware.base import RequestResponseEndpoint
@@ -58,6 +58,8 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
         migrate(app.state.engine, [*schema.MIGRATIONS, *MIGRATIONS], component="gateway")
         app.state.clients = ServiceClients(settings)
         app.state.search = Elasticsearch(settings.base.elasticsearch_url, request_timeout=5)
+        # The same server for routes that answer on the event loop (search): no worker thread each.
+        app.state.search_async = AsyncElasticsearch(settings.base.elasticsearch_url, request_timeout=5)
         app.state.indexer = indexer = search_indexer.build(
             app.state.engine,
             app.state.search,
@@ -82,6 +84,7 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
             indexer.stop()
             app.state.clients.close()
             app.state.search.close()
+            await app.state.search_async.close()
             app.state.engine.dispose()
 
     app = FastAPI(

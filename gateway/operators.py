@@ -14,13 +14,14 @@ import hmac
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from fastapi import Request
 from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
 
 from gateway.tables import operators, revoked_sessions
 from shared.errors import InvalidArgument, PermissionDenied, Unauthenticated
@@ -79,13 +80,17 @@ _known_tokens: dict[tuple[str, str], tuple[float, Operator]] = {}
 _known_lock = threading.Lock()
 
 
+def _remembered(key: tuple[str, str]) -> Operator | None:
+    with _known_lock:
+        hit = _known_tokens.get(key)
+    return hit[1] if hit is not None and time.monotonic() - hit[0] < TOKEN_TTL_SECONDS else None
+
+
 def get_by_token(engine: Engine, token: str) -> Operator | None:
     """The operator a token belongs to, if any."""
     key, now = (str(engine.url), token_digest(token)), time.monotonic()
-    with _known_lock:
-        hit = _known_tokens.get(key)
-    if hit is not None and now - hit[0] < TOKEN_TTL_SECONDS:
-        return hit[1]
+    if (known := _remembered(key)) is not None:
+        return known
     row = _row(engine, operators.c.token_sha256 == key[1])
     if row is None:
         return None
@@ -219,14 +224,36 @@ def current(request: Request) -> Operator:
     return operator
 
 
+def _admit(operator: Operator, roles: tuple[str, ...]) -> Operator:
+    if roles and operator.role not in roles:
+        raise PermissionDenied(f"role {operator.role!r} may not do this; needs one of {', '.join(roles)}")
+    return operator
+
+
 def require(*roles: str) -> Callable[[Request], Operator]:
     """A FastAPI dependency admitting operators with one of the roles (any role when none given)."""
 
     def dependency(request: Request) -> Operator:
-        operator = current(request)
-        if roles and operator.role not in roles:
-            raise PermissionDenied(f"role {operator.role!r} may not do this; needs one of {', '.join(roles)}")
-        return operator
+        return _admit(current(request), roles)
+
+    return dependency
+
+
+def require_on_loop(*roles: str) -> Callable[[Request], Awaitable[Operator]]:
+    """`require` for async routes: a bearer token seen in the last seconds is admitted on the event
+    loop; anything that needs the database is looked up in a worker thread."""
+
+    async def dependency(request: Request) -> Operator:
+        header = request.headers.get("authorization")
+        if header:
+            try:
+                token = bearer_token(header, "'Authorization: Bearer <operator token>'")
+            except Unauthenticated:
+                token = ""
+            known = _remembered((str(request.app.state.engine.url), token_digest(token))) if token else None
+            if known is not None:
+                return _admit(known, roles)
+        return _admit(await run_in_threadpool(current, request), roles)
 
     return dependency
 

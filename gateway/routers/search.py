@@ -12,12 +12,12 @@ from gateway import operators
 from gateway.errors import API_ERRORS
 from gateway.search import index, query, unavailable
 
-AnyOperator = Annotated[operators.Operator, Depends(operators.require())]
+AnyOperator = Annotated[operators.Operator, Depends(operators.require_on_loop())]
 router = APIRouter(tags=["search"], responses=API_ERRORS)
 
 
 @router.get("/api/v1/search", response_model=None)
-def search(
+async def search(
     request: Request,
     _operator: AnyOperator,
     q: str = Query(
@@ -31,9 +31,12 @@ def search(
     """Search every kind; results with kind, id, title, snippet, town, location, score and facet counts."""
     body = query.search_body(q, kind=kind, town=town, size=size, start=start)
     settings = request.app.state.settings
-    es = request.app.state.search
+    es = request.app.state.search_async
     name = index.index_name(settings.search_index_prefix)
-    answer = unavailable.run(lambda: es.search(index=name, ignore_unavailable=True, **body).body)
+    answer = await unavailable.run_async(
+        lambda: es.search(index=name, ignore_unavailable=True, filter_path=query.SEARCH_FILTER_PATH, **body)
+    )
     if isinstance(answer, JSONResponse):
         return answer
+    answer = answer.body
     return query.search_results(answer, size=size, start=start)

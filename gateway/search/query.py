@@ -78,6 +78,17 @@ def check_paging(size: int, start: int) -> None:
         raise InvalidArgument("from", f"from + size must not exceed {MAX_WINDOW}, got {start + size}")
 
 
+# What search_results reads of a response: the rest is never sent, parsed or copied.
+SEARCH_FILTER_PATH = [
+    "hits.total",
+    "hits.hits._score",
+    "hits.hits._source",
+    "hits.hits.highlight",
+    "aggregations",
+]
+SEARCH_SOURCE = ["kind", "ref", "title", "body", "town", "location", "status"]
+
+
 def search_body(q: str, *, kind: str = "", town: str = "", size: int = 20, start: int = 0) -> dict[str, Any]:
     """The body of a search over every kind: phrase match on text or an exact natural key."""
     text = q.strip()
@@ -117,6 +128,7 @@ def search_body(q: str, *, kind: str = "", town: str = "", size: int = 20, start
         "from": start,
         "size": size,
         "track_total_hits": True,
+        "_source": SEARCH_SOURCE,
     }
     if kind:
         body["post_filter"] = {"term": {"kind": kind}}
@@ -131,7 +143,7 @@ def _looks_like_code(text: str) -> bool:
 def search_results(response: dict[str, Any], *, size: int, start: int) -> dict[str, Any]:
     """The API's answer from an Elasticsearch search response."""
     results = []
-    for hit in response["hits"]["hits"]:
+    for hit in response["hits"].get("hits", []):  # filter_path leaves out an empty list
         source = hit["_source"]
         fragments = [*hit.get("highlight", {}).get("body", []), *hit.get("highlight", {}).get("title", [])]
         results.append(
@@ -181,7 +193,7 @@ def feature_collection(layer: str, response: dict[str, Any] | None) -> dict[str,
     if response is None:
         collection["note"] = PENDING_NOTE
         return collection
-    for hit in response["hits"]["hits"]:
+    for hit in response["hits"].get("hits", []):  # filter_path leaves out an empty list
         source = hit["_source"]
         location = source["location"]
         properties = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import elastic_transport
@@ -19,12 +19,26 @@ def run(query: Callable[[], Any]) -> Any | JSONResponse:
     """The query's result, or a 503 answer when Elasticsearch cannot be reached or is overloaded."""
     try:
         return query()
-    except (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout) as exc:
-        reason = f"cannot reach Elasticsearch ({type(exc).__name__})"
-    except ApiError as exc:
+    except (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout, ApiError) as exc:
+        return _unavailable(exc)
+
+
+async def run_async(query: Callable[[], Awaitable[Any]]) -> Any | JSONResponse:
+    """`run` for the async client (gateway routes that answer on the event loop)."""
+    try:
+        return await query()
+    except (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout, ApiError) as exc:
+        return _unavailable(exc)
+
+
+def _unavailable(exc: Exception) -> JSONResponse:
+    """A 503 for Elasticsearch's absence or overload; any other error goes on as the bug it is."""
+    if isinstance(exc, ApiError):
         if exc.meta.status not in (429, 502, 503, 504):
-            raise
+            raise exc
         reason = f"Elasticsearch answered {exc.meta.status}"
+    else:
+        reason = f"cannot reach Elasticsearch ({type(exc).__name__})"
     log.warning("search unavailable: %s", reason)
     body = {"error": "UNAVAILABLE", "message": f"search is unavailable: {reason}; try again shortly"}
     return JSONResponse({**body, "trace_id": current_trace_id()}, status_code=503)
