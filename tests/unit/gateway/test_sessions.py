@@ -68,3 +68,14 @@ def test_sign_in_needs_the_matching_username_and_token(engine: Engine, username:
 )
 def test_after_sign_in_only_paths_of_this_site_are_followed(raw: str, expected: str) -> None:
     assert safe_next(raw) == expected
+
+
+def test_an_operator_found_by_token_is_remembered_briefly_and_forgotten_on_change(engine: Engine) -> None:
+    assert operators.get_by_token(engine, "tok-zhou") is not None
+    with engine.begin() as conn:  # gone from the table behind the gateway's back
+        conn.execute(operators.operators.delete())
+    found = operators.get_by_token(engine, "tok-zhou")
+    assert found is not None and found.username == "zhou.li"  # within TOKEN_TTL_SECONDS
+    operators.create(engine, username="other", display_name="o", role="viewer", token="tok-other")
+    assert operators.get_by_token(engine, "tok-zhou") is None  # a change in this process forgets
+    assert operators.get_by_token(engine, "never-issued") is None
