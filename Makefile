@@ -62,11 +62,12 @@ test-integration: proto ## Integration and e2e tests against real Kafka, Elastic
 test-e2e: proto ## Only the end-to-end tests (real servers, started if needed)
 	@bash deploy/local/with-infra.sh $(PY) -m pytest -q tests/e2e
 
-lint: proto ## ruff check, ruff format --check, mypy, layering (no eco.v1 in domain/ or service_layer/)
+lint: proto ## ruff check, ruff format --check, mypy, layering (no eco.v1 in domain/ or service_layer/; gateway imports no services/deploy)
 	$(VENV)/bin/ruff check shared services gateway tests deploy bench
 	$(VENV)/bin/ruff format --check shared services gateway tests deploy bench
 	$(VENV)/bin/mypy
 	$(PY) -m shared.layers
+	$(PY) -m tests.boundaries
 
 fmt: venv ## Apply ruff's formatting and fixes
 	$(VENV)/bin/ruff format shared services gateway tests deploy bench

@@ -4,9 +4,10 @@ import uvicorn
 
 from gateway import config
 from gateway.app import create_app
+from gateway.serve import server_config
 from shared import logs
 
 if __name__ == "__main__":
     settings = config.load()
     logs.configure("gateway", settings.base.log_level)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+    uvicorn.Server(server_config(create_app(settings), settings)).run()

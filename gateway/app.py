@@ -5,13 +5,22 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from elasticsearch import Elasticsearch
 from fastapi import FastAPI, Request, Response
+from fastapi.openapi.utils import get_openapi
 from starlette.middleware.base import RequestResponseEndpoint
+from starlette.requests import ClientDisconnect
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gateway import config, errors
 from gateway.clients import ServiceClients
+from gateway.edge.headers import SecurityHeaders
+from gateway.edge.limits import SizeLimits
+from gateway.edge.text import UrlText
+from gateway.public.live import LiveStatus
+from gateway.public.scans import ScanCounter
 from gateway.routers import all_routers
 from gateway.search import indexer as search_indexer
 from gateway.tables import MIGRATIONS
@@ -19,8 +28,24 @@ from shared import schema
 from shared.db import make_engine, migrate
 from shared.tracing import TRACE_METADATA_KEY, trace_scope
 
-TRACE_HEADER = "X-Trace-Id"
+TRACE_HEADER = errors.TRACE_HEADER
 log = logging.getLogger(__name__)
+
+
+def _openapi_without_422(app: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI document without FastAPI's automatic 422: a request the framework refuses is
+    answered 400 in the platform's error shape (gateway.errors), which each route documents."""
+    if app.openapi_schema is None:
+        document = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+        for item in document.get("paths", {}).values():
+            for operation in item.values():
+                if isinstance(operation, dict):
+                    operation.get("responses", {}).pop("422", None)
+        schemas = document.get("components", {}).get("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        app.openapi_schema = document
+    return app.openapi_schema
 
 
 def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
@@ -43,9 +68,17 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
         )
         if settings.indexer_enabled:
             indexer.start()
+        app.state.live_status = LiveStatus(
+            ttl=settings.public_status_ttl_seconds, stale_for=settings.public_stale_seconds
+        )
+        app.state.scans = scans = ScanCounter(
+            app.state.clients.record_scans, every=settings.scan_flush_seconds
+        )
+        scans.start()
         try:
             yield
         finally:
+            scans.stop()
             indexer.stop()
             app.state.clients.close()
             app.state.search.close()
@@ -66,6 +99,8 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
         with trace_scope(incoming) as trace_id:
             try:
                 response = await call_next(request)
+            except ClientDisconnect:
+                raise  # not a bug: the client left, or a size limit cut the body off (gateway.edge)
             except Exception:
                 # A bug, not the caller's fault: answer in the API's own shape, with the trace id
                 # that finds the traceback in the logs.
@@ -76,4 +111,13 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
 
     for router in all_routers():
         app.include_router(router)
+    app.openapi = lambda: _openapi_without_422(app)  # type: ignore[method-assign]
+    # Outermost last: security headers on every answer, refusals included; then the size limits,
+    # then the real client address (forwarded headers only from configured proxies), then the URL's
+    # text rule.
+    app.add_middleware(UrlText, refuse=errors.edge_refusal)
+    if settings.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
+    app.add_middleware(SizeLimits, refuse=errors.edge_refusal)
+    app.add_middleware(SecurityHeaders)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +21,12 @@ class GatewaySettings:
     service_addresses: dict[str, str]
     # Public routes (code pages, petitions) allow this many requests per client per minute.
     public_rate_per_minute: int
+    # The public code page shows a status at most this old (one look-up per token per period), and,
+    # while the code service does not answer, the last known one up to `public_stale_seconds` old.
+    public_status_ttl_seconds: float
+    public_stale_seconds: float
+    # Scans are counted in memory and sent to the code service this often (what a crash loses).
+    scan_flush_seconds: float
     # Signs operators' session cookies; the same on every replica. Empty: a key made per process.
     session_key: str
     # The search indexer (gateway.search) runs in the gateway process unless ECO_GATEWAY_INDEXER=0.
@@ -28,6 +35,9 @@ class GatewaySettings:
     search_index_prefix: str
     # Topics the indexer reads; empty: every service's topic (tests isolate themselves on their own).
     search_topics: tuple[str, ...]
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed; empty: none,
+    # so the client address is always the connection's peer (rate limits cannot be reset by a header).
+    trusted_proxies: tuple[str, ...] = ()
 
 
 def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
@@ -46,6 +56,14 @@ def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
     if indexer_raw not in ("0", "1"):
         raise shared_settings.SettingsError("ECO_GATEWAY_INDEXER", f"expected 0 or 1, got {indexer_raw!r}")
     topics = tuple(t.strip() for t in env.get("ECO_SEARCH_TOPICS", "").split(",") if t.strip())
+    proxies = tuple(p.strip() for p in env.get("ECO_GATEWAY_TRUSTED_PROXIES", "").split(",") if p.strip())
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise shared_settings.SettingsError(
+                "ECO_GATEWAY_TRUSTED_PROXIES", f"expected addresses or networks, got {proxy!r}"
+            ) from None
     return GatewaySettings(
         base=shared_settings.load("gateway", env),
         host=env.get("ECO_GATEWAY_HOST", "127.0.0.1"),
@@ -53,8 +71,12 @@ def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
         service_token=env.get("ECO_GATEWAY_TOKEN", "dev-gateway-token"),
         service_addresses={name: shared_settings.service_address(name, env) for name in SERVICES},
         public_rate_per_minute=int(rate_raw),
+        public_status_ttl_seconds=shared_settings.seconds(env, "ECO_PUBLIC_STATUS_TTL_SECONDS", 2.0),
+        public_stale_seconds=shared_settings.seconds(env, "ECO_PUBLIC_STALE_SECONDS", 1800.0),
+        scan_flush_seconds=shared_settings.seconds(env, "ECO_SCAN_FLUSH_SECONDS", 1.0),
         session_key=env.get("ECO_GATEWAY_SESSION_KEY", ""),
         indexer_enabled=indexer_raw == "1",
         search_index_prefix=env.get("ECO_SEARCH_INDEX_PREFIX", "eco-"),
         search_topics=topics,
+        trusted_proxies=proxies,
     )

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from fastapi import Request
 from sqlalchemy.engine import Engine
 
-from gateway.tables import operators
+from gateway.tables import operators, revoked_sessions
 from shared.errors import InvalidArgument, PermissionDenied, Unauthenticated
 from shared.grpc.auth import bearer_token, token_digest
 
@@ -145,7 +145,30 @@ def from_session(key: bytes, engine: Engine, value: str, now: float | None = Non
     row = _row(engine, operators.c.username == username)
     if row is None or not hmac.compare_digest(mac, _mac(key, username, expires, row.token_sha256)):
         return None
+    if _is_revoked(engine, mac):
+        return None
     return _operator(row)
+
+
+def _is_revoked(engine: Engine, mac: str) -> bool:
+    with engine.connect() as conn:
+        return (
+            conn.execute(sa.select(revoked_sessions.c.mac).where(revoked_sessions.c.mac == mac)).first()
+            is not None
+        )
+
+
+def revoke_session(key: bytes, engine: Engine, value: str, now: float | None = None) -> bool:
+    """Sign a session out on the server (POST /logout): a copy of its cookie kept elsewhere stops
+    working too. Only a valid session is recorded; expired records are dropped on the way."""
+    if from_session(key, engine, value, now=now) is None:
+        return False
+    expires, mac = value.split(".")[1:3]
+    moment = int(now if now is not None else time.time())
+    with engine.begin() as conn:
+        conn.execute(sa.delete(revoked_sessions).where(revoked_sessions.c.expires_at <= moment))
+        conn.execute(revoked_sessions.insert().values(mac=mac, expires_at=int(expires)))
+    return True
 
 
 def _cross_site(request: Request) -> bool:

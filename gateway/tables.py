@@ -21,4 +21,16 @@ operators = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now()),
 )
 
-MIGRATIONS = [Migration(100, "operators", create_tables(operators))]
+# Sessions signed out before they expire (POST /logout): the cookie's MAC, kept until the expiry the
+# cookie itself carries, after which the signature refuses it anyway.
+revoked_sessions = sa.Table(
+    "revoked_sessions",
+    metadata,
+    sa.Column("mac", sa.String(64), primary_key=True),
+    sa.Column("expires_at", sa.BigInteger, nullable=False),  # epoch seconds, as in the cookie
+)
+
+MIGRATIONS = [
+    Migration(100, "operators", create_tables(operators)),
+    Migration(101, "revoked sessions", create_tables(revoked_sessions)),
+]

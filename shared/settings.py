@@ -73,7 +73,8 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+def seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A duration setting in seconds, in (0, 3600); SettingsError naming the variable otherwise."""
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -123,10 +124,10 @@ def load(service: str, env: Mapping[str, str] = os.environ) -> Settings:
         grants_file=Path(env.get("ECO_GRANTS_FILE", str(REPO_ROOT / "deploy" / "local" / "grants.json"))),
         run_dir=run_dir,
         log_level=env.get("ECO_LOG_LEVEL", "INFO").upper(),
-        outbox_poll_seconds=_seconds(env, "ECO_OUTBOX_POLL_SECONDS", 0.2),
+        outbox_poll_seconds=seconds(env, "ECO_OUTBOX_POLL_SECONDS", 0.2),
         public_base_url=env.get("ECO_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         grpc_workers=_count(env, "ECO_GRPC_WORKERS", 32),
-        grpc_max_connection_age_seconds=_seconds(env, "ECO_GRPC_MAX_CONNECTION_AGE_SECONDS", 600.0),
+        grpc_max_connection_age_seconds=seconds(env, "ECO_GRPC_MAX_CONNECTION_AGE_SECONDS", 600.0),
         consumer_group=env.get(f"ECO_{service.upper()}_CONSUMER_GROUP") or service,
         env=dict(env),
     )

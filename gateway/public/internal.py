@@ -12,7 +12,8 @@ from typing import Any
 import grpc
 from fastapi import Request
 
-from eco.v1 import permits_pb2, permits_pb2_grpc
+from eco.v1 import permits_pb2
+from gateway.clients import clients_of
 from gateway.operators import RECORD_READERS, Operator
 from gateway.routers.enterprises import to_json
 
@@ -26,10 +27,9 @@ def may_read_records(operator: Operator | None) -> bool:
 
 def full_record(request: Request, uscc: str) -> dict[str, Any]:
     """The record as operators' JSON (registry with contact, outlets, permits, ...), or why it is missing."""
-    clients = request.app.state.clients
-    stub = clients.stub("permits", permits_pb2_grpc.PermitsServiceStub)
+    clients = clients_of(request.app.state)
     try:
-        record = stub.GetEnterpriseRecord(
+        record: permits_pb2.EnterpriseRecord = clients.permits.GetEnterpriseRecord(
             permits_pb2.GetEnterpriseRequest(uscc=uscc), metadata=clients.metadata(), timeout=CALL_TIMEOUT
         )
     except grpc.RpcError as error:

@@ -14,12 +14,9 @@ import grpc
 from fastapi import Request
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from eco.v1 import codes_pb2, common_pb2, enforcement_pb2, enforcement_pb2_grpc
-from services.codes.entrypoints.translate import (
-    CREDIT_FROM_PROTO,
-    PERMIT_CLASS_FROM_PROTO,
-    PERMIT_STATE_FROM_PROTO,
-)
+from eco.v1 import codes_pb2, common_pb2, enforcement_pb2
+from gateway.clients import clients_of
+from gateway.public import names
 from shared.china_time import CHINA_TIME, local_iso
 
 CALL_TIMEOUT = 3.0
@@ -58,9 +55,9 @@ def status_view(status: codes_pb2.PublicStatus) -> dict[str, Any]:
     if status.HasField("permit"):
         p = status.permit
         permit = {
-            "state": str(PERMIT_STATE_FROM_PROTO.get(p.state, "none")),
+            "state": names.permit_state(p.state),
             "number": p.permit_number,
-            "class": PERMIT_CLASS_FROM_PROTO.get(p.permit_class, ""),
+            "class": names.permit_class(p.permit_class),
             "valid_from": day(p.valid_from),
             "valid_to": day(p.valid_to),
             "as_of": iso(p.as_of),
@@ -72,7 +69,7 @@ def status_view(status: codes_pb2.PublicStatus) -> dict[str, Any]:
         "industry": {"code": status.industry, "section": status.industry_section},
         "profile_as_of": iso(status.profile_as_of),
         "credit": {
-            "level": str(CREDIT_FROM_PROTO.get(status.credit_level, "unrated")),
+            "level": names.credit_level(status.credit_level),
             "colour": status.credit_colour,
             "label": status.credit_label,
             "meaning": status.credit_meaning,
@@ -171,8 +168,8 @@ def _all_pages(call: Callable[..., Any], first: Any, request: Any, **kwargs: Any
 
 def enforcement_view(request: Request, uscc: str) -> dict[str, Any]:
     """Inspections, rectifications and penalties from enforcement, asked live and in parallel."""
-    clients = request.app.state.clients
-    stub = clients.stub("enforcement", enforcement_pb2_grpc.EnforcementServiceStub)
+    clients = clients_of(request.app.state)
+    stub = clients.enforcement
     call = {"metadata": clients.metadata(), "timeout": CALL_TIMEOUT}
     tasks_request = enforcement_pb2.ListInspectionTasksRequest(
         uscc=uscc,

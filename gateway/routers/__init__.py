@@ -1,18 +1,22 @@
-"""The gateway's routers. Each module exposes `router`; ROUTERS lists those the app mounts."""
+"""The gateway's routers, mounted in this order (imported here, in one place, so a reader and the
+type checker see every route the app serves)."""
 
 from __future__ import annotations
 
-import importlib
-import logging
-
 from fastapi import APIRouter
 
-log = logging.getLogger(__name__)
-
-# Module names under gateway.routers, mounted in this order.
-ROUTER_MODULES = ("health", "codes", "public", "enterprises", "session", "search", "map", "console")
+from gateway.routers import codes, console, enterprises, health, map, public, search, session
 
 
 def all_routers() -> list[APIRouter]:
-    """Import and return every router listed in ROUTER_MODULES."""
-    return [importlib.import_module(f"gateway.routers.{name}").router for name in ROUTER_MODULES]
+    """Every router of the gateway, in mounting order."""
+    return [
+        health.router,
+        codes.router,
+        public.router,
+        enterprises.router,
+        session.router,
+        search.router,
+        map.router,
+        console.router,
+    ]

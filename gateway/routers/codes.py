@@ -14,9 +14,11 @@ from pydantic import BaseModel, Field
 
 from eco.v1 import codes_pb2, codes_pb2_grpc, common_pb2
 from gateway import operators
+from gateway.clients import clients_of
+from gateway.errors import API_ERRORS
 from shared.errors import InvalidArgument
 
-router = APIRouter(prefix="/api/v1", tags=["codes"])
+router = APIRouter(prefix="/api/v1", tags=["codes"], responses=API_ERRORS)
 CALL_TIMEOUT = 10.0
 CODE_STATUSES = {codes_pb2.CODE_STATUS_ACTIVE: "active", codes_pb2.CODE_STATUS_REVOKED: "revoked"}
 # Who may change a code (print runs and revocations are the bureau's decisions).
@@ -34,10 +36,10 @@ class ReasonIn(BaseModel):
     reason: str = Field(default="", max_length=500)
 
 
-def _call(request: Request, method: str, message: Any) -> Any:
-    clients = request.app.state.clients
-    stub = clients.stub("codes", codes_pb2_grpc.CodesServiceStub)
-    return getattr(stub, method)(message, metadata=clients.metadata(), timeout=CALL_TIMEOUT)
+def _codes(request: Request) -> tuple[codes_pb2_grpc.CodesServiceStub, dict[str, Any]]:
+    """The code service's stub and the keyword arguments of a call on the gateway's behalf."""
+    clients = clients_of(request.app.state)
+    return clients.codes, {"metadata": clients.metadata(), "timeout": CALL_TIMEOUT}
 
 
 def _code_out(code: codes_pb2.Code) -> dict[str, Any]:
@@ -54,8 +56,9 @@ def _code_out(code: codes_pb2.Code) -> dict[str, Any]:
 
 
 def _image(request: Request, uscc: str, fmt: codes_pb2.ImageFormat, module_pixels: int) -> Response:
-    image = _call(
-        request, "RenderCode", codes_pb2.RenderCodeRequest(uscc=uscc, format=fmt, module_pixels=module_pixels)
+    stub, call = _codes(request)
+    image: codes_pb2.CodeImage = stub.RenderCode(
+        codes_pb2.RenderCodeRequest(uscc=uscc, format=fmt, module_pixels=module_pixels), **call
     )
     return Response(
         content=image.content,
@@ -87,7 +90,10 @@ def code_sheet(
     town: str = "",
 ) -> Response:
     """A printable A4 sheet of codes for field teams: the listed enterprises, or a town's active codes."""
-    sheet = _call(request, "RenderSheet", codes_pb2.RenderSheetRequest(uscc=uscc or [], town=town))
+    stub, call = _codes(request)
+    sheet: codes_pb2.CodeSheet = stub.RenderSheet(
+        codes_pb2.RenderSheetRequest(uscc=uscc or [], town=town), **call
+    )
     return Response(
         content=sheet.pdf,
         media_type="application/pdf",
@@ -102,13 +108,15 @@ def code_sheet(
 @router.get("/enterprises/{uscc}/code")
 def get_code(uscc: str, request: Request, _: AnyOperator) -> dict[str, Any]:
     """The enterprise's current code: version, status and the URL printed in it."""
-    return _code_out(_call(request, "GetCode", codes_pb2.GetCodeRequest(uscc=uscc)))
+    stub, call = _codes(request)
+    return _code_out(stub.GetCode(codes_pb2.GetCodeRequest(uscc=uscc), **call))
 
 
 @router.post("/enterprises/{uscc}/code", status_code=status.HTTP_201_CREATED)
 def issue_code(uscc: str, request: Request, _: CodeManager) -> dict[str, Any]:
     """Issue the enterprise's first code now (409 if it has one; the registry is asked if need be)."""
-    return _code_out(_call(request, "IssueCode", codes_pb2.IssueCodeRequest(uscc=uscc)))
+    stub, call = _codes(request)
+    return _code_out(stub.IssueCode(codes_pb2.IssueCodeRequest(uscc=uscc), **call))
 
 
 @router.get("/codes")
@@ -121,7 +129,10 @@ def list_codes(
 ) -> dict[str, Any]:
     """Codes whose current version a signing key signed (to follow a key's retirement)."""
     page = common_pb2.PageRequest(page_size=page_size, page_token=page_token)
-    reply = _call(request, "ListCodes", codes_pb2.ListCodesRequest(key_id=key_id, page=page))
+    stub, call = _codes(request)
+    reply: codes_pb2.ListCodesResponse = stub.ListCodes(
+        codes_pb2.ListCodesRequest(key_id=key_id, page=page), **call
+    )
     return {
         "codes": [_code_out(c) for c in reply.codes],
         "next_page_token": reply.page.next_page_token,
@@ -135,27 +146,30 @@ def rotate_codes(
 ) -> dict[str, Any]:
     """Rotate every active code a retiring key signed onto the current signing key; returns the count."""
     message = codes_pb2.RotateCodesRequest(key_id=key_id, reason=body.reason if body else "")
-    return {"key_id": key_id, "rotated": _call(request, "RotateCodes", message).rotated}
+    stub, call = _codes(request)
+    rotated: codes_pb2.RotateCodesResponse = stub.RotateCodes(message, **call)
+    return {"key_id": key_id, "rotated": rotated.rotated}
 
 
 @router.post("/enterprises/{uscc}/code/rotate")
 def rotate_code(uscc: str, body: ReasonIn, request: Request, _: CodeManager) -> dict[str, Any]:
     """Replace the code by a new version; stickers of the old one are refused as superseded."""
-    return _code_out(_call(request, "RotateCode", codes_pb2.RotateCodeRequest(uscc=uscc, reason=body.reason)))
+    stub, call = _codes(request)
+    return _code_out(stub.RotateCode(codes_pb2.RotateCodeRequest(uscc=uscc, reason=body.reason), **call))
 
 
 @router.post("/enterprises/{uscc}/code/revoke")
 def revoke_code(uscc: str, body: ReasonIn, request: Request, _: CodeManager) -> dict[str, Any]:
     """Withdraw the code (a reason is required); scans then show that it was revoked."""
-    return _code_out(_call(request, "RevokeCode", codes_pb2.RevokeCodeRequest(uscc=uscc, reason=body.reason)))
+    stub, call = _codes(request)
+    return _code_out(stub.RevokeCode(codes_pb2.RevokeCodeRequest(uscc=uscc, reason=body.reason), **call))
 
 
 @router.post("/enterprises/{uscc}/code/reissue")
 def reissue_code(uscc: str, body: ReasonIn, request: Request, _: CodeManager) -> dict[str, Any]:
     """Give a revoked code a new active version."""
-    return _code_out(
-        _call(request, "ReissueCode", codes_pb2.ReissueCodeRequest(uscc=uscc, reason=body.reason))
-    )
+    stub, call = _codes(request)
+    return _code_out(stub.ReissueCode(codes_pb2.ReissueCodeRequest(uscc=uscc, reason=body.reason), **call))
 
 
 def _date_in(value: str, field: str) -> common_pb2.Date:
@@ -177,7 +191,8 @@ def scan_stats(
     """Scans per enterprise and local day (no data about who scanned is kept anywhere)."""
     message = codes_pb2.GetScanStatsRequest(uscc=uscc, to=_date_in(to, "to"))
     getattr(message, "from").CopyFrom(_date_in(from_, "from"))
-    stats = _call(request, "GetScanStats", message)
+    stub, call = _codes(request)
+    stats: codes_pb2.ScanStats = stub.GetScanStats(message, **call)
     return {
         "total": stats.total,
         "counts": [

@@ -18,8 +18,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from deploy.demo.city import TOWNS
 from gateway import operators
+from shared.vocabulary import CREDIT_LEVELS, TOWNS
 
 router = APIRouter(tags=["console"], include_in_schema=False)
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
@@ -69,21 +69,11 @@ LAYERS: tuple[dict[str, str], ...] = (
     {"name": "stations", "label": "监测站 Stations", "colour": "#1f5fbf", "shape": "square"},
     {"name": "alarms", "label": "报警 Open alarms", "colour": "#d7191c", "shape": "triangle"},
 )
-# Enterprise credit colours (企业环境信用评价办法（试行）, 2013; black is the provinces' addition).
-CREDIT_COLOURS = {
-    "green": "#1a9850",
-    "blue": "#2c7bb6",
-    "yellow": "#e6b400",
-    "red": "#d7301f",
-    "black": "#1b1b1b",
-}
-CREDIT_LABELS = {
-    "green": "环保诚信 trustworthy",
-    "blue": "环保良好 good",
-    "yellow": "环保警示 warned",
-    "red": "环保不良 bad",
-    "black": "严重失信 seriously dishonest",
-}
+# Enterprise credit colours and legend words: the platform's one table (shared.vocabulary), the same
+# colours as the printed code frames. An enterprise not rated yet is drawn in the layer's grey.
+RATED = [level for level in CREDIT_LEVELS if level != "unrated"]
+CREDIT_COLOURS = {level: CREDIT_LEVELS[level].colour for level in RATED}
+CREDIT_LABELS = {level: CREDIT_LEVELS[level].short for level in RATED}
 
 
 def _grid(extent: Extent) -> dict[str, list[dict[str, Any]]]:

@@ -16,9 +16,11 @@ from pydantic import BaseModel, Field
 
 from eco.v1 import common_pb2, permits_pb2, permits_pb2_grpc
 from gateway import operators
+from gateway.clients import clients_of
+from gateway.errors import API_ERRORS
 from shared.errors import InvalidArgument
 
-router = APIRouter(prefix="/api/v1", tags=["enterprises"])
+router = APIRouter(prefix="/api/v1", tags=["enterprises"], responses=API_ERRORS)
 CALL_TIMEOUT = 10.0
 # Registering an enterprise is the bureau's act, not a field team's.
 REGISTRARS = ("admin", "officer")
@@ -78,9 +80,9 @@ def _value(field: Any, value: Any) -> Any:
     return to_json(value)
 
 
-def _stub(request: Request) -> tuple[Any, tuple[tuple[str, str], ...]]:
-    clients = request.app.state.clients
-    return clients.stub("permits", permits_pb2_grpc.PermitsServiceStub), clients.metadata()
+def _stub(request: Request) -> tuple[permits_pb2_grpc.PermitsServiceStub, tuple[tuple[str, str], ...]]:
+    clients = clients_of(request.app.state)
+    return clients.permits, clients.metadata()
 
 
 class ContactIn(BaseModel):

@@ -1,8 +1,14 @@
-"""GET /healthz: the state of every service, Kafka, Elasticsearch and the database."""
+"""GET /healthz: the state of every service, Kafka, Elasticsearch and the database.
+
+Anyone gets the names and states (a liveness answer for load balancers and probes); addresses,
+versions, the database backend and the host name only go to a signed-in operator or a request from
+the host itself (DESIGN.md, stable routes), since they map the inside of the platform for a prober.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 import time
 from typing import Any
@@ -13,6 +19,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from gateway import operators
+from gateway.clients import clients_of
 from shared.topology import GRPC_SERVICE_NAMES
 
 router = APIRouter(tags=["health"])
@@ -58,8 +66,13 @@ def _kafka(bootstrap: str) -> dict[str, Any]:
     # A metadata round trip proves the broker answers the Kafka protocol, not just TCP.
     from kafka import KafkaAdminClient
 
+    # Both timeouts bounded: the bootstrap wait defaults to 30 s, and a check still waiting after
+    # /healthz has answered holds a thread (and keeps a stopping gateway waiting).
     admin = KafkaAdminClient(
-        bootstrap_servers=bootstrap.split(","), request_timeout_ms=2000, client_id="gateway-health"
+        bootstrap_servers=bootstrap.split(","),
+        request_timeout_ms=int(TIMEOUT_SECONDS * 1000),
+        bootstrap_timeout_ms=int(TIMEOUT_SECONDS * 1000),
+        client_id="gateway-health",
     )
     try:
         topics = admin.list_topics()
@@ -86,11 +99,37 @@ def _database(request: Request) -> dict[str, Any]:
     return {"status": "up", "backend": engine.dialect.name}
 
 
-@router.get("/healthz")
+def from_this_host(request: Request) -> bool:
+    """Whether the request's peer is a loopback address (the real peer: forwarded headers count only
+    from configured proxies)."""
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _states_only(body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "status": body["status"],
+        "services": {name: {"status": s["status"]} for name, s in body["services"].items()},
+        **{part: {"status": body[part]["status"]} for part in ("kafka", "elasticsearch", "database")},
+    }
+
+
+@router.get(
+    "/healthz",
+    response_class=JSONResponse,
+    responses={
+        200: {"description": "Everything is up"},
+        503: {"description": "Something is down; the same body says what"},
+    },
+)
 async def healthz(request: Request) -> JSONResponse:
-    """The state of every service (with its gRPC address), Kafka, Elasticsearch and the database."""
+    """The state of every service, Kafka, Elasticsearch and the database (503 if any is down);
+    addresses and versions for operators and the local host only."""
     settings = request.app.state.settings
-    clients = request.app.state.clients
+    clients = clients_of(request.app.state)
     checks: dict[str, Any] = {
         f"service:{name}": (lambda n=name, a=address: _service(clients.channels[n], n, a))
         for name, address in settings.service_addresses.items()
@@ -109,4 +148,7 @@ async def healthz(request: Request) -> JSONResponse:
         "database": report["database"],
         "host": socket.gethostname(),
     }
-    return JSONResponse(body, status_code=200 if body["status"] == "up" else 503)
+    status_code = 200 if body["status"] == "up" else 503
+    if not from_this_host(request) and await asyncio.to_thread(operators.optional, request) is None:
+        body = _states_only(body)
+    return JSONResponse(body, status_code=status_code)

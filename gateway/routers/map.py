@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from gateway import operators
+from gateway.errors import API_ERRORS
 from gateway.search import index, query, unavailable
 from shared.errors import DomainError, NotFound
 
 AnyOperator = Annotated[operators.Operator, Depends(operators.require())]
-router = APIRouter(tags=["map"])
+router = APIRouter(tags=["map"], responses=API_ERRORS)
 
 
 class UnknownLayer(NotFound):

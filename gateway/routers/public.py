@@ -10,22 +10,38 @@ record inline, marked internal; the public sees a small "staff sign-in" link ins
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import grpc
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from eco.v1 import codes_pb2, codes_pb2_grpc, enforcement_pb2, enforcement_pb2_grpc
+from eco.v1 import codes_pb2, enforcement_pb2
 from gateway import operators
+from gateway.clients import clients_of
+from gateway.errors import ErrorOut
 from gateway.public.internal import full_record, may_read_records
-from gateway.public.petitions import CATEGORIES, HOTLINE, INTAKE_DOWN, petition_in, read_form
+from gateway.public.live import Known, LiveStatus
+from gateway.public.petitions import (
+    CATEGORIES,
+    CONTACT_MAX,
+    HOTLINE,
+    INTAKE_DOWN,
+    TEXT_MAX,
+    TEXT_MIN,
+    petition_in,
+    read_form,
+)
+from gateway.public.scans import ScanCounter
 from gateway.public.views import CALL_TIMEOUT, enforcement_view, iso, status_view
 from gateway.ratelimit import RateLimited, hit_public
+from shared.china_time import local_day, local_iso
 from shared.errors import InvalidArgument
 
 router = APIRouter(tags=["public"])
@@ -46,6 +62,30 @@ REFUSALS = {
         "This code was replaced by a newer one; look for the enterprise's current code (此码已更换).",
     ),
     codes_pb2.TOKEN_VERDICT_REVOKED: (410, "revoked", "This code was revoked by the bureau (此码已被注销)."),
+}
+
+
+def _refusal_doc(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"text/html": {}, "application/json": {}}}
+
+
+# What the public routes answer, HTML by default and JSON with Accept: application/json.
+CODE_PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: _refusal_doc("The enterprise's live public status"),
+    400: _refusal_doc("Not a valid code, or an altered one"),
+    404: _refusal_doc("No such code was issued"),
+    410: _refusal_doc("The code was replaced or revoked"),
+    429: _refusal_doc("Too many requests from this client (Retry-After says when to try again)"),
+    503: _refusal_doc("The code service does not answer"),
+}
+PETITION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    201: _refusal_doc("Received: the tracking code and the date by which acceptance is decided"),
+    400: _refusal_doc("A field of the form is refused: the field and the reason"),
+    404: _refusal_doc("No such code was issued"),
+    410: _refusal_doc("The code was replaced or revoked"),
+    413: {"description": "The form is larger than 16 KiB", "model": ErrorOut},
+    429: _refusal_doc("Too many requests from this client"),
+    503: _refusal_doc("Petition intake does not answer; call the hotline"),
 }
 
 
@@ -77,11 +117,14 @@ def _too_many(request: Request, limited: RateLimited) -> Response:
     return response
 
 
-def _resolve(request: Request, token: str, *, record_scan: bool) -> codes_pb2.ResolveTokenResponse:
-    clients = request.app.state.clients
-    stub = clients.stub("codes", codes_pb2_grpc.CodesServiceStub)
-    request_in = codes_pb2.ResolveTokenRequest(token=token, record_scan=record_scan)
-    return stub.ResolveToken(request_in, metadata=clients.metadata(), timeout=CALL_TIMEOUT)  # type: ignore[no-any-return]
+def _resolve(request: Request, token: str) -> codes_pb2.ResolveTokenResponse:
+    # Never record_scan: the gateway counts scans itself (gateway.public.scans).
+    clients = clients_of(request.app.state)
+    request_in = codes_pb2.ResolveTokenRequest(token=token)
+    found: codes_pb2.ResolveTokenResponse = clients.codes.ResolveToken(
+        request_in, metadata=clients.metadata(), timeout=CALL_TIMEOUT
+    )
+    return found
 
 
 def _headless(response: Response) -> Response:
@@ -91,7 +134,9 @@ def _headless(response: Response) -> Response:
     return headless
 
 
-@router.api_route("/c/{token}", methods=["GET", "HEAD"], response_model=None)
+@router.api_route(
+    "/c/{token}", methods=["GET", "HEAD"], response_class=HTMLResponse, responses=CODE_PAGE_RESPONSES
+)
 def code_page(token: str, request: Request) -> Response:
     """The public page a scanned code opens: live status (HTML, or JSON with Accept: application/json).
 
@@ -100,18 +145,38 @@ def code_page(token: str, request: Request) -> Response:
     return _headless(response) if request.method == "HEAD" else response
 
 
+def _ask(request: Request, token: str) -> Known:
+    """Resolve the token (the gateway counts scans itself) and build its public view."""
+    found = _resolve(request, token)
+    view: dict[str, Any] = {}
+    if found.verdict == codes_pb2.TOKEN_VERDICT_VALID:
+        view = {**status_view(found.status), **enforcement_view(request, found.status.uscc)}
+    return Known(found, view, time.monotonic(), datetime.now(UTC))
+
+
 def _code_page(token: str, request: Request, *, record_scan: bool) -> Response:
     try:
         hit_public(request)
     except RateLimited as limited:
         return _too_many(request, limited)
+    live: LiveStatus = request.app.state.live_status
     try:
-        found = _resolve(request, token, record_scan=record_scan)
+        answer = live.get(token, lambda: _ask(request, token))
     except grpc.RpcError:
         return _unavailable(request, "the enterprise's status")
+    found = answer.known.found
     if found.verdict != codes_pb2.TOKEN_VERDICT_VALID:
         return _refusal(request, found.verdict, found.detail)
-    body = {**status_view(found.status), **enforcement_view(request, found.status.uscc)}
+    if record_scan:
+        scans: ScanCounter = request.app.state.scans
+        scans.add(found.status.uscc, local_day(datetime.now(UTC)))
+    body = dict(answer.known.view)
+    if answer.stale_seconds is not None:
+        body["stale"] = {
+            "as_of": local_iso(answer.known.asked_wall),
+            "age_seconds": int(answer.stale_seconds),
+            "reason": "the code service does not answer; this is the status last known",
+        }
     body["report_problem"] = {"url": f"/c/{token}/petitions", "categories": CATEGORIES, "hotline": HOTLINE}
     officer = operators.optional(request)
     internal = may_read_records(officer)
@@ -133,18 +198,45 @@ def _code_page(token: str, request: Request, *, record_scan: bool) -> Response:
 
 
 def _submit(request: Request, petition: enforcement_pb2.SubmitPetitionRequest) -> enforcement_pb2.Petition:
-    clients = request.app.state.clients
-    stub = clients.stub("enforcement", enforcement_pb2_grpc.EnforcementServiceStub)
-    return stub.SubmitPetition(petition, metadata=clients.metadata(), timeout=CALL_TIMEOUT)  # type: ignore[no-any-return]
+    clients = clients_of(request.app.state)
+    filed: enforcement_pb2.Petition = clients.enforcement.SubmitPetition(
+        petition, metadata=clients.metadata(), timeout=CALL_TIMEOUT
+    )
+    return filed
 
 
-@router.post("/c/{token}/petitions", response_model=None)
+@router.post(
+    "/c/{token}/petitions",
+    response_class=HTMLResponse,
+    status_code=201,
+    responses=PETITION_RESPONSES,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["category", "text"],
+                        "properties": {
+                            "category": {"type": "string", "enum": list(CATEGORIES)},
+                            "text": {"type": "string", "minLength": TEXT_MIN, "maxLength": TEXT_MAX},
+                            "contact": {"type": "string", "maxLength": CONTACT_MAX},
+                            "lat": {"type": "string"},
+                            "lon": {"type": "string"},
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
 async def submit_petition(token: str, request: Request) -> Response:
     """File a petition about the enterprise of a code ("report a problem"); enforcement owns it."""
     try:
         hit_public(request)
         petition = petition_in(await read_form(request))
-        found = await run_in_threadpool(_resolve, request, token, record_scan=False)
+        found = await run_in_threadpool(_resolve, request, token)
         if found.verdict != codes_pb2.TOKEN_VERDICT_VALID:
             return _refusal(request, found.verdict, found.detail)
         petition.uscc = found.status.uscc

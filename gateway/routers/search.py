@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from gateway import operators
+from gateway.errors import API_ERRORS
 from gateway.search import index, query, unavailable
 
 AnyOperator = Annotated[operators.Operator, Depends(operators.require())]
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], responses=API_ERRORS)
 
 
 @router.get("/api/v1/search", response_model=None)

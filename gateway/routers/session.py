@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from gateway import operators
+from gateway.errors import ErrorOut
 from gateway.public.petitions import HOTLINE, read_form
 from gateway.ratelimit import RateLimited, hit_public
 from shared.china_time import local_iso
@@ -25,6 +28,57 @@ from shared.errors import InvalidArgument, Unauthenticated
 router = APIRouter(tags=["session"])
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 LANDING = "/docs"
+
+
+class SignedIn(BaseModel):
+    """The answer to a JSON sign-in."""
+
+    username: str
+    role: str
+    expires_at: str = Field(description="when the session ends, local (China) ISO time")
+
+
+class SignedOut(BaseModel):
+    signed_out: bool
+
+
+FORM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {}}, "description": "The form"}
+}
+SIGN_IN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Signed in (with Accept: application/json)", "model": SignedIn},
+    303: {"description": "Signed in: the session cookie is set, on to `next`"},
+    400: {"description": "The form could not be read", "model": ErrorOut, "content": {"text/html": {}}},
+    401: {"description": "Unknown username or token", "model": ErrorOut, "content": {"text/html": {}}},
+    413: {"description": "The form is too large", "model": ErrorOut},
+    429: {
+        "description": "Too many attempts from this client",
+        "model": ErrorOut,
+        "content": {"text/html": {}},
+    },
+}
+SIGN_OUT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Signed out (with Accept: application/json)", "model": SignedOut},
+    303: {"description": "Signed out: the session is revoked and its cookie cleared; on to `next`"},
+}
+SIGN_IN_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["username", "token"],
+                    "properties": {
+                        "username": {"type": "string", "maxLength": 100},
+                        "token": {"type": "string", "maxLength": 200},
+                        "next": {"type": "string", "description": "a path on this site"},
+                    },
+                }
+            }
+        },
+    }
+}
 
 
 def safe_next(raw: str) -> str:
@@ -45,13 +99,18 @@ def _form(request: Request, next_path: str, message: str, status: int) -> Respon
     return TEMPLATES.TemplateResponse(request, "session/login.html", context, status_code=status)
 
 
-@router.get("/login", response_model=None)
+@router.api_route("/login", methods=["GET", "HEAD"], response_class=HTMLResponse, responses=FORM_RESPONSES)
 def login_form(request: Request, next: str = LANDING) -> Response:
-    """The staff sign-in form (username and operator token)."""
-    return _form(request, safe_next(next), "", 200)
+    """The staff sign-in form (username and operator token); HEAD answers its headers."""
+    response = _form(request, safe_next(next), "", 200)
+    if request.method == "HEAD":
+        headless = Response(status_code=response.status_code)
+        headless.raw_headers = list(response.raw_headers)
+        return headless
+    return response
 
 
-@router.post("/login", response_model=None)
+@router.post("/login", response_class=HTMLResponse, responses=SIGN_IN_RESPONSES, openapi_extra=SIGN_IN_BODY)
 async def login(request: Request) -> Response:
     """Check username and operator token; on success set the session cookie and go to `next`."""
     try:
@@ -92,9 +151,12 @@ async def login(request: Request) -> Response:
     return response
 
 
-@router.post("/logout", response_model=None)
+@router.post("/logout", response_class=RedirectResponse, status_code=303, responses=SIGN_OUT_RESPONSES)
 def logout(request: Request, next: str = "/login") -> Response:
-    """End the browser's session (the cookie is cleared)."""
+    """End the browser's session: revoked on the server (a copied cookie stops working) and cleared."""
+    value = request.cookies.get(operators.SESSION_COOKIE)
+    if value:
+        operators.revoke_session(operators.session_key(request), request.app.state.engine, value)
     response: Response = RedirectResponse(safe_next(next), status_code=303)
     if _wants_json(request):
         response = JSONResponse({"signed_out": True})

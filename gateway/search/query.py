@@ -6,6 +6,7 @@ phrase: "宗汉电镀" finds 慈溪市宗汉电镀厂, not every name containing
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -105,7 +106,14 @@ def search_body(q: str, *, kind: str = "", town: str = "", size: int = 20, start
         },
         # Facets count every kind the query matches; the kind filter narrows only the hits.
         "aggs": {"kinds": {"terms": {"field": "kind", "size": len(KINDS)}}},
-        "highlight": {"fields": {"title": {}, "body": {}}, "pre_tags": ["<em>"], "post_tags": ["</em>"]},
+        # encoder html: the stored text in a fragment is HTML-escaped, so <em> is its only markup and
+        # a console showing snippets as HTML cannot be made to run a script kept in an address.
+        "highlight": {
+            "fields": {"title": {}, "body": {}},
+            "pre_tags": ["<em>"],
+            "post_tags": ["</em>"],
+            "encoder": "html",
+        },
         "from": start,
         "size": size,
         "track_total_hits": True,
@@ -131,7 +139,7 @@ def search_results(response: dict[str, Any], *, size: int, start: int) -> dict[s
                 "kind": source.get("kind", ""),
                 "id": source.get("ref", ""),
                 "title": source.get("title", ""),
-                "snippet": " … ".join(fragments) if fragments else source.get("body", "")[:160],
+                "snippet": " … ".join(fragments) if fragments else html.escape(source.get("body", "")[:160]),
                 "town": source.get("town", ""),
                 "location": source.get("location"),
                 "status": source.get("status", ""),

@@ -1,8 +1,14 @@
-"""One server interceptor for every call: trace id, authentication, grants, error mapping, audit.
+"""One server interceptor for every call: trace id, authentication, grants, decoding, error mapping, audit.
 
 The server is a grpc.aio server: plain (sync) servicer methods run in its worker pool, `async def`
 ones (the streams) on its event loop. The guard around each call has a sync and an async form;
 everything they decide is shared in `_Call`.
+
+Requests reach the guard as bytes: the interceptor registers each method with no deserializer and
+decodes inside the guard, after authentication. So bytes that are not the method's message are
+refused as INVALID_ARGUMENT and audited like any other refusal (grpc would otherwise answer
+UNKNOWN before anyone is authenticated), and every decoded message passes the edge rules of
+`shared.grpc.validation` (the text rule, valid timestamps) before the servicer sees it.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ from typing import Any
 
 import grpc
 
-from shared.errors import DomainError
+from shared.errors import DomainError, InvalidArgument
 from shared.grpc.audit import AuditRecord, AuditWriter
 from shared.grpc.auth import Grants, is_open, reset_current_department, set_current_department
+from shared.grpc.validation import check_message
 from shared.tracing import TRACE_METADATA_KEY, trace_scope
 
 log = logging.getLogger(__name__)
@@ -34,6 +41,11 @@ STATUS_OF_DOMAIN_ERROR = {
 }
 
 Behaviour = Callable[[Any, Any], Any]
+Decode = Callable[[Any], Any]
+
+
+def _no_decoding(request: Any) -> Any:
+    return request
 
 
 class PlatformInterceptor(grpc.aio.ServerInterceptor):
@@ -56,14 +68,20 @@ class PlatformInterceptor(grpc.aio.ServerInterceptor):
             def unknown(_request: Any, context: grpc.ServicerContext) -> None:
                 context.abort(grpc.StatusCode.UNIMPLEMENTED, f"no method {method}")
 
-            return grpc.unary_unary_rpc_method_handler(self._guard(unknown, method, metadata, False))
+            return grpc.unary_unary_rpc_method_handler(
+                self._guard(unknown, method, metadata, False, _no_decoding)
+            )
         return _wrap_handler(
-            handler, lambda behaviour, streaming: self._guard(behaviour, method, metadata, streaming)
+            handler,
+            lambda behaviour, streaming, decode: self._guard(behaviour, method, metadata, streaming, decode),
         )
 
     def _guard(
-        self, behaviour: Behaviour, method: str, metadata: dict[str, Any], streaming: bool
+        self, behaviour: Behaviour, method: str, metadata: dict[str, Any], streaming: bool, decode: Decode
     ) -> Behaviour:
+        """`behaviour` run under the call's guard; `decode` turns the raw request (or stream of raw
+        requests) into what the servicer expects, once the caller is authenticated."""
+
         def open_call(context: Any, trace_id: str) -> _Call:
             return _Call(self, method, metadata, trace_id, _RecordingContext(context))
 
@@ -74,7 +92,7 @@ class PlatformInterceptor(grpc.aio.ServerInterceptor):
                     call = open_call(context, trace_id)
                     try:
                         call.begin()
-                        async for response in behaviour(request, call.context):
+                        async for response in behaviour(decode(request), call.context):
                             yield response
                         call.ended()
                     except asyncio.CancelledError:
@@ -94,7 +112,7 @@ class PlatformInterceptor(grpc.aio.ServerInterceptor):
                     call = open_call(context, trace_id)
                     try:
                         call.begin()
-                        response = await behaviour(request, call.context)
+                        response = await behaviour(decode(request), call.context)
                         call.ended()
                         return response
                     except asyncio.CancelledError:
@@ -114,7 +132,7 @@ class PlatformInterceptor(grpc.aio.ServerInterceptor):
                     call = open_call(context, trace_id)
                     try:
                         call.begin()
-                        yield from behaviour(request, call.context)
+                        yield from behaviour(decode(request), call.context)
                         call.ended()
                     except Exception as exc:
                         call.context.abort(*call.failed(exc))
@@ -128,7 +146,7 @@ class PlatformInterceptor(grpc.aio.ServerInterceptor):
                 call = open_call(context, trace_id)
                 try:
                     call.begin()
-                    response = behaviour(request, call.context)
+                    response = behaviour(decode(request), call.context)
                     call.ended()
                     return response
                 except Exception as exc:
@@ -246,8 +264,9 @@ class _RecordingContext:
 
 
 def _wrap_handler(
-    handler: grpc.RpcMethodHandler, wrap: Callable[[Behaviour, bool], Behaviour]
+    handler: grpc.RpcMethodHandler, wrap: Callable[[Behaviour, bool, Decode], Behaviour]
 ) -> grpc.RpcMethodHandler:
+    """The handler with its behaviour guarded and its requests left as bytes for the guard to decode."""
     kinds = {
         "unary_unary": grpc.unary_unary_rpc_method_handler,
         "unary_stream": grpc.unary_stream_rpc_method_handler,
@@ -257,9 +276,57 @@ def _wrap_handler(
     for attribute, factory in kinds.items():
         behaviour = getattr(handler, attribute)
         if behaviour is not None:
+            decode_one = _message_decoder(handler.request_deserializer)
+            if not attribute.startswith("stream_"):
+                decode = decode_one
+            elif inspect.iscoroutinefunction(behaviour) or inspect.isasyncgenfunction(behaviour):
+                decode = _async_stream_decoder(decode_one)
+            else:
+                decode = _stream_decoder(decode_one)
             return factory(  # type: ignore[operator, no-any-return]
-                wrap(behaviour, attribute.endswith("_stream")),
-                request_deserializer=handler.request_deserializer,
+                wrap(behaviour, attribute.endswith("_stream"), decode),
+                request_deserializer=None,  # the guard decodes, after authentication
                 response_serializer=handler.response_serializer,
             )
     return handler
+
+
+def _message_decoder(deserializer: Callable[[bytes], Any] | None) -> Decode:
+    """Raw bytes to the method's request message, checked by the edge rules; InvalidArgument if the
+    bytes are not that message. A method registered without a deserializer gets its bytes as they are."""
+    if deserializer is None:
+        return _no_decoding
+    message_type = getattr(deserializer, "__self__", None)
+    descriptor = getattr(message_type, "DESCRIPTOR", None)
+    name = descriptor.full_name if descriptor is not None else "request"
+
+    def decode(raw: bytes) -> Any:
+        try:
+            message = deserializer(raw)
+        except Exception as exc:  # DecodeError, or invalid UTF-8 in a string field
+            raise InvalidArgument("request", f"not a valid {name} message: {exc}") from None
+        if descriptor is not None:
+            check_message(message)
+        return message
+
+    return decode
+
+
+def _stream_decoder(decode_one: Decode) -> Decode:
+    """A sync request stream decoded message by message (as the servicer reads it)."""
+
+    def decode(requests: Iterator[bytes]) -> Iterator[Any]:
+        for raw in requests:
+            yield decode_one(raw)
+
+    return decode
+
+
+def _async_stream_decoder(decode_one: Decode) -> Decode:
+    """An async request stream decoded message by message (as the servicer reads it)."""
+
+    async def decode(requests: AsyncIterator[bytes]) -> AsyncIterator[Any]:
+        async for raw in requests:
+            yield decode_one(raw)
+
+    return decode

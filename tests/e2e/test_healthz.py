@@ -32,7 +32,8 @@ def platform(
         gateway_db = stack.enter_context(infra.fresh_postgres_database())
         env = infra.service_env(database_url=gateway_db, run_dir=tmp_path)
         env.update({f"ECO_{name.upper()}_ADDR": service.address for name, service in running.items()})
-        with TestClient(create_app(config.load(env))) as client:
+        # Called from the host itself, which sees the addresses (an anonymous caller sees states only).
+        with TestClient(create_app(config.load(env)), client=("127.0.0.1", 50000)) as client:
             yield client, running
 
 
@@ -61,3 +62,16 @@ def test_healthz_reports_a_stopped_service(platform: tuple[TestClient, dict[str,
     assert body["status"] == "degraded"
     assert body["services"]["risk"]["status"] == "down"
     assert body["services"]["permits"]["status"] == "up"
+
+
+def test_healthz_gives_a_remote_anonymous_caller_states_only(
+    platform: tuple[TestClient, dict[str, RunningService]],
+) -> None:
+    client, running = platform
+    remote = TestClient(client.app, client=("203.0.113.9", 50000))
+    body = remote.get("/healthz").json()
+    assert body["status"] == "up"
+    assert body["services"]["codes"] == {"status": "up"}
+    assert body["database"] == {"status": "up"} and "host" not in body
+    for service in running.values():
+        assert service.address not in str(body)

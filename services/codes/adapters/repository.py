@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from services.codes.adapters.tables import code_versions, codes, enterprise_status, scan_counts
+from services.codes.adapters.tables import code_versions, codes, enterprise_status, scan_batches, scan_counts
 from services.codes.domain.model import Code, CodeStatus, CodeVersion, VersionEnd
 from services.codes.domain.status import CreditLevel, EnterpriseStatus, PermitState
-from shared.db import upsert_insert
+from shared.db import insert_if_absent, upsert_insert
 from shared.errors import NotFound
 
 
@@ -199,14 +199,20 @@ class ScanLog:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def record(self, *, uscc: str, day: date) -> None:
-        """Add one scan to the enterprise's count for the day (one atomic upsert, safe under concurrency)."""
-        insert = upsert_insert(self.conn, scan_counts).values(uscc=uscc, day=day, count=1)
+    def record(self, *, uscc: str, day: date, count: int = 1) -> None:
+        """Add scans to the enterprise's count for the day (one atomic upsert, safe under concurrency)."""
+        insert = upsert_insert(self.conn, scan_counts).values(uscc=uscc, day=day, count=count)
         self.conn.execute(
             insert.on_conflict_do_update(
                 index_elements=[scan_counts.c.uscc, scan_counts.c.day],
-                set_={"count": scan_counts.c.count + 1},
+                set_={"count": scan_counts.c.count + insert.excluded.count},
             )
+        )
+
+    def claim_batch(self, *, batch_id: str, at: datetime) -> bool:
+        """True the first time a batch id is seen (in this transaction's view), False for a retry."""
+        return insert_if_absent(
+            self.conn, scan_batches, key=["batch_id"], values={"batch_id": batch_id, "recorded_at": at}
         )
 
     def get_all(self, *, uscc: str, first: date, last: date) -> list[tuple[str, date, int]]:

@@ -70,6 +70,14 @@ scan_counts = sa.Table(
 )
 sa.Index("ix_scan_counts_day", scan_counts.c.day)
 
+# Batches of scans counted by the gateway, by id, so that a retried batch is counted once.
+scan_batches = sa.Table(
+    "scan_batches",
+    metadata,
+    sa.Column("batch_id", sa.String(64), primary_key=True),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 
 def _add_end_reason(conn: sa.Connection) -> None:
     # Additive: a database made by migration 100 before this column existed gains it; one made
@@ -86,5 +94,8 @@ MIGRATIONS = [
     ),
     Migration(
         101, "code_versions.end_reason (why a version ended, apart from why it was issued)", _add_end_reason
+    ),
+    Migration(
+        102, "scan batches counted by the gateway (a retry is counted once)", create_tables(scan_batches)
     ),
 ]

@@ -145,3 +145,11 @@ class CodesServicer(codes_pb2_grpc.CodesServiceServicer):
             counts=[codes_pb2.ScanCount(uscc=u, day=translate.to_date(d), count=n) for u, d, n in rows],
             total=sum(n for _, _, n in rows),
         )
+
+    def RecordScans(
+        self, request: codes_pb2.RecordScansRequest, context: grpc.ServicerContext
+    ) -> codes_pb2.RecordScansResponse:
+        """Add a batch of scans counted by the gateway (a retried batch is counted once)."""
+        counts = [(c.uscc, _date(c.day, f"counts[{n}].day"), c.count) for n, c in enumerate(request.counts)]
+        duplicate, recorded = resolve.record_scans(self.ctx, batch_id=request.batch_id, counts=counts)
+        return codes_pb2.RecordScansResponse(duplicate=duplicate, recorded=recorded)

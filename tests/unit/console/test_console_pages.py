@@ -1,4 +1,4 @@
-"""The operators' console pages: sign-in first, then the map's SVG with the demo city's towns."""
+"""The operators' console pages: sign-in first, then the map's SVG with the city's towns."""
 
 import re
 from collections.abc import Iterator
@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from deploy.demo.city import TOWNS
 from gateway import config, operators
 from gateway.app import create_app
 from gateway.routers.console import CIXI
+from shared.vocabulary import TOWNS
 
 TOKEN = "tok-console-officer"
 
