@@ -42,3 +42,16 @@ def permit_valid_from(today: date, age_years: int) -> date:
 def load_day(now: datetime) -> date:
     """The city's date at the moment the demo is loaded (China time, not the machine's zone)."""
     return local_day(now)
+
+
+def month_before(day: date) -> date:
+    """The same day of the month before; a day that month lacks becomes its last day (Civil Code
+    art. 202), so 31 March gives 28 or 29 February."""
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return date(year, month, min(day.day, (following - timedelta(days=1)).day))
+
+
+def last_month(today: date) -> tuple[date, date]:
+    """The month that ends today: from the day after the same day a month ago, through today."""
+    return month_before(today) + timedelta(days=1), today

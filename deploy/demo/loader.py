@@ -17,16 +17,18 @@ from typing import TypeVar
 
 import grpc
 
-from deploy.demo import city, enforcement, monitoring, network, story
+from deploy.demo import city, credit, enforcement, monitoring, network, risk, story
 from deploy.demo.dates import load_day
 from deploy.demo.registry import DemoRegistry
 from eco.v1 import (
     codes_pb2,
     codes_pb2_grpc,
     enforcement_pb2_grpc,
+    evaluation_pb2_grpc,
     monitoring_pb2_grpc,
     permits_pb2,
     permits_pb2_grpc,
+    risk_pb2_grpc,
 )
 from gateway import config as gateway_config
 from gateway import operators
@@ -121,11 +123,13 @@ class LoadedCity:
     stations: list[network.DemoStation]
     story: list[str]
     codes: dict[str, codes_pb2.Code]
+    risk: list[str]
+    credit: credit.CreditStory
 
 
 def load_city(now: datetime, token: str = TOKEN) -> LoadedCity:
-    """Load the city's enterprises, monitoring network, day of readings and codes as of `now`;
-    raises when a part is missing or the readings' story did not happen."""
+    """Load the city's enterprises, monitoring network, day of readings, ledger, risk and codes as
+    of `now`; raises when a part is missing or a story (readings, credit) did not happen."""
     print("Grids and commissioners (enforcement service)")
     with channel(service_address("enforcement")) as ch:
         for line in enforcement.load_grids(enforcement_pb2_grpc.EnforcementServiceStub(ch), token):
@@ -149,8 +153,21 @@ def load_city(now: datetime, token: str = TOKEN) -> LoadedCity:
         told.append(f"problem {problem.problem_id}: {problem.title} in grid {problem.grid_id}")
         print(f"  {told[-1]}")
         progress("case", enforcement.CASES, enforcement.Ledger(stub_e, token, now).load)
+    print("Risk (risk service): depots, assessments, hazards, manifests and a past emergency")
+    with channel(service_address("risk")) as ch:
+        loaded_risk = []
+        for line in risk.load(risk_pb2_grpc.RiskServiceStub(ch), token, now):
+            loaded_risk.append(line)
+            print(f"  {line}", flush=True)
     print("Enterprise codes (codes service, issued from EnterpriseRegistered)")
-    return LoadedCity(stations, told, wait_for_codes(token))
+    codes = wait_for_codes(token)
+    print("Credit (evaluation service, from every topic) and the codes' colours (from CreditChanged)")
+    with channel(service_address("evaluation")) as ch_ev, channel(service_address("codes")) as ch_c:
+        stubs = evaluation_pb2_grpc.EvaluationServiceStub(ch_ev), codes_pb2_grpc.CodesServiceStub(ch_c)
+        credit_story, lines = credit.check(*stubs, token, now, codes)
+    for line in lines:
+        print(f"  {line}")
+    return LoadedCity(stations, told, codes, loaded_risk, credit_story)
 
 
 def main() -> int:

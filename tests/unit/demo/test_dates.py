@@ -7,7 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from deploy.demo import city
-from deploy.demo.dates import RENEWAL_APPLY_DAYS, load_day, permit_valid_from, years_before
+from deploy.demo.dates import (
+    RENEWAL_APPLY_DAYS,
+    last_month,
+    load_day,
+    month_before,
+    permit_valid_from,
+    years_before,
+)
 
 DAYS = [date(2027, 1, 1), date(2028, 2, 29), date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 31)]
 
@@ -47,3 +54,19 @@ def test_the_load_day_is_the_city_day_not_the_machine_day() -> None:
 def test_a_negative_age_is_refused() -> None:
     with pytest.raises(ValueError):
         permit_valid_from(date(2026, 12, 1), -1)
+
+
+@pytest.mark.parametrize(
+    ("today", "before"),
+    [
+        (date(2027, 1, 1), date(2026, 12, 1)),
+        (date(2028, 2, 29), date(2028, 1, 29)),
+        (date(2027, 3, 31), date(2027, 2, 28)),  # no 31 February: its last day (Civil Code art. 202)
+        (date(2028, 3, 30), date(2028, 2, 29)),
+        (date(2026, 12, 31), date(2026, 11, 30)),
+    ],
+    ids=str,
+)
+def test_a_month_before_keeps_the_day_or_falls_back_to_the_months_last(today: date, before: date) -> None:
+    assert month_before(today) == before
+    assert last_month(today) == (before + timedelta(days=1), today)
