@@ -93,7 +93,15 @@ def platform_on(
     for group in groups.values():
         start_group_at_end(group, *topics)
     env = infra.service_env(database_url="", run_dir=tmp_path)
-    permits = start_service("permits", build_permits, databases["permits"], clock=clock, extra_env=QUIET)
+    # Its own group, like the others: the default one is shared by every run on the broker.
+    permits = start_service(
+        "permits",
+        build_permits,
+        databases["permits"],
+        clock=clock,
+        consumer_group=groups["permits"],
+        extra_env=QUIET,
+    )
     monitoring = start_service(
         "monitoring",
         build_monitoring,
