@@ -85,3 +85,12 @@ def start_group_at_end(group_id: str, *topics: str) -> None:
         consumer.commit({p: OffsetAndMetadata(consumer.position(p), "", -1) for p in partitions})
     finally:
         consumer.close()
+
+
+def group_from_now(prefix: str, *topics: str) -> str:
+    """A new consumer group (named from `prefix`) that starts at the topics' current end, for a
+    service under test that must not replay everything earlier tests published on a shared topic."""
+    group = infra.unique(prefix)
+    create_topics_if_missing(*topics)
+    start_group_at_end(group, *topics)
+    return group

@@ -31,7 +31,10 @@ def test_a_streamed_exceedance_becomes_a_problem_in_its_grid_with_the_readings(
     city(e)
     with infra.fresh_postgres_database() as monitoring_db:
         monitoring = start_service(
-            "monitoring", monitoring_build, monitoring_db, permits_group=infra.unique("g-mon-")
+            "monitoring",
+            monitoring_build,
+            monitoring_db,
+            permits_group=support.permits_group_from_now(),
         )
         stub, meta = support.stub(monitoring), call_metadata(infra.WATER_TOKEN)
         station_id = infra.unique("WS-")

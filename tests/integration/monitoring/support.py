@@ -12,7 +12,7 @@ from shared import events
 from shared.grpc.client import channel
 from shared.runtime import RunningService
 from shared.topology import topic_for
-from tests.support.topics import read_from_start
+from tests.support.topics import group_from_now, read_from_start
 
 USCC = "91330100716105852F"  # a real code that passes GB 32100 (REFERENCE.md)
 HOUR = 3600
@@ -96,3 +96,9 @@ def events_for(kafka: str, subject: str, event_type: str, expected: int) -> list
         what=f"{expected} {event_type} of {subject}",
     )
     return matching(records)
+
+
+def permits_group_from_now() -> str:
+    """Monitoring's consumer group for permits' events, starting at the topic's current end, so that
+    it does not replay everything earlier tests published on that shared topic."""
+    return group_from_now("g-mon-", topic_for("permits"))

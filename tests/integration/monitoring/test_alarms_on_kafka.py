@@ -101,7 +101,7 @@ def _limits(outlet: str) -> list[permits_pb2.OutletLimits]:
 def test_a_suspension_closes_the_outlets_exceedance_and_a_reinstatement_restores_its_limit(
     pg_url: str, kafka_bootstrap: str, start_service: Callable[..., RunningService]
 ) -> None:
-    service = start_service("monitoring", build, pg_url, permits_group=infra.unique("g-mon-"))
+    service = start_service("monitoring", build, pg_url, permits_group=support.permits_group_from_now())
     stub, meta = support.stub(service), call_metadata(infra.BUREAU_TOKEN)
     outlet, station_id = f"{USCC}-{infra.unique('DW')}", infra.unique("SRC-")
     stub.RegisterStation(

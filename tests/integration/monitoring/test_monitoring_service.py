@@ -20,13 +20,14 @@ from tests.support import infra
 
 pytestmark = pytest.mark.integration
 
+
 USCC, HOUR = support.USCC, support.HOUR
 
 
 def test_streamed_readings_are_stored_once_and_exceedances_reach_kafka(
     pg_url: str, kafka_bootstrap: str, start_service: Callable[..., RunningService]
 ) -> None:
-    service = start_service("monitoring", build, pg_url, permits_group=infra.unique("g-mon-"))
+    service = start_service("monitoring", build, pg_url, permits_group=support.permits_group_from_now())
     stub, meta = support.stub(service), call_metadata(infra.WATER_TOKEN)
     station_id = infra.unique("WS-")
     stub.RegisterStation(
@@ -95,7 +96,7 @@ def test_bad_registration_and_missing_token_are_refused(
 def test_permit_issued_on_kafka_sets_the_outlet_monitor_threshold(
     pg_url: str, kafka_bootstrap: str, start_service: Callable[..., RunningService]
 ) -> None:
-    service = start_service("monitoring", build, pg_url, permits_group=infra.unique("g-mon-"))
+    service = start_service("monitoring", build, pg_url, permits_group=support.permits_group_from_now())
     stub, meta = support.stub(service), call_metadata(infra.BUREAU_TOKEN)
     outlet = f"{USCC}-{infra.unique('DW')}"
     station_id = infra.unique("SRC-")
