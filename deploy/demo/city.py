@@ -10,29 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from deploy.demo.uscc import make_uscc
+from shared import vocabulary
 
-# Subdistricts and towns of Cixi (REFERENCE.md), each with an approximate centre (lat, lon).
-TOWNS: dict[str, tuple[float, float]] = {
-    "浒山": (30.170, 121.265),
-    "古塘": (30.180, 121.240),
-    "白沙路": (30.165, 121.280),
-    "坎墩": (30.205, 121.225),
-    "宗汉": (30.195, 121.190),
-    "观海卫": (30.145, 121.400),
-    "附海": (30.250, 121.330),
-    "桥头": (30.165, 121.330),
-    "匡堰": (30.130, 121.290),
-    "逍林": (30.190, 121.310),
-    "新浦": (30.230, 121.360),
-    "胜山": (30.210, 121.270),
-    "横河": (30.130, 121.215),
-    "崇寿": (30.245, 121.140),
-    "庵东": (30.285, 121.190),
-    "长河": (30.190, 121.140),
-    "周巷": (30.170, 121.110),
-    "掌起": (30.120, 121.450),
-    "龙山": (30.095, 121.525),
-}
+# Subdistricts and towns of Cixi with their centres (lat, lon): the platform's own table.
+TOWNS = vocabulary.TOWNS
 
 # Rivers with a monitored section, the town it lies in, and the section's target class (GB 3838).
 RIVERS: list[tuple[str, str, str]] = [
