@@ -114,12 +114,11 @@ def test_events_on_kafka_give_credit_changed_and_answers(pg_url: str, start_serv
         service = _evaluation(start_service, pg_url, topics)
         registration = e.registered(uscc, now - timedelta(days=30), town="浒山")
         fine = e.penalty(uscc, "case-1", now - timedelta(days=1), enforcement_pb2.PENALTY_KIND_FINE)
-        for envelope, topic in [
-            (registration, topics.permits),
-            (fine, topics.enforcement),
-            (fine, topics.enforcement),
-        ]:
-            topics.publish(topic, envelope)
+        # One step at a time: events consumed in one batch are rated once (one change, not two).
+        topics.publish(topics.permits, registration)
+        read(uscc, 1)
+        topics.publish(topics.enforcement, fine)
+        topics.publish(topics.enforcement, fine)  # redelivered: counted once
         changes = read(uscc, 2)
     assert [(c.previous_level, c.level) for c in changes[:2]] == [
         (common_pb2.CREDIT_LEVEL_UNSPECIFIED, common_pb2.CREDIT_LEVEL_GREEN),
