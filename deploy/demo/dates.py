@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from shared.china_time import local_day
+from shared.dates import shift_months, shift_years
 
 # 排污许可管理条例 (2021) art. 13: a discharge permit is valid five years.
 PERMIT_TERM_YEARS = 5
@@ -19,12 +20,8 @@ RENEWAL_APPLY_DAYS = 60
 
 
 def years_before(day: date, years: int) -> date:
-    """The same calendar day `years` earlier; 29 February becomes 28 February in a common year
-    (Civil Code art. 202: a missing corresponding day is the last day of that month)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February -> a year without one
-        return day.replace(year=day.year - years, day=28)
+    """The same calendar day `years` earlier (Civil Code art. 202 for 29 February)."""
+    return shift_years(day, -years)
 
 
 def permit_valid_from(today: date, age_years: int) -> date:
@@ -45,11 +42,8 @@ def load_day(now: datetime) -> date:
 
 
 def month_before(day: date) -> date:
-    """The same day of the month before; a day that month lacks becomes its last day (Civil Code
-    art. 202), so 31 March gives 28 or 29 February."""
-    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return date(year, month, min(day.day, (following - timedelta(days=1)).day))
+    """The same day of the month before, or that month's last day (31 March gives 28/29 February)."""
+    return shift_months(day, -1)
 
 
 def last_month(today: date) -> tuple[date, date]:

@@ -9,17 +9,17 @@ it, `<town>-1`, the grid the registry names for its enterprises.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-import grpc
 import shapely
 from google.protobuf.timestamp_pb2 import Timestamp
 from shapely.geometry import MultiPoint, Polygon, box
 
 from deploy.demo import city
+from deploy.demo.registry import created
 from deploy.demo.story import StoryNotTold
 from eco.v1 import common_pb2, enforcement_pb2, enforcement_pb2_grpc
 from shared.grpc.client import call_metadata
@@ -57,26 +57,16 @@ def _ring(polygon: Polygon) -> list[common_pb2.GeoPoint]:
     return [common_pb2.GeoPoint(lat=lat, lon=lon) for lon, lat in polygon.exterior.coords[:-1]]
 
 
-def _created(call: Callable[[], object]) -> bool:
-    try:
-        call()
-        return True
-    except grpc.RpcError as exc:
-        if exc.code() == grpc.StatusCode.ALREADY_EXISTS:  # type: ignore[attr-defined]
-            return False
-        raise
-
-
 def load_grids(stub: enforcement_pb2_grpc.EnforcementServiceStub, token: str) -> Iterator[str]:
     """The city grid, a grid per town and one below each, with a commissioner each; says what it did."""
     md = call_metadata(token)
     whole = box(*CITY_BOX)
     city_grid = S.Grid(grid_id=CITY_GRID, name="慈溪市", level=1, boundary=_ring(whole))
-    done = _created(partial(stub.CreateGrid, S.CreateGridRequest(grid=city_grid), metadata=md))
+    done = created(partial(stub.CreateGrid, S.CreateGridRequest(grid=city_grid), metadata=md))
     yield f"city grid {CITY_GRID}: {'created' if done else 'already there'}"
     for n, (town, cell) in enumerate(sorted(town_cells().items()), start=1):
         ring = _ring(cell)
-        created = 0
+        made = 0
         for grid in (
             S.Grid(grid_id=town, name=f"{town}", town=town, level=2, parent_grid_id=CITY_GRID, boundary=ring),
             S.Grid(
@@ -89,7 +79,7 @@ def load_grids(stub: enforcement_pb2_grpc.EnforcementServiceStub, token: str) ->
             ),
         ):
             request = S.CreateGridRequest(grid=grid)
-            created += _created(partial(stub.CreateGrid, request, metadata=md))
+            made += created(partial(stub.CreateGrid, request, metadata=md))
         commissioner = S.Commissioner(
             commissioner_id=f"GC-{n:02d}",
             name=f"{town}网格员",
@@ -99,8 +89,8 @@ def load_grids(stub: enforcement_pb2_grpc.EnforcementServiceStub, token: str) ->
             active=True,
         )
         request_c = S.CreateCommissionerRequest(commissioner=commissioner)
-        created += _created(partial(stub.CreateCommissioner, request_c, metadata=md))
-        yield f"{town}: {created} of 3 created (grids {town}, {town}-1, commissioner GC-{n:02d})"
+        made += created(partial(stub.CreateCommissioner, request_c, metadata=md))
+        yield f"{town}: {made} of 3 created (grids {town}, {town}-1, commissioner GC-{n:02d})"
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def _limits(table: dict[str, tuple[float, str, float]]) -> list[permits_pb2.Poll
     ]
 
 
-def _created(call: Callable[[], T]) -> bool:
+def created(call: Callable[[], T]) -> bool:
     """True when the call created its thing, False when it existed already (an earlier load)."""
     try:
         call()
@@ -92,7 +92,7 @@ class DemoRegistry:
             permit_class=PERMIT_CLASSES[e.permit_class],
         )
         request = permits_pb2.RegisterEnterpriseRequest(uscc=e.uscc, fields=fields)
-        return _created(lambda: self.stub.RegisterEnterprise(request, metadata=self.metadata))
+        return created(lambda: self.stub.RegisterEnterprise(request, metadata=self.metadata))
 
     def _outlets(self, e: city.DemoEnterprise) -> tuple[list[permits_pb2.OutletLimits], int]:
         """The enterprise's outlets with their permit limits, adding the ones not there yet."""

@@ -9,13 +9,13 @@ event. Petitions about the same enterprise and issue within a window are linked,
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from enum import Enum
 
 from shared.china_time import CHINA_TIME, local_day
 from shared.errors import FailedPrecondition, InvalidArgument
+from shared.values import GeoPoint, distance_m
 
 ACCEPT_DAYS = 15
 HANDLE_DAYS = 60
@@ -152,12 +152,8 @@ def is_overdue(petition: Petition, now: datetime) -> bool:
 
 
 def _distance_m(a: Petition, b: Petition) -> float:
-    """Great-circle distance between two located petitions (haversine, mean Earth radius)."""
     assert a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    s = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_008.8 * math.asin(math.sqrt(s))
+    return distance_m(GeoPoint(a.lat, a.lon), GeoPoint(b.lat, b.lon))
 
 
 def same_issue(new: Petition, earlier: Petition, window: timedelta = LINK_WINDOW) -> bool:

@@ -2,60 +2,12 @@
 
 from __future__ import annotations
 
-import math
-import unicodedata
 from dataclasses import dataclass
 
 from shared.errors import InvalidArgument
+from shared.values import GeoPoint, finite, geo_point, text
 
-# Free text (notes, findings) may span lines; nothing else may hold a control character.
-FREE_TEXT_CONTROLS = frozenset("\n\t")
-
-
-def text(
-    field: str, value: str, *, required: bool = True, max_len: int = 200, free_text: bool = False
-) -> str:
-    """A trimmed string, refused when required and empty, too long, or holding control characters.
-
-    PostgreSQL cannot store NUL at all, and other control characters only garble ledgers and logs.
-    """
-    value = (value or "").strip()
-    allowed = FREE_TEXT_CONTROLS if free_text else frozenset()
-    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
-        raise InvalidArgument(field, "must not contain control characters")
-    if required and not value:
-        raise InvalidArgument(field, "required")
-    if len(value) > max_len:
-        raise InvalidArgument(field, f"at most {max_len} characters, got {len(value)}")
-    return value
-
-
-def finite(field: str, value: float) -> float:
-    """A finite number (NaN and infinities refused)."""
-    if not math.isfinite(value):
-        raise InvalidArgument(field, f"must be a finite number, got {value}")
-    return value
-
-
-@dataclass(frozen=True)
-class GeoPoint:
-    """A WGS84 position."""
-
-    lat: float
-    lon: float
-
-
-def geo_point(field: str, lat: float, lon: float) -> GeoPoint:
-    """A WGS84 point; (0, 0) is refused as a missing position (no problem sits in the Gulf of Guinea)."""
-    finite(f"{field}.lat", lat)
-    finite(f"{field}.lon", lon)
-    if lat == 0 and lon == 0:
-        raise InvalidArgument(field, "required (WGS84 latitude and longitude)")
-    if not -90 <= lat <= 90:
-        raise InvalidArgument(f"{field}.lat", f"must be within -90..90, got {lat}")
-    if not -180 <= lon <= 180:
-        raise InvalidArgument(f"{field}.lon", f"must be within -180..180, got {lon}")
-    return GeoPoint(lat, lon)
+__all__ = ["GeoPoint", "finite", "geo_point", "text"]
 
 
 @dataclass(frozen=True)

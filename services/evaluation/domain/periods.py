@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from shared.dates import shift_months
 from shared.errors import InvalidArgument
 
 MAX_DAYS = 366 * 5
@@ -36,8 +37,11 @@ def period(start: date | None, end: date | None, today: date) -> Period:
     return Period(start, end)
 
 
-def previous_month(today: date) -> Period:
-    """The calendar month before the one `today` is in."""
-    first = today.replace(day=1)
-    last = first - timedelta(days=1)
-    return Period(last.replace(day=1), last)
+def month_ends(p: Period) -> list[date]:
+    """The last day of every calendar month the period touches (the period's own end for its last)."""
+    ends, day = [], p.start
+    while day <= p.end:
+        following = shift_months(day.replace(day=1), 1)
+        ends.append(min(following - timedelta(days=1), p.end))
+        day = following
+    return ends

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from services.evaluation.adapters import report_render
 from services.evaluation.adapters import repository as repo
 from services.evaluation.domain import hotspots as spots
 from services.evaluation.domain import kpis
 from services.evaluation.domain.levels import ORDER
-from services.evaluation.domain.periods import Period, period
+from services.evaluation.domain.periods import Period, month_ends, period
 from services.evaluation.service_layer.unit_of_work import Deps
 from shared.china_time import local_day
 
@@ -29,15 +29,6 @@ class Rendered:
     period: Period
 
 
-def _month_ends(p: Period) -> list[date]:
-    ends, day = [], p.start
-    while day <= p.end:
-        following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-        ends.append(min(following - timedelta(days=1), p.end))
-        day = following
-    return ends
-
-
 def gather(deps: Deps, p: Period) -> report_render.ReportData:
     """Every figure of the report, from the read model."""
     with deps.engine.connect() as conn:
@@ -48,7 +39,7 @@ def gather(deps: Deps, p: Period) -> report_render.ReportData:
     city = kpis.Scope()
     figures = kpis.compute_all(inp, city, p.end, p.start, p.end, deps.targets)
     monthly = []
-    for end in _month_ends(p):
+    for end in month_ends(p):
         share = kpis.section_target_share(inp, city, end, end, end, deps.targets)
         exceedances = sum(
             1
