@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from eco.v1 import common_pb2, enforcement_pb2, monitoring_pb2, permits_pb2
 from services.enforcement.domain import events as ev
@@ -22,6 +21,7 @@ from services.enforcement.domain.grids import Grid
 from services.enforcement.domain.problem import Entry, Problem, ProblemIn, Severity, Source
 from services.enforcement.domain.values import Actor, Assignee, GeoPoint
 from services.enforcement.service_layer.evidence import EvidenceIn
+from shared.proto_values import timestamp
 
 pb = enforcement_pb2
 # Looked up by name, so that a domain value without its contract counterpart fails at import.
@@ -39,15 +39,6 @@ ESCALATION_REASON: dict[str, Any] = {
     "manual": pb.ESCALATION_REASON_MANUAL,
     "severity": pb.ESCALATION_REASON_SEVERITY,
 }
-
-
-def timestamp(when: datetime | None) -> Timestamp | None:
-    """A protobuf Timestamp (None stays unset)."""
-    if when is None:
-        return None
-    ts = Timestamp()
-    ts.FromDatetime(when.astimezone(UTC))
-    return ts
 
 
 def geo(point: GeoPoint | None) -> common_pb2.GeoPoint | None:

@@ -5,11 +5,9 @@ Consumed events are read in entrypoints/facts_in.py."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import Any
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from eco.v1 import common_pb2, evaluation_pb2
 from services.evaluation.adapters.repository import StoredCredit
@@ -23,6 +21,7 @@ from services.evaluation.domain.periods import Period
 from services.evaluation.domain.repair import Repair, RepairStatus
 from services.evaluation.domain.rules import RuleSet
 from services.evaluation.domain.scorecards import Card
+from shared.proto_values import date_pb, timestamp
 
 LEVEL: dict[Level, common_pb2.CreditLevel] = {
     Level.GREEN: common_pb2.CREDIT_LEVEL_GREEN,
@@ -43,18 +42,6 @@ REPAIR_STATUS_FROM_PROTO = {v: k for k, v in REPAIR_STATUS.items()}
 def level(value: Level | None) -> common_pb2.CreditLevel:
     """A level on the wire (UNSPECIFIED for none)."""
     return LEVEL[value] if value is not None else common_pb2.CreditLevel.CREDIT_LEVEL_UNSPECIFIED
-
-
-def timestamp(when: datetime) -> Timestamp:
-    """An aware datetime as a protobuf Timestamp."""
-    ts = Timestamp()
-    ts.FromDatetime(when)
-    return ts
-
-
-def date_pb(day: date) -> common_pb2.Date:
-    """A calendar date on the wire."""
-    return common_pb2.Date(year=day.year, month=day.month, day=day.day)
 
 
 def reason(r: Reason) -> evaluation_pb2.CreditReason:

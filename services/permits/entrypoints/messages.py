@@ -4,11 +4,10 @@ event payloads alike (the service layer and domain never import generated code).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from eco.v1 import common_pb2, permits_pb2
 from services.permits.domain import eia as eia_domain
@@ -24,6 +23,7 @@ from services.permits.domain.renewal import (
 )
 from services.permits.domain.rights import RESERVE, Entry, EntryKind, Position, to_tonnes
 from services.permits.domain.values import Actor, GeoPoint
+from shared.proto_values import date_pb, timestamp
 
 RISK_FLAG = {
     RiskFlag.HEAVY_METALS: permits_pb2.RISK_FLAG_HEAVY_METALS,
@@ -50,18 +50,6 @@ RADIATION_STATUS = {
     s: getattr(permits_pb2, f"RADIATION_PERMIT_STATUS_{s.name}") for s in RadiationPermitStatus
 }
 ENTRY_KIND = {k: getattr(permits_pb2, f"RIGHTS_ENTRY_KIND_{k.name}") for k in EntryKind}
-
-
-def timestamp(when: datetime) -> Timestamp:
-    """A protobuf Timestamp of an aware datetime."""
-    ts = Timestamp()
-    ts.FromDatetime(when)
-    return ts
-
-
-def date_pb(day: date | None) -> common_pb2.Date | None:
-    """A protobuf Date (None stays unset)."""
-    return common_pb2.Date(year=day.year, month=day.month, day=day.day) if day else None
 
 
 def geo(point: GeoPoint) -> common_pb2.GeoPoint:

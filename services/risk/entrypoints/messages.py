@@ -4,11 +4,9 @@ payloads alike (the service layer and domain never import generated code)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import Any
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from eco.v1 import common_pb2, risk_pb2
 from services.risk.domain import events as ev
@@ -31,6 +29,7 @@ from services.risk.domain.records import (
 from services.risk.domain.score import Cause
 from services.risk.domain.supplies import CATALOGUE, Amount
 from services.risk.domain.values import Actor, GeoPoint, RiskLevel
+from shared.proto_values import date_pb, timestamp
 
 RISK_LEVEL = {level: getattr(risk_pb2, f"RISK_LEVEL_{level.name}") for level in RiskLevel}
 ASSESSMENT_SOURCE = {s: getattr(risk_pb2, f"ASSESSMENT_SOURCE_{s.name}") for s in AssessmentSource}
@@ -48,20 +47,6 @@ ADJUSTMENT_CAUSE = {
     Cause.HAZARD_OVERDUE: risk_pb2.RISK_CHANGE_CAUSE_HAZARD_OVERDUE,
     Cause.PENALTY: risk_pb2.RISK_CHANGE_CAUSE_PENALTY,
 }
-
-
-def timestamp(when: datetime | None) -> Timestamp | None:
-    """A protobuf Timestamp of an aware datetime (None stays unset)."""
-    if when is None:
-        return None
-    ts = Timestamp()
-    ts.FromDatetime(when)
-    return ts
-
-
-def date_pb(day: date | None) -> common_pb2.Date | None:
-    """A protobuf Date (None stays unset)."""
-    return common_pb2.Date(year=day.year, month=day.month, day=day.day) if day else None
 
 
 def geo(point: GeoPoint | None) -> common_pb2.GeoPoint | None:
