@@ -13,8 +13,8 @@ import pytest
 from eco.v1 import monitoring_pb2
 from shared.grpc.audit import AuditRecord
 from shared.grpc.auth import Department, Grants, token_digest
-from shared.grpc.server import ServerThread, build_server, new_health
 from shared.tracing import TRACE_METADATA_KEY
+from tests.unit.shared.served import RecordedAudit, serving
 
 SERVICE = "test.Decoding"
 GRANTS = Grants([Department("bureau", token_digest("t-bureau"), ("*",))])
@@ -66,35 +66,10 @@ def _register(server: grpc.aio.Server) -> None:
     )
 
 
-class RecordedAudit:
-    def __init__(self) -> None:
-        self.records: list[AuditRecord] = []
-
-    def record(self, entry: AuditRecord) -> None:
-        self.records.append(entry)
-
-
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[grpc.Channel, RecordedAudit]]:
-    audit = RecordedAudit()
-    server = ServerThread(
-        lambda: build_server(
-            register=_register,
-            service_names=[SERVICE],
-            grants=GRANTS,
-            audit=audit,  # type: ignore[arg-type]
-            health_servicer=new_health([SERVICE]),
-            max_workers=2,
-        ),
-        "127.0.0.1:0",
-    )
-    port = server.start()
-    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-    try:
-        yield channel, audit
-    finally:
-        channel.close()
-        server.stop(grace=0)
+    with serving(_register, SERVICE, GRANTS) as served:
+        yield served
 
 
 def _metadata(trace: str, token: str | None = "t-bureau") -> list[tuple[str, str]]:
