@@ -17,6 +17,7 @@ from services.enforcement.adapters.tables import MIGRATIONS
 from services.enforcement.entrypoints import consumers, messages
 from services.enforcement.entrypoints.grpc_servicer import EnforcementServicer
 from services.enforcement.service_layer.escalation import escalate_overdue
+from services.enforcement.service_layer.rectification import announce_overdue
 from services.enforcement.service_layer.unit_of_work import Deps, MovementReader, no_movements
 from shared.clock import Clock, SystemClock
 from shared.periodic import Periodic
@@ -24,6 +25,7 @@ from shared.runtime import ServiceApp
 from shared.settings import Settings
 
 ESCALATION_WORKER = "enforcement-escalation"
+RECTIFICATION_WORKER = "enforcement-rectification"
 
 
 def make_deps(
@@ -90,5 +92,6 @@ def build(
                 deps, settings.kafka_bootstrap_servers, group_id=consumer_group or settings.consumer_group
             ),
             Periodic(ESCALATION_WORKER, every, lambda: escalate_overdue(deps)),
+            Periodic(RECTIFICATION_WORKER, every, lambda: announce_overdue(deps)),
         ],
     )

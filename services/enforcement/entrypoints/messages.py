@@ -309,6 +309,12 @@ _EVENTS: dict[type, Callable[[Any], Message]] = {
         closed_at=timestamp(e.case.closed_at),
     ),
     ev.GridChanged: lambda e: pb.GridChanged(grid=grid(e.grid)),
+    ev.RectificationOverdue: lambda e: pb.RectificationOverdue(
+        case_id=e.case.case_id,
+        uscc=e.case.uscc,
+        rectify_by=timestamp(e.case.decision.rectify_by),
+        days_overdue=e.days_overdue,
+    ),
     ev.SuspendPermitOrder: lambda e: permits_pb2.SuspendPermitOrder(
         uscc=e.uscc, permit_number=e.permit_number, case_id=e.case_id, reason=e.reason
     ),
