@@ -13,6 +13,7 @@ from services.enforcement import config as enforcement_config
 from services.enforcement.adapters import data_files
 from services.enforcement.adapters.content_store import ContentStore, FileStore
 from services.enforcement.adapters.monitoring_client import MonitoringReadings
+from services.enforcement.adapters.s3_store import S3Store
 from services.enforcement.adapters.tables import MIGRATIONS
 from services.enforcement.entrypoints import consumers, messages
 from services.enforcement.entrypoints.grpc_servicer import EnforcementServicer
@@ -66,7 +67,7 @@ def build(
     deps = make_deps(
         engine,
         clock=clock or SystemClock(),
-        store=FileStore(cfg.evidence_dir),
+        store=S3Store(cfg.evidence_s3) if cfg.evidence_s3 else FileStore(cfg.evidence_dir),
         notify=relay.notify,
         movements=MonitoringReadings(cfg.monitoring_address, cfg.service_token),
         rivers_file=cfg.rivers_file,

@@ -6,6 +6,15 @@ ECO_ENFORCEMENT_TRACE_MAX_M        farthest upstream distance tracing considers,
 ECO_ENFORCEMENT_TRACE_WINDOW_HOURS each window of readings compared by tracing (default 6)
 ECO_ENFORCEMENT_ESCALATION_SECONDS how often overdue cases are escalated (default 60)
 ECO_ENFORCEMENT_SERVICE_TOKEN      department token for calling monitoring (dev: dev-platform-token)
+
+Evidence in an S3-compatible object store instead of the directory (all optional; the endpoint
+switches it on, and then the bucket and the key pair are required):
+ECO_ENFORCEMENT_EVIDENCE_S3_ENDPOINT  e.g. https://minio.bureau.local:9000 (path-style requests)
+ECO_ENFORCEMENT_EVIDENCE_S3_BUCKET    the bucket
+ECO_ENFORCEMENT_EVIDENCE_S3_PREFIX    key prefix (default "evidence/")
+ECO_ENFORCEMENT_EVIDENCE_S3_REGION    signature region (default us-east-1)
+ECO_ENFORCEMENT_EVIDENCE_S3_ACCESS_KEY / _SECRET_KEY  the key pair (else AWS_ACCESS_KEY_ID /
+                                      AWS_SECRET_ACCESS_KEY)
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.enforcement.adapters.data_files import DATA
+from services.enforcement.adapters.s3_store import S3Settings
 from shared.settings import SettingsError, service_address
 
 DEV_SERVICE_TOKEN = "dev-platform-token"
@@ -29,6 +39,8 @@ class EnforcementConfig:
     escalation_seconds: float
     monitoring_address: str
     service_token: str
+    # None: evidence content in evidence_dir.
+    evidence_s3: S3Settings | None = None
 
 
 def _number(env: Mapping[str, str], name: str, default: float, *, low: float, high: float) -> float:
@@ -44,6 +56,29 @@ def _number(env: Mapping[str, str], name: str, default: float, *, low: float, hi
     return value
 
 
+def _s3(env: Mapping[str, str]) -> S3Settings | None:
+    prefix = "ECO_ENFORCEMENT_EVIDENCE_S3_"
+    endpoint = env.get(f"{prefix}ENDPOINT", "").strip()
+    if not endpoint:
+        return None
+    if not endpoint.startswith(("http://", "https://")):
+        raise SettingsError(f"{prefix}ENDPOINT", f"expected an http(s) URL, got {endpoint!r}")
+    values = {
+        "bucket": env.get(f"{prefix}BUCKET", "").strip(),
+        "access_key": (env.get(f"{prefix}ACCESS_KEY") or env.get("AWS_ACCESS_KEY_ID") or "").strip(),
+        "secret_key": (env.get(f"{prefix}SECRET_KEY") or env.get("AWS_SECRET_ACCESS_KEY") or "").strip(),
+    }
+    for name, value in values.items():
+        if not value:
+            raise SettingsError(f"{prefix}{name.upper()}", f"required with {prefix}ENDPOINT")
+    return S3Settings(
+        endpoint=endpoint,
+        region=env.get(f"{prefix}REGION", "").strip() or "us-east-1",
+        prefix=env.get(f"{prefix}PREFIX", "evidence/").strip(),
+        **values,
+    )
+
+
 def load(env: Mapping[str, str], run_dir: Path) -> EnforcementConfig:
     """Read enforcement's settings; SettingsError stops the process naming the variable."""
     rivers = Path(env.get("ECO_ENFORCEMENT_RIVERS") or DATA / "rivers.json")
@@ -57,4 +92,5 @@ def load(env: Mapping[str, str], run_dir: Path) -> EnforcementConfig:
         escalation_seconds=_number(env, "ECO_ENFORCEMENT_ESCALATION_SECONDS", 60.0, low=0.05, high=86_400),
         monitoring_address=service_address("monitoring", env),
         service_token=env.get("ECO_ENFORCEMENT_SERVICE_TOKEN", "").strip() or DEV_SERVICE_TOKEN,
+        evidence_s3=_s3(env),
     )
