@@ -8,9 +8,9 @@ import grpc
 from sqlalchemy.engine import Engine
 
 from eco.v1 import permits_pb2_grpc
-from services.permits.adapters.tables import MIGRATIONS
 from services.permits.entrypoints import consumers, messages
 from services.permits.entrypoints.grpc_servicer import PermitsServicer
+from services.permits.migrations import HISTORY
 from services.permits.service_layer.expiry import expire_due
 from services.permits.service_layer.unit_of_work import Deps
 from shared.clock import Clock, SystemClock
@@ -45,7 +45,7 @@ def build(
         settings=settings,
         engine=engine,
         relay=relay,
-        migrations=MIGRATIONS,
+        migrations=HISTORY,
         register=register,
         background=[
             consumers.build(
