@@ -14,9 +14,9 @@ from services.enforcement.adapters import data_files
 from services.enforcement.adapters.content_store import ContentStore, FileStore
 from services.enforcement.adapters.monitoring_client import MonitoringReadings
 from services.enforcement.adapters.s3_store import S3Store
-from services.enforcement.adapters.tables import MIGRATIONS
 from services.enforcement.entrypoints import consumers, messages
 from services.enforcement.entrypoints.grpc_servicer import EnforcementServicer
+from services.enforcement.migrations import HISTORY
 from services.enforcement.service_layer.escalation import escalate_overdue
 from services.enforcement.service_layer.rectification import announce_overdue
 from services.enforcement.service_layer.unit_of_work import Deps, MovementReader, no_movements
@@ -86,7 +86,7 @@ def build(
         settings=settings,
         engine=engine,
         relay=relay,
-        migrations=MIGRATIONS,
+        migrations=HISTORY,
         register=register,
         background=[
             consumers.build(

@@ -23,9 +23,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import field_validator
+
 from services.enforcement.adapters.data_files import DATA
 from services.enforcement.adapters.s3_store import S3Settings
-from shared.settings import SettingsError, service_address
+from shared.settings import EnvironmentSettings, SettingsError, env_field, service_address
 
 DEV_SERVICE_TOKEN = "dev-platform-token"
 
@@ -43,54 +45,79 @@ class EnforcementConfig:
     evidence_s3: S3Settings | None = None
 
 
-def _number(env: Mapping[str, str], name: str, default: float, *, low: float, high: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(name, f"expected a number, got {raw!r}") from None
-    if not low <= value <= high:
-        raise SettingsError(name, f"expected {low:g} to {high:g}, got {raw!r}")
-    return value
+class EnforcementSettings(EnvironmentSettings):
+    """Enforcement's variables (ECO_ENFORCEMENT_*), checked at start-up."""
 
-
-def _s3(env: Mapping[str, str]) -> S3Settings | None:
-    prefix = "ECO_ENFORCEMENT_EVIDENCE_S3_"
-    endpoint = env.get(f"{prefix}ENDPOINT", "").strip()
-    if not endpoint:
-        return None
-    if not endpoint.startswith(("http://", "https://")):
-        raise SettingsError(f"{prefix}ENDPOINT", f"expected an http(s) URL, got {endpoint!r}")
-    values = {
-        "bucket": env.get(f"{prefix}BUCKET", "").strip(),
-        "access_key": (env.get(f"{prefix}ACCESS_KEY") or env.get("AWS_ACCESS_KEY_ID") or "").strip(),
-        "secret_key": (env.get(f"{prefix}SECRET_KEY") or env.get("AWS_SECRET_ACCESS_KEY") or "").strip(),
-    }
-    for name, value in values.items():
-        if not value:
-            raise SettingsError(f"{prefix}{name.upper()}", f"required with {prefix}ENDPOINT")
-    return S3Settings(
-        endpoint=endpoint,
-        region=env.get(f"{prefix}REGION", "").strip() or "us-east-1",
-        prefix=env.get(f"{prefix}PREFIX", "evidence/").strip(),
-        **values,
+    component = "enforcement"
+    evidence_dir: Path | None = env_field("ECO_ENFORCEMENT_EVIDENCE_DIR", default=None)
+    rivers: Path = env_field("ECO_ENFORCEMENT_RIVERS", default=DATA / "rivers.json")
+    trace_max_m: float = env_field("ECO_ENFORCEMENT_TRACE_MAX_M", default=20_000.0, ge=100, le=200_000)
+    trace_window_hours: float = env_field("ECO_ENFORCEMENT_TRACE_WINDOW_HOURS", default=6, ge=1, le=168)
+    escalation_seconds: float = env_field(
+        "ECO_ENFORCEMENT_ESCALATION_SECONDS", default=60.0, ge=0.05, le=86_400
     )
+    service_token: str = env_field("ECO_ENFORCEMENT_SERVICE_TOKEN", default=DEV_SERVICE_TOKEN)
+    s3_endpoint: str = env_field("ECO_ENFORCEMENT_EVIDENCE_S3_ENDPOINT", default="")
+    s3_bucket: str = env_field("ECO_ENFORCEMENT_EVIDENCE_S3_BUCKET", default="")
+    s3_prefix: str = env_field("ECO_ENFORCEMENT_EVIDENCE_S3_PREFIX", default="evidence/")
+    s3_region: str = env_field("ECO_ENFORCEMENT_EVIDENCE_S3_REGION", default="us-east-1")
+    s3_access_key: str = env_field("ECO_ENFORCEMENT_EVIDENCE_S3_ACCESS_KEY", "AWS_ACCESS_KEY_ID", default="")
+    s3_secret_key: str = env_field(
+        "ECO_ENFORCEMENT_EVIDENCE_S3_SECRET_KEY", "AWS_SECRET_ACCESS_KEY", default=""
+    )
+
+    @field_validator("s3_endpoint")
+    @classmethod
+    def _url(cls, endpoint: str) -> str:
+        endpoint = endpoint.strip()
+        if endpoint and not endpoint.startswith(("http://", "https://")):
+            raise ValueError("expected an http(s) URL")
+        return endpoint
+
+    def _s3(self) -> S3Settings | None:
+        """The object store's settings when its endpoint is set; bucket and keys are then required."""
+        if not self.s3_endpoint:
+            return None
+        for field in ("s3_bucket", "s3_access_key", "s3_secret_key"):
+            if not getattr(self, field).strip():
+                raise SettingsError(
+                    self.variable(field), "required with ECO_ENFORCEMENT_EVIDENCE_S3_ENDPOINT"
+                )
+        return S3Settings(
+            endpoint=self.s3_endpoint,
+            bucket=self.s3_bucket.strip(),
+            access_key=self.s3_access_key.strip(),
+            secret_key=self.s3_secret_key.strip(),
+            region=self.s3_region.strip() or "us-east-1",
+            prefix=self.s3_prefix.strip(),
+        )
+
+    @field_validator("rivers")
+    @classmethod
+    def _a_file(cls, rivers: Path) -> Path:
+        if not rivers.is_file():
+            raise ValueError(f"no file {rivers}")
+        return rivers
+
+    @field_validator("service_token")
+    @classmethod
+    def _token(cls, token: str) -> str:
+        return token.strip() or DEV_SERVICE_TOKEN
+
+    def config(self, env: Mapping[str, str], run_dir: Path) -> EnforcementConfig:
+        """The values the service runs with (the evidence store defaults under the run dir)."""
+        return EnforcementConfig(
+            evidence_dir=self.evidence_dir or run_dir / "evidence" / "enforcement",
+            rivers_file=self.rivers,
+            trace_max_m=self.trace_max_m,
+            trace_window_hours=int(self.trace_window_hours),
+            escalation_seconds=self.escalation_seconds,
+            monitoring_address=service_address("monitoring", env),
+            service_token=self.service_token,
+            evidence_s3=self._s3(),
+        )
 
 
 def load(env: Mapping[str, str], run_dir: Path) -> EnforcementConfig:
     """Read enforcement's settings; SettingsError stops the process naming the variable."""
-    rivers = Path(env.get("ECO_ENFORCEMENT_RIVERS") or DATA / "rivers.json")
-    if not rivers.is_file():
-        raise SettingsError("ECO_ENFORCEMENT_RIVERS", f"no file {rivers}")
-    return EnforcementConfig(
-        evidence_dir=Path(env.get("ECO_ENFORCEMENT_EVIDENCE_DIR") or run_dir / "evidence" / "enforcement"),
-        rivers_file=rivers,
-        trace_max_m=_number(env, "ECO_ENFORCEMENT_TRACE_MAX_M", 20_000.0, low=100, high=200_000),
-        trace_window_hours=int(_number(env, "ECO_ENFORCEMENT_TRACE_WINDOW_HOURS", 6, low=1, high=168)),
-        escalation_seconds=_number(env, "ECO_ENFORCEMENT_ESCALATION_SECONDS", 60.0, low=0.05, high=86_400),
-        monitoring_address=service_address("monitoring", env),
-        service_token=env.get("ECO_ENFORCEMENT_SERVICE_TOKEN", "").strip() or DEV_SERVICE_TOKEN,
-        evidence_s3=_s3(env),
-    )
+    return EnforcementSettings.from_env(env).config(env, run_dir)

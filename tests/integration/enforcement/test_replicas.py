@@ -13,14 +13,16 @@ from kafka import TopicPartition
 
 from eco.v1 import enforcement_pb2  # noqa: F401  (registers the event types)
 from services.enforcement.adapters.content_store import FileStore
-from services.enforcement.adapters.tables import MIGRATIONS, evidence, problem_refs, problems
+from services.enforcement.adapters.tables import evidence, problem_refs, problems
 from services.enforcement.bootstrap import make_deps
 from services.enforcement.entrypoints import consumers
-from shared import events, schema
+from services.enforcement.migrations import HISTORY
+from shared import events
 from shared.clock import SystemClock
 from shared.consumer import EventConsumer
-from shared.db import make_engine, migrate
+from shared.db import make_engine
 from shared.kafka import reliable_producer
+from shared.migrations import upgrade
 from shared.topology import topic_for
 from tests.integration.enforcement.test_consumers import _exceedance
 from tests.support import infra, topics
@@ -35,7 +37,7 @@ def replicas(pg_url: str, kafka_bootstrap: str, tmp_path: Path) -> Iterator[list
     topics.create_topics_if_missing(*consumers.TOPICS)
     group = infra.unique("enforcement-replicas-")
     topics.start_group_at_end(group, *consumers.TOPICS)
-    migrate(make_engine(pg_url), [*schema.MIGRATIONS, *MIGRATIONS], component="enforcement")
+    upgrade(make_engine(pg_url), HISTORY)
     started: list[EventConsumer] = []
     engines = [make_engine(pg_url) for _ in range(2)]
     for engine in engines:

@@ -15,12 +15,12 @@ import pytest
 
 from services.enforcement import config
 from services.enforcement.adapters.s3_store import S3Settings, S3Store, S3StoreError, authorization
-from services.enforcement.adapters.tables import MIGRATIONS
 from services.enforcement.bootstrap import make_deps
+from services.enforcement.migrations import HISTORY
 from services.enforcement.service_layer import evidence, problems
-from shared import schema
 from shared.clock import ManualClock
-from shared.db import make_engine, migrate
+from shared.db import make_engine
+from shared.migrations import upgrade
 from shared.settings import SettingsError
 from tests.unit.enforcement.factories import NOW
 from tests.unit.enforcement.support import manual, readings
@@ -137,7 +137,7 @@ def test_a_wrong_key_or_a_failing_store_is_an_error_not_an_absence() -> None:
 def test_a_changed_object_breaks_the_chain_at_its_link(tmp_path: Path) -> None:
     fake = FakeS3("evidence-bucket")
     engine = make_engine(f"sqlite:///{tmp_path / 'enforcement.db'}")
-    migrate(engine, [*schema.MIGRATIONS, *MIGRATIONS])
+    upgrade(engine, HISTORY)
     deps = make_deps(engine, clock=ManualClock(NOW), store=_store(fake))
     problem = problems.open_problem(deps, manual("m1"))
     with deps.engine.begin() as conn:
