@@ -1,18 +1,18 @@
-"""Evidence in an S3-compatible object store, against a real S3 server: moto's standalone server
-(`moto_server`, from PyPI's moto[server]), started on a free port. The enforcement service, given
-the store's endpoint, keeps added evidence there, and a changed object breaks the chain at its link.
+"""Evidence in an S3-compatible object store, against a real S3 server given by
+ECO_TEST_S3_ENDPOINT (e.g. moto's standalone server: `pip install 'moto[server]'`, then
+`moto_server -p 5000` and ECO_TEST_S3_ENDPOINT=http://127.0.0.1:5000; it accepts any key pair and
+lets the test create its bucket). The enforcement service, given the store's endpoint, keeps added
+evidence there, and a changed object breaks the chain at its link.
 
-moto[server] is not one of the project's pinned dependencies (botocore, which moto needs, pins
-python-dateutil below the platform's); the test runs where a `moto_server` is on PATH and is
-skipped, saying so, where none is.
+No such server is among the project's dependencies (moto needs botocore, which pins python-dateutil
+below the platform's), so without ECO_TEST_S3_ENDPOINT the tests are skipped, saying so.
 """
 
 from __future__ import annotations
 
 import hashlib
-import shutil
-import subprocess
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -27,29 +27,13 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def s3_endpoint() -> Iterator[str]:
-    """A moto S3 server on a free port, with the bucket `evidence` created."""
-    program = shutil.which("moto_server")
-    if program is None:
-        pytest.skip("no moto_server on PATH (pip install 'moto[server]' to run this contract test)")
-    port = infra.free_port()
-    process = subprocess.Popen(
-        [program, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-
-        def up() -> bool:
-            try:
-                return httpx.put(f"{endpoint}/evidence", timeout=2).status_code == 200
-            except httpx.HTTPError:
-                return False
-
-        infra.wait_for(up, timeout=30, what="the moto S3 server")
-        yield endpoint
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def s3_endpoint() -> str:
+    """The S3 server of ECO_TEST_S3_ENDPOINT, with the bucket `evidence` created."""
+    endpoint = os.environ.get("ECO_TEST_S3_ENDPOINT", "").rstrip("/")
+    if not endpoint:
+        pytest.skip("ECO_TEST_S3_ENDPOINT is not set (an S3-compatible server, e.g. moto_server)")
+    assert httpx.put(f"{endpoint}/evidence", timeout=10).status_code == 200
+    return endpoint
 
 
 def test_the_store_contract_against_a_real_s3_server(s3_endpoint: str) -> None:
