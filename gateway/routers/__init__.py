@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.routers import codes, console, enterprises, health, map, public, search, session
+from gateway.routers import codes, console, enterprises, health, map, problems, public, search, session
 
 
 def all_routers() -> list[APIRouter]:
@@ -18,5 +18,6 @@ def all_routers() -> list[APIRouter]:
         session.router,
         search.router,
         map.router,
+        problems.router,
         console.router,
     ]

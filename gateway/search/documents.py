@@ -15,6 +15,7 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from eco.v1 import common_pb2, evaluation_pb2, monitoring_pb2, permits_pb2
+from gateway.search import enforcement_documents
 
 
 @dataclass(frozen=True)
@@ -302,4 +303,5 @@ BUILDERS: dict[str, Callable[[Message], list[Op]]] = {
     "ExceedanceCleared": exceedance_cleared,
     "DeviceFault": device_fault,
     "TreatmentIdleWhileProducing": treatment_idle,
+    **enforcement_documents.BUILDERS,
 }

@@ -22,9 +22,9 @@ MAX_QUERY_CHARS = 200
 MAX_FEATURES = 5_000
 
 # Map layers with data, and the document kind each draws.
-LAYER_KINDS = {"enterprises": "enterprise", "stations": "station", "alarms": "alarm"}
+LAYER_KINDS = {"enterprises": "enterprise", "stations": "station", "alarms": "alarm", "problems": "problem"}
 # Layers DESIGN.md names whose source services publish nothing yet: empty, with a note.
-PENDING_LAYERS = ("problems", "hazards", "emergencies", "depots", "petitions")
+PENDING_LAYERS = ("hazards", "emergencies", "depots", "petitions")
 LAYERS = (*LAYER_KINDS, *PENDING_LAYERS)
 PENDING_NOTE = "no source publishes this layer yet"
 
@@ -184,7 +184,13 @@ def map_body(layer: str, *, bbox: BBox | None, town: str = "", status: str = "")
     # Cleared alarms drop off the map unless asked for by status.
     if status or layer == "alarms":
         filters.append({"term": {"status": status or "open"}})
-    return {"query": {"bool": {"filter": filters}}, "size": MAX_FEATURES, "sort": [{"ref": "asc"}]}
+    # So do closed problems (销号): the layer shows what is still being handled.
+    must_not = [{"term": {"status": "closed"}}] if layer == "problems" and not status else []
+    return {
+        "query": {"bool": {"filter": filters, "must_not": must_not}},
+        "size": MAX_FEATURES,
+        "sort": [{"ref": "asc"}],
+    }
 
 
 def feature_collection(layer: str, response: dict[str, Any] | None) -> dict[str, Any]:
