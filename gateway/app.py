@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from elasticsearch import AsyncElasticsearch, Elasticsearch
@@ -12,6 +13,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from starlette.middleware.base import RequestResponseEndpoint
 from starlette.requests import ClientDisconnect
+from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gateway import config, errors
@@ -29,6 +31,8 @@ from shared.db import make_engine, migrate
 from shared.tracing import TRACE_METADATA_KEY, trace_scope
 
 TRACE_HEADER = errors.TRACE_HEADER
+# The console's scripts and styles, and the browser libraries `make web-vendor` puts in vendor/.
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 log = logging.getLogger(__name__)
 
 
@@ -114,6 +118,7 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
 
     for router in all_routers():
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     app.openapi = lambda: _openapi_without_422(app)  # type: ignore[method-assign]
     # Outermost last: security headers on every answer, refusals included; then the size limits,
     # then the real client address (forwarded headers only from configured proxies), then the URL's

@@ -38,6 +38,10 @@ class GatewaySettings:
     # Reverse proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed; empty: none,
     # so the client address is always the connection's peer (rate limits cannot be reset by a header).
     trusted_proxies: tuple[str, ...] = ()
+    # The console map's tile URL template ({z}/{x}/{y}); empty (the default): no tiles, the grid
+    # polygons are the base. Tiles from another origin are allowed by the console's CSP, and only them.
+    console_tile_url: str = ""
+    console_tile_attribution: str = ""
 
 
 def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
@@ -64,6 +68,15 @@ def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
             raise shared_settings.SettingsError(
                 "ECO_GATEWAY_TRUSTED_PROXIES", f"expected addresses or networks, got {proxy!r}"
             ) from None
+    tile_url = env.get("ECO_CONSOLE_TILE_URL", "").strip()
+    if tile_url and not (
+        (tile_url.startswith(("https://", "http://", "/")) and not tile_url.startswith("//"))
+        and all(part in tile_url for part in ("{z}", "{x}", "{y}"))
+    ):
+        raise shared_settings.SettingsError(
+            "ECO_CONSOLE_TILE_URL",
+            f"expected an http(s) URL or a /path with {{z}}, {{x}} and {{y}}, got {tile_url!r}",
+        )
     return GatewaySettings(
         base=shared_settings.load("gateway", env),
         host=env.get("ECO_GATEWAY_HOST", "127.0.0.1"),
@@ -79,4 +92,6 @@ def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
         search_index_prefix=env.get("ECO_SEARCH_INDEX_PREFIX", "eco-"),
         search_topics=topics,
         trusted_proxies=proxies,
+        console_tile_url=tile_url,
+        console_tile_attribution=env.get("ECO_CONSOLE_TILE_ATTRIBUTION", "").strip(),
     )
