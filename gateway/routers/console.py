@@ -38,7 +38,7 @@ LAYERS: tuple[dict[str, Any], ...] = (
         "colour": CREDIT_LEVELS["unrated"].colour,
         "on": True,
     },
-    {"name": "stations", "label": "监测站 Stations", "colour": "#1f5fbf", "on": 1},
+    {"name": "stations", "label": "监测站 Stations", "colour": "#1f5fbf", "on": 0},
     {"name": "alarms", "label": "报警 Open alarms", "colour": "#d7191c", "on": 1},
     {"name": "problems", "label": "问题 Open problems", "colour": "#9c27b0", "on": 0},
     {"name": "hazards", "label": "隐患 Hazards", "colour": "#ef6c00", "on": 0},

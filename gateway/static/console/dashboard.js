@@ -69,5 +69,8 @@
     }
   }
 
-  Promise.allSettled([now(), kpis()]).then(() => status(`已加载 Loaded ${new Date().toLocaleTimeString("zh-CN")}`));
+  Promise.allSettled([now(), kpis()]).then(() => {
+    status(`已加载 Loaded ${new Date().toLocaleTimeString("zh-CN")}`);
+    document.body.dataset.ready = "1";
+  });
 })();

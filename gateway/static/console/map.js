@@ -6,7 +6,8 @@
   const { config, el, api, recordLink, paintSwatches, status } = window.Eco;
   const CONFIG = config();
   const [west, south, east, north] = CONFIG.bounds;
-  const map = L.map("map", { zoomSnap: 0.5, preferCanvas: false, attributionControl: true });
+  // maxZoom: with no tile layer the map has none of its own, and the clusters need one.
+  const map = L.map("map", { zoomSnap: 0.5, minZoom: 8, maxZoom: 18, attributionControl: true });
   map.attributionControl.setPrefix("Leaflet");
   map.fitBounds([[south, west], [north, east]]);
   if (CONFIG.tiles.url) {
@@ -80,11 +81,14 @@
       maxClusterRadius: 45,
       showCoverageOnHover: false,
       iconCreateFunction: (cluster) => {
-        const count = cluster.getChildCount();
-        const icon = L.divIcon({ html: "", className: `cluster cluster-${layer.name}`, iconSize: L.point(34, 34) });
+        const icon = L.divIcon({ html: "", className: `marker-cluster marker-cluster-${layer.name}`, iconSize: L.point(34, 34) });
+        // Built as nodes (the count as text), coloured by CSSOM: nothing here is parsed as markup.
         icon.createIcon = function () {
-          const div = el("div", { class: `marker-cluster marker-cluster-${layer.name}`, title: layer.label }, el("span", {}, String(count)));
-          div.style.background = layer.colour;
+          // The ring and the disc of markercluster's own look, in the layer's colour.
+          const inner = el("div", {}, el("span", {}, String(cluster.getChildCount())));
+          const div = el("div", { title: layer.label }, inner);
+          div.style.background = `${layer.colour}66`;
+          inner.style.background = layer.colour;
           this._setIconStyles(div, "icon");
           return div;
         };
