@@ -9,7 +9,7 @@
   const LABELS = {
     enterprise: "登记信息 Registry", outlets: "排放口 Outlets", permits: "排污许可证 Discharge permits",
     eia_approvals: "环评批复 EIA approvals", radiation_permits: "辐射安全许可证 Radiation permits",
-    rights: "排污权 Discharge rights", holdings: "排污权 Discharge rights", credit: "环境信用 Credit",
+    rights_holdings: "排污权 Discharge rights", eia_applications: "环评 EIA applications", credit: "环境信用 Credit",
     risk: "环境风险 Risk", cases: "案件 Cases", problems: "问题 Problems", monitoring: "在线监测 Monitoring",
     hazards: "隐患 Hazards", inspections: "检查 Inspections",
   };
@@ -17,7 +17,7 @@
   function scalar(value) {
     if (value === null || value === undefined || value === "") return "—";
     if (typeof value === "boolean") return value ? "是 yes" : "否 no";
-    if (Array.isArray(value)) return value.map(scalar).join(", ");
+    if (Array.isArray(value)) return value.length ? value.map(scalar).join(", ") : "—";
     if (typeof value === "object") {
       if ("lat" in value && "lon" in value) return `${value.lat}, ${value.lon}`;
       return Object.entries(value).filter(([, v]) => v !== null && v !== "" && typeof v !== "object")
@@ -26,11 +26,17 @@
     return String(value);
   }
 
-  function fields(object) {
-    const list = el("dl");
+  function isPlain(value) {
+    return value && typeof value === "object" && !Array.isArray(value) && !("lat" in value && "lon" in value);
+  }
+
+  // A message's fields as one list; a nested message (the registry's `fields`, a contact) is
+  // listed in place, its keys prefixed, so nothing is hidden one level down.
+  function fields(object, list = el("dl"), prefix = "") {
     for (const [key, value] of Object.entries(object)) {
       if (Array.isArray(value) && value.length && typeof value[0] === "object") continue;
-      list.append(el("dt", {}, key), el("dd", {}, scalar(value)));
+      if (isPlain(value)) fields(value, list, key === "fields" ? prefix : `${prefix}${key}.`);
+      else list.append(el("dt", {}, `${prefix}${key}`), el("dd", {}, scalar(value)));
     }
     return list;
   }
@@ -64,7 +70,8 @@
     try {
       const record = await api(`/api/v1/enterprises/${encodeURIComponent(CONFIG.uscc)}`);
       const registry = record.enterprise || record;
-      if (registry.name) document.getElementById("name").textContent = `一企一档 · ${registry.name}`;
+      const name = (registry.fields && registry.fields.name) || registry.name;
+      if (name) document.getElementById("name").textContent = `一企一档 · ${name}`;
       const warnings = record.warnings || [];
       if (warnings.length) {
         document.getElementById("warnings").append(el("p", { class: "warning", role: "alert" },

@@ -15,21 +15,32 @@
   }
   paintSwatches();
 
-  // Town names: always there, so the map reads even before (or without) the grids.
+  // Town names: always there, so the map reads even before (or without) the grids; in a pane of
+  // their own above the grid polygons and below the markers.
+  map.createPane("towns").style.zIndex = "450";
   const towns = L.layerGroup(CONFIG.towns.map((town) =>
     L.circleMarker([town.lat, town.lon], { radius: 3, color: "#57534e", weight: 1, fillColor: "#fff", fillOpacity: 1,
-                                            interactive: false })
+                                            interactive: false, pane: "towns" })
       .bindTooltip(town.name, { permanent: true, direction: "right", className: "town-label", offset: [4, 0] })));
   towns.addTo(map);
+  // Nineteen names crowd a city drawn small (a phone): below this zoom only the dots are shown.
+  const LABELS_FROM_ZOOM = 10;
+  const labels = () => map.getContainer().classList.toggle("labels-off", map.getZoom() < LABELS_FROM_ZOOM);
+  map.on("zoomend", labels);
+  labels();
 
   const LEVEL_STYLE = {
-    1: { color: "#44403c", weight: 2.5, fill: true, fillColor: "#fbfaf5", fillOpacity: 0.9 },
+    1: { color: "#44403c", weight: 2.5, fill: true, fillColor: "#fbfaf5", fillOpacity: 0.6 },
     2: { color: "#78716c", weight: 1.5, fill: true, fillColor: "#f5f3ea", fillOpacity: 0.35 },
     3: { color: "#a8a29e", weight: 0.8, dashArray: "3 3", fill: false },
   };
   const grids = L.geoJSON(null, {
     style: (feature) => LEVEL_STYLE[feature.properties.level] || LEVEL_STYLE[3],
-    onEachFeature: (feature, layer) => layer.bindPopup(() => popup("grids", feature.properties)),
+    onEachFeature: (feature, layer) => {
+      // The city's outline is the background: a click on it opens nothing (read before it is drawn).
+      if (feature.properties.level === 1) { layer.options.interactive = false; return; }
+      layer.bindPopup(() => popup("grids", feature.properties));
+    },
   });
   grids.addTo(map);
 
@@ -154,7 +165,7 @@
     entry.group.addTo(map);
     if (!entry.loaded && name !== "grids") {
       count(name, "…");
-      try { await load(name); status(`已加载 Loaded ${name}`); }
+      try { await load(name); status(`已加载 Loaded ${entry.def.label}`); }
       catch (error) { count(name, "—"); status(`未能加载 Could not load ${name}: ${error.message}`, true); }
     }
   }

@@ -219,6 +219,7 @@ def test_sign_in_map_layer_popup_record_and_search(console: Console, browser: Br
     expect(popup.locator("h3")).to_have_text(DYEING_NAME)
     assert popup.locator("b").count() == 0
     expect(popup).to_contain_text("环保不良")
+    expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")  # faded in, for the picture
     _shot(page, "02-popup")
 
     popup.locator("a.record-link").click()
