@@ -42,6 +42,8 @@ class GatewaySettings:
     # polygons are the base. Tiles from another origin are allowed by the console's CSP, and only them.
     console_tile_url: str = ""
     console_tile_attribution: str = ""
+    # Identical searches within this many seconds share one answer (gateway.search.recent); 0: off.
+    search_recent_seconds: float = 0.5
 
 
 def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
@@ -94,4 +96,9 @@ def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
         trusted_proxies=proxies,
         console_tile_url=tile_url,
         console_tile_attribution=env.get("ECO_CONSOLE_TILE_ATTRIBUTION", "").strip(),
+        search_recent_seconds=(
+            0.0
+            if env.get("ECO_SEARCH_RECENT_SECONDS", "").strip() == "0"
+            else shared_settings.seconds(env, "ECO_SEARCH_RECENT_SECONDS", 0.5)
+        ),
     )

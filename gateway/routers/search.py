@@ -3,15 +3,17 @@ kinds other services publish, for operators with any role."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import json
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway import operators
 from gateway.errors import API_ERRORS
 from gateway.search import filters, index, query, unavailable
+from gateway.search.recent import RecentAnswers
 
 AnyOperator = Annotated[operators.Operator, Depends(operators.require_on_loop())]
 router = APIRouter(tags=["search"], responses=API_ERRORS)
@@ -42,8 +44,8 @@ class SearchAnswer(BaseModel):
     next_page_token: str = Field(description="Pass as page_token for the next page; empty on the last")
 
 
-# The answer is built as a dict and returned as is (no validation per request: the lead measures this
-# route's speed); the model documents it in the OpenAPI document.
+# The answer is rendered once as bytes and shared (gateway.search.recent), never validated per
+# request: the model documents it in the OpenAPI document.
 @router.get("/api/v1/search", response_model=None, responses={200: {"model": SearchAnswer}})
 async def search(
     request: Request,
@@ -62,7 +64,7 @@ async def search(
     page_size: int | None = Query(None, description="Same as size"),
     start: int = Query(0, alias="from", description="Offset of the first result"),
     page_token: str = Query("", description="next_page_token of the previous page"),
-) -> dict[str, Any] | JSONResponse:
+) -> Response:
     """Search every kind; results with kind, id, title, snippet, town, location, score and facet counts."""
     size = size if page_size is None else page_size
     start = query.page_start(page_token, start)
@@ -71,9 +73,18 @@ async def search(
     settings = request.app.state.settings
     es = request.app.state.search_async
     name = index.index_name(settings.search_index_prefix)
-    answer = await unavailable.run_async(
-        lambda: es.search(index=name, ignore_unavailable=True, filter_path=query.SEARCH_FILTER_PATH, **body)
-    )
+    recent: RecentAnswers[bytes] = request.app.state.recent_searches
+
+    async def ask() -> bytes:
+        found = await es.search(
+            index=name, ignore_unavailable=True, filter_path=query.SEARCH_FILTER_PATH, **body
+        )
+        # Rendered once per answer: identical searches in the next moment get these very bytes.
+        return bytes(JSONResponse(query.search_results(found.body, size=size, start=start)).body)
+
+    # The body holds every parameter the answer depends on (and any filter a caller's scope adds).
+    key = f"{name}\n{json.dumps(body, sort_keys=True, ensure_ascii=False)}"
+    answer = await unavailable.run_async(lambda: recent.get(key, ask))
     if isinstance(answer, JSONResponse):
         return answer
-    return query.search_results(answer.body, size=size, start=start)
+    return Response(answer, media_type="application/json")
