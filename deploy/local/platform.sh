@@ -58,7 +58,7 @@ up() {
     cat <<INFO
 
 The platform is up.
-  Console (operators)    http://127.0.0.1:${ECO_GATEWAY_PORT:-8000}/console/map   sign in: officer / dev-officer-token
+  Map (operators)        http://127.0.0.1:${ECO_GATEWAY_PORT:-8000}/console/map   sign in: officer / dev-officer-token
   API docs               http://127.0.0.1:${ECO_GATEWAY_PORT:-8000}/docs
   Health                 http://127.0.0.1:${ECO_GATEWAY_PORT:-8000}/healthz
   Logs                   .run/logs/      Stop with: make stop
