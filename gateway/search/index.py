@@ -52,7 +52,7 @@ SETTINGS: dict[str, Any] = {
     }
 }
 
-_TEXT = {
+_TEXT: dict[str, Any] = {
     "type": "text",
     "analyzer": "standard",
     "fields": {"bigram": {"type": "text", "analyzer": "cjk_bigrams"}},
@@ -95,8 +95,9 @@ def index_name(prefix: str) -> str:
 def ensure(es: Elasticsearch, name: str) -> None:
     """Create the index with its settings and mapping unless it exists (warn if it is outdated)."""
     if es.indices.exists(index=name):
-        found = es.indices.get_mapping(index=name)
-        meta = next(iter(found.body.values()), {}).get("mappings", {}).get("_meta", {})
+        found: dict[str, Any] = dict(es.indices.get_mapping(index=name).body)
+        first: dict[str, Any] = next(iter(found.values()), {})
+        meta: dict[str, Any] = first.get("mappings", {}).get("_meta", {})
         if meta.get("version") != MAPPING_VERSION:
             log.warning(
                 "search index %s has mapping version %s, not %s: run python -m gateway.search.rebuild",
