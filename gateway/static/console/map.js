@@ -9,7 +9,11 @@
   // maxZoom: with no tile layer the map has none of its own, and the clusters need one.
   const map = L.map("map", { zoomSnap: 0.5, minZoom: 8, maxZoom: 18, attributionControl: true });
   map.attributionControl.setPrefix("Leaflet");
-  map.fitBounds([[south, west], [north, east]]);
+  // The towns' seats, with a margin, fill the view (the city's land extent is mostly fields and
+  // sea); panning stays within the land extent and a little more.
+  const seats = L.latLngBounds(CONFIG.towns.map((town) => [town.lat, town.lon]));
+  map.fitBounds(seats.pad(0.12));
+  map.setMaxBounds(L.latLngBounds([[south, west], [north, east]]).pad(0.5));
   if (CONFIG.tiles.url) {
     L.tileLayer(CONFIG.tiles.url, { attribution: CONFIG.tiles.attribution, maxZoom: 18 }).addTo(map);
   }
