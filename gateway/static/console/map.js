@@ -22,6 +22,7 @@
   // Town names: always there, so the map reads even before (or without) the grids; in a pane of
   // their own above the grid polygons and below the markers.
   map.createPane("towns").style.zIndex = "450";
+  map.createPane("points").style.zIndex = "500";  // the layers' markers, above the towns' dots
   const towns = L.layerGroup(CONFIG.towns.map((town) =>
     L.circleMarker([town.lat, town.lon], { radius: 3, color: "#57534e", weight: 1, fillColor: "#fff", fillOpacity: 1,
                                             interactive: false, pane: "towns" })
@@ -151,6 +152,7 @@
         fillColor: colour(layer, p),
         fillOpacity: 0.95,
         className: `marker marker-${name}`,
+        pane: "points",
       });
       marker.bindPopup(() => popup(name, p));
       marker.feature = feature;

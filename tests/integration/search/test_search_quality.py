@@ -4,6 +4,7 @@ exactly as the live one."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -198,3 +199,31 @@ def test_a_rebuilt_index_answers_exactly_as_the_live_one(harness: SearchHarness,
     assert all(answer["total"] for answer in live)
     for params, before, after in zip(QUERIES, live, rebuilt, strict=True):
         assert after == before, params
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def test_an_index_made_with_an_older_mapping_is_reported(es: Elasticsearch) -> None:
+    name = infra.unique("outdated-") + "-search"
+    fresh = infra.unique("current-") + "-search"
+    records = _Records()
+    logger = logging.getLogger("gateway.search.index")
+    es.indices.create(index=name, mappings={"properties": {"title": {"type": "text"}}})
+    logger.addHandler(records)
+    try:
+        index.ensure(es, name)
+        assert len(records.messages) == 1 and "run python -m gateway.search.rebuild" in records.messages[0]
+        index.ensure(es, fresh)
+        index.ensure(es, fresh)  # made now: current, nothing to say
+        assert len(records.messages) == 1
+    finally:
+        logger.removeHandler(records)
+        index.drop(es, name)
+        index.drop(es, fresh)
