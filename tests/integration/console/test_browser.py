@@ -254,6 +254,8 @@ def test_sign_in_map_layer_popup_record_and_search(console: Console, browser: Br
     expect(page.locator(".card").first).to_contain_text("报警 open alarms", timeout=20_000)
     # No evaluation route in this gateway: the KPI panel says it is unavailable, the rest still shows.
     expect(page.locator(".card.unavailable")).to_contain_text("Unavailable", timeout=20_000)
+    expect(page.locator("body[data-ready='1']")).to_have_count(1, timeout=20_000)
+    expect(page.locator(".card").first.locator("dd")).to_have_text(["1", "1", "3"])
     _shot(page, "05-dashboard")
 
     # A phone: the map above, its panel below, still working.
