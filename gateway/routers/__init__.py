@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.routers import codes, console, enterprises, health, map, problems, public, search, session
+from gateway.routers import codes, console, enterprises, grids, health, map, problems, public, search, session
 
 
 def all_routers() -> list[APIRouter]:
@@ -17,6 +17,7 @@ def all_routers() -> list[APIRouter]:
         enterprises.router,
         session.router,
         search.router,
+        grids.router,  # before map: its path is a special case of map's
         map.router,
         problems.router,
         console.router,

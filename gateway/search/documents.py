@@ -25,7 +25,7 @@ class Upsert:
     doc_id: str
     doc: dict[str, Any]
     defaults: dict[str, Any] = field(default_factory=dict)
-    # Copy town and location from this enterprise's document (permits and outlets carry neither).
+    # Copy town, grid and location from this enterprise's document (permits and outlets carry neither).
     place_from: str = ""
 
 
@@ -98,6 +98,7 @@ def enterprise(payload: Message) -> list[Op]:
         "title": e.name,
         "body": _text(e.address, e.industry_code, e.grid, e.uscc),
         **_place(e.town, e.location),
+        **({"grid": e.grid} if e.grid else {}),
         "props": props,
     }
     return [Upsert(doc_id("enterprise", e.uscc), doc)]
@@ -140,6 +141,8 @@ def permit(payload: Message) -> list[Op]:
         "status": status,
         "props": props,
     }
+    if props.get("valid_from"):
+        permit_doc["time"] = props["valid_from"]
     on_enterprise = {"status": status, "props": {"permit_status": status, "permit_number": number}}
     return [
         Upsert(doc_id("permit", number), permit_doc, place_from=uscc),
@@ -193,7 +196,7 @@ def station(payload: Message) -> list[Op]:
 
 
 def _alarm(ref: str, title: str, body: str, place: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
-    return {
+    doc = {
         "kind": "alarm",
         "ref": ref,
         "title": title,
@@ -202,6 +205,9 @@ def _alarm(ref: str, title: str, body: str, place: dict[str, Any], props: dict[s
         **place,
         "props": props,
     }
+    if props.get("opened_at"):
+        doc["time"] = props["opened_at"]  # the time-range filter's field
+    return doc
 
 
 def exceedance_detected(payload: Message) -> list[Op]:

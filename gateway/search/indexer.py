@@ -67,7 +67,7 @@ class SearchWriter:
         doc = dict(op.doc)
         if op.place_from:
             owner = self._get(documents.doc_id("enterprise", op.place_from)) or {}
-            for key in ("town", "location"):
+            for key in ("town", "grid", "location"):
                 if key in owner and key not in doc:
                     doc[key] = owner[key]
             # The enterprise's name makes its permits and outlets findable by it.

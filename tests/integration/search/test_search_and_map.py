@@ -131,7 +131,7 @@ def test_events_appear_in_search_and_on_the_map(harness: SearchHarness) -> None:
         # The document holds the public summary only (contacts are never indexed).
         source = harness.source(f"enterprise:{PLATING}")
         assert source is not None
-        assert set(source) <= {"kind", "ref", "title", "body", "town", "location", "status", "props"}
+        assert set(source) <= {"kind", "ref", "title", "body", "town", "grid", "location", "status", "props"}
         assert not {"contact", "person", "phone", "email", "legal_representative"} & set(source["props"])
 
 
