@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.routers import codes, console, enterprises, health, map, public, search, session
+from gateway.routers import codes, console, enterprises, health, map, public, risk, search, session
 
 
 def all_routers() -> list[APIRouter]:
@@ -15,6 +15,7 @@ def all_routers() -> list[APIRouter]:
         codes.router,
         public.router,
         enterprises.router,
+        risk.router,
         session.router,
         search.router,
         map.router,

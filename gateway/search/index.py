@@ -12,7 +12,18 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 # Every kind a document may have; the search facets report each of them (zero when none).
-KINDS = ("enterprise", "permit", "outlet", "station", "alarm", "problem", "hazard", "petition")
+KINDS = (
+    "enterprise",
+    "permit",
+    "outlet",
+    "station",
+    "alarm",
+    "problem",
+    "hazard",
+    "emergency",
+    "depot",
+    "petition",
+)
 
 MAPPING: dict[str, Any] = {
     # Fields not listed here are kept in _source but not indexed: nothing searchable appears by accident.

@@ -22,9 +22,20 @@ MAX_QUERY_CHARS = 200
 MAX_FEATURES = 5_000
 
 # Map layers with data, and the document kind each draws.
-LAYER_KINDS = {"enterprises": "enterprise", "stations": "station", "alarms": "alarm"}
+LAYER_KINDS = {
+    "enterprises": "enterprise",
+    "stations": "station",
+    "alarms": "alarm",
+    "hazards": "hazard",
+    "emergencies": "emergency",
+    "depots": "depot",
+}
 # Layers DESIGN.md names whose source services publish nothing yet: empty, with a note.
-PENDING_LAYERS = ("problems", "hazards", "emergencies", "depots", "petitions")
+PENDING_LAYERS = ("problems", "petitions")
+# What a layer shows when no status is asked for: cleared alarms, closed hazards and closed
+# emergencies drop off the map (they stay searchable). Depots show every status ("ok", "low").
+LAYER_DEFAULT_STATUS = {"alarms": "open"}
+LAYER_HIDDEN_STATUS = {"hazards": "closed", "emergencies": "closed"}
 LAYERS = (*LAYER_KINDS, *PENDING_LAYERS)
 PENDING_NOTE = "no source publishes this layer yet"
 
@@ -181,10 +192,12 @@ def map_body(layer: str, *, bbox: BBox | None, town: str = "", status: str = "")
         filters.append({"geo_bounding_box": {"location": box}})
     if town:
         filters.append({"term": {"town": town}})
-    # Cleared alarms drop off the map unless asked for by status.
-    if status or layer == "alarms":
-        filters.append({"term": {"status": status or "open"}})
-    return {"query": {"bool": {"filter": filters}}, "size": MAX_FEATURES, "sort": [{"ref": "asc"}]}
+    query: dict[str, Any] = {"filter": filters}
+    if status or layer in LAYER_DEFAULT_STATUS:
+        filters.append({"term": {"status": status or LAYER_DEFAULT_STATUS[layer]}})
+    elif layer in LAYER_HIDDEN_STATUS:
+        query["must_not"] = [{"term": {"status": LAYER_HIDDEN_STATUS[layer]}}]
+    return {"query": {"bool": query}, "size": MAX_FEATURES, "sort": [{"ref": "asc"}]}
 
 
 def feature_collection(layer: str, response: dict[str, Any] | None) -> dict[str, Any]:
