@@ -80,7 +80,9 @@ def hazard_overdue(payload: Message) -> list[Op]:
     }
     if payload.title:
         doc["title"] = payload.title
-    return [Upsert(doc_id("hazard", payload.hazard_id), doc, place_from=payload.uscc)]
+    # No place_from: the hazard's document has its place since HazardReported; the enterprise's site
+    # must not overwrite a hazard located elsewhere on it.
+    return [Upsert(doc_id("hazard", payload.hazard_id), doc)]
 
 
 # -------------------------------------------------------------------------------------- emergencies

@@ -64,6 +64,7 @@ def test_an_overdue_hazard_is_marked_and_a_closed_one_keeps_that_it_was_late() -
     )
     op = _one(documents.BUILDERS["HazardOverdue"](overdue))
     assert op.doc_id == "hazard:hz-1" and op.doc["props"]["overdue"] is True
+    assert op.place_from == ""  # the enterprise's site must not move a hazard located elsewhere
     assert "status" not in op.doc  # still open or rectified: the overdue event does not say which
     closed = risk_pb2.HazardClosed(
         hazard=_hazard(status=risk_pb2.HAZARD_STATUS_CLOSED, overdue=True), was_overdue=True
