@@ -75,7 +75,7 @@ def list_hazards(
     """Hidden hazards by enterprise, status, grade and town (or only the overdue), a page at a time."""
     message = risk_pb2.ListHazardsRequest(
         uscc=uscc,
-        statuses=[rm.number_of(f"status[{i}]", s, rm.HAZARD_STATUSES) for i, s in enumerate(status_ or [])],  # type: ignore[misc]
+        statuses=rm.numbers_of("status", status_, rm.HAZARD_STATUSES),
         grade=rm.number_of("grade", grade, rm.HAZARD_GRADES) if grade else 0,  # type: ignore[arg-type]
         town=town,
         overdue_only=overdue_only,
@@ -162,9 +162,7 @@ def list_emergencies(
 ) -> rm.EmergencyPage:
     """Emergencies by status, town and enterprise, a page at a time."""
     message = risk_pb2.ListEmergenciesRequest(
-        statuses=[  # type: ignore[misc]
-            rm.number_of(f"status[{i}]", s, rm.EMERGENCY_STATUSES) for i, s in enumerate(status_ or [])
-        ],
+        statuses=rm.numbers_of("status", status_, rm.EMERGENCY_STATUSES),
         town=town,
         uscc=uscc,
         page=_page(page_size, page_token),
@@ -297,9 +295,7 @@ def list_manifests(
     message = risk_pb2.ListManifestsRequest(
         producer_uscc=producer_uscc,
         run_id=run_id,
-        statuses=[  # type: ignore[misc]
-            rm.number_of(f"status[{i}]", s, rm.MANIFEST_STATUSES) for i, s in enumerate(status_ or [])
-        ],
+        statuses=rm.numbers_of("status", status_, rm.MANIFEST_STATUSES),
         page=_page(page_size, page_token),
     )
     stub, call = _risk(request)

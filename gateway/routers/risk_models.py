@@ -61,6 +61,12 @@ def number_of(field: str, raw: str, table: dict[str, int]) -> int:
     return value
 
 
+def numbers_of(field: str, raws: list[str] | None, table: dict[str, int]) -> list[Any]:
+    """The enum numbers of a repeated filter (`status=open&status=rectified`), each refusal naming
+    its position (status[1])."""
+    return [number_of(f"{field}[{i}]", raw, table) for i, raw in enumerate(raws or [])]
+
+
 def when(message: Any, field: str) -> str | None:
     """A Timestamp field as RFC 3339 UTC text; None when unset."""
     return getattr(message, field).ToJsonString() if message.HasField(field) else None
