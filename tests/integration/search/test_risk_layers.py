@@ -123,9 +123,24 @@ def _by_id(collection: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {f["id"]: f for f in collection["features"]}
 
 
+def _layer_when(harness: SearchHarness, layer: str, ready: Any, **params: Any) -> dict[str, dict[str, Any]]:
+    """The layer's features by id once `ready(features)` holds (the index refreshes every second)."""
+
+    def check() -> dict[str, dict[str, Any]] | None:
+        features = _by_id(harness.layer(layer, **params))
+        return features if ready(features) else None
+
+    return infra.wait_for(check, timeout=30, what=f"the {layer} layer")
+
+
 def test_hazards_emergencies_and_depots_are_found_and_mapped(harness: SearchHarness) -> None:
-    _publish_risk(harness)
+    registered = permits_pb2.EnterpriseRegistered(enterprise=summary(PLATING, "慈溪市宗汉电镀厂"))
+    harness.publish("permits", PLATING, registered)
     with harness.gateway():
+        # The registry comes first (risk's events are on another topic: no order between them), so a
+        # hazard reported without a place can take its enterprise's.
+        infra.wait_for(lambda: harness.source(f"enterprise:{PLATING}"), timeout=30, what="the enterprise")
+        _publish_risk(harness)
         found = infra.wait_for(
             lambda: harness.search("防渗层", kind="hazard")["results"],
             timeout=30,
@@ -151,21 +166,37 @@ def test_hazards_emergencies_and_depots_are_found_and_mapped(harness: SearchHarn
             what="the far depot restocked",
         )
 
-        hazards = _by_id(harness.layer("hazards"))
+        hazards = _layer_when(
+            harness, "hazards", lambda f: f.get("hz-open", {}).get("properties", {}).get("overdue")
+        )
         assert set(hazards) == {"hz-open"}  # the closed one is off the map ...
         props = hazards["hz-open"]["properties"]
         assert (props["status"], props["grade"], props["overdue"]) == ("open", "major", True)
         assert hazards["hz-open"]["geometry"]["coordinates"] == [121.31, 30.21]
-        closed = _by_id(harness.layer("hazards", status="closed"))
+        closed = _layer_when(harness, "hazards", lambda f: f, status="closed")
         assert set(closed) == {"hz-closed"}  # ... unless asked for, placed at its enterprise
         assert closed["hz-closed"]["geometry"]["coordinates"] == [121.3, 30.2]
         assert harness.search("危废暂存间")["results"][0]["id"] == "hz-closed"  # still searchable
 
-        emergencies = _by_id(harness.layer("emergencies"))
+        emergencies = _layer_when(
+            harness, "emergencies", lambda f: f.get("em-1", {}).get("properties", {}).get("grade") == "III"
+        )
         em = emergencies["em-1"]["properties"]
         assert (em["status"], em["grade"], em["emergency_kind"]) == ("responding", "III", "chemical_leak")
 
-        depots = _by_id(harness.layer("depots"))
+        depots = _layer_when(
+            harness,
+            "depots",
+            lambda f: (
+                f.get("d-near", {}).get("properties", {}).get("status") == "low"
+                and f.get("d-far", {})
+                .get("properties", {})
+                .get("stock", {})
+                .get("absorbent", {})
+                .get("quantity")
+                == 260
+            ),
+        )
         assert depots["d-near"]["properties"]["status"] == "low"
         assert depots["d-near"]["properties"]["low_items"] == ["activated_carbon"]
         assert (
