@@ -25,7 +25,18 @@ from elasticsearch import Elasticsearch
 log = logging.getLogger(__name__)
 
 # Every kind a document may have; the search facets report each of them (zero when none).
-KINDS = ("enterprise", "permit", "outlet", "station", "alarm", "problem", "hazard", "petition")
+KINDS = (
+    "enterprise",
+    "permit",
+    "outlet",
+    "station",
+    "alarm",
+    "problem",
+    "hazard",
+    "emergency",
+    "depot",
+    "petition",
+)
 
 # Bumped whenever SETTINGS or MAPPING change: an index made with an older one answers badly until
 # `python -m gateway.search.rebuild` makes it again (ensure() says so in the log).

@@ -29,9 +29,21 @@ MAX_QUERY_CHARS = 200
 MAX_FEATURES = 5_000
 
 # Map layers with data, and the document kind each draws.
-LAYER_KINDS = {"enterprises": "enterprise", "stations": "station", "alarms": "alarm", "problems": "problem"}
+LAYER_KINDS = {
+    "enterprises": "enterprise",
+    "stations": "station",
+    "alarms": "alarm",
+    "hazards": "hazard",
+    "emergencies": "emergency",
+    "depots": "depot",
+    "problems": "problem",
+}
 # Layers DESIGN.md names whose source services publish nothing yet: empty, with a note.
-PENDING_LAYERS = ("hazards", "emergencies", "depots", "petitions")
+PENDING_LAYERS = ("petitions",)
+# What a layer shows when no status is asked for: cleared alarms, closed hazards, closed emergencies
+# and closed problems (销号) drop off the map (they stay searchable). Depots show every status.
+LAYER_DEFAULT_STATUS = {"alarms": "open"}
+LAYER_HIDDEN_STATUS = {"hazards": "closed", "emergencies": "closed", "problems": "closed"}
 LAYERS = (*LAYER_KINDS, *PENDING_LAYERS)
 PENDING_NOTE = "no source publishes this layer yet"
 
@@ -196,16 +208,12 @@ def map_body(layer: str, *, bbox: BBox | None, town: str = "", status: str = "")
         filters.append(search_filters.geo_box(bbox))
     if town:
         filters.append({"term": {"town": town}})
-    # Cleared alarms drop off the map unless asked for by status.
-    if status or layer == "alarms":
-        filters.append({"term": {"status": status or "open"}})
-    # So do closed problems (销号): the layer shows what is still being handled.
-    must_not = [{"term": {"status": "closed"}}] if layer == "problems" and not status else []
-    return {
-        "query": {"bool": {"filter": filters, "must_not": must_not}},
-        "size": MAX_FEATURES,
-        "sort": [{"ref": "asc"}],
-    }
+    query: dict[str, Any] = {"filter": filters}
+    if status or layer in LAYER_DEFAULT_STATUS:
+        filters.append({"term": {"status": status or LAYER_DEFAULT_STATUS[layer]}})
+    elif layer in LAYER_HIDDEN_STATUS:
+        query["must_not"] = [{"term": {"status": LAYER_HIDDEN_STATUS[layer]}}]
+    return {"query": {"bool": query}, "size": MAX_FEATURES, "sort": [{"ref": "asc"}]}
 
 
 def feature_collection(layer: str, response: dict[str, Any] | None) -> dict[str, Any]:

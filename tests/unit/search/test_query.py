@@ -154,7 +154,7 @@ def test_features_put_longitude_first() -> None:
 
 
 def test_a_pending_layer_is_empty_with_a_note() -> None:
-    collection = query.feature_collection("hazards", None)
+    collection = query.feature_collection("petitions", None)
     assert collection["features"] == [] and collection["note"] == query.PENDING_NOTE
 
 
