@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.routers import codes, console, enterprises, health, map, public, search, session
+from gateway.routers import codes, console, enterprises, evaluation, health, map, public, search, session
 
 
 def all_routers() -> list[APIRouter]:
@@ -19,4 +19,5 @@ def all_routers() -> list[APIRouter]:
         search.router,
         map.router,
         console.router,
+        evaluation.router,
     ]
