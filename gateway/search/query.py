@@ -13,6 +13,7 @@ from typing import Any
 
 from gateway.search.index import KINDS
 from shared.errors import InvalidArgument
+from shared.vocabulary import CREDIT_LEVELS
 
 MAX_SIZE = 100
 # Elasticsearch's default index.max_result_window: from + size beyond it is refused by the server.
@@ -187,6 +188,14 @@ def map_body(layer: str, *, bbox: BBox | None, town: str = "", status: str = "")
     return {"query": {"bool": {"filter": filters}}, "size": MAX_FEATURES, "sort": [{"ref": "asc"}]}
 
 
+def credit_look(level: str) -> dict[str, str]:
+    """An enterprise feature's credit level and its colour and label (shared.vocabulary: the same as
+    the printed code frames); an enterprise evaluation has not rated yet is "unrated", in grey."""
+    word = level.lower() if level.lower() in CREDIT_LEVELS else "unrated"
+    look = CREDIT_LEVELS[word]
+    return {"credit_level": word, "colour": look.colour, "credit_label": look.label}
+
+
 def feature_collection(layer: str, response: dict[str, Any] | None) -> dict[str, Any]:
     """An RFC 7946 FeatureCollection of the hits (coordinates [lon, lat]); empty with a note if pending."""
     collection: dict[str, Any] = {"type": "FeatureCollection", "layer": layer, "features": []}
@@ -204,6 +213,8 @@ def feature_collection(layer: str, response: dict[str, Any] | None) -> dict[str,
             "status": source.get("status", ""),
             **source.get("props", {}),
         }
+        if layer == "enterprises":
+            properties.update(credit_look(properties.get("credit_level", "")))
         collection["features"].append(
             {
                 "type": "Feature",
