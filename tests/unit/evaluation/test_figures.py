@@ -111,6 +111,47 @@ def test_hazard_and_petition_rates(city: Deps) -> None:
     assert kpi(city, "petition_on_time_rate") == (2, 3)
 
 
+def test_radioactive_disposal_rate(deps: Deps) -> None:
+    long_ago = ago(400)
+    record, dispose = e.disused_source, e.disused_source
+    first = record("src1", E6, ago(100), disused_on=D - timedelta(days=100))
+    feed(
+        deps,
+        [
+            e.registered(E1, long_ago, town="浒山"),
+            e.registered(E6, long_ago, town="龙山", radiation=True),
+            e.registered(E7, long_ago, town="龙山", radiation=True),
+            first,
+            first,  # redelivered: one source
+            dispose(
+                "src1", E6, ago(20), disused_on=D - timedelta(days=100), disposed_on=D - timedelta(days=20)
+            ),
+            record("src2", E6, ago(40), disused_on=D - timedelta(days=40)),
+            record("src3", E7, ago(10), disused_on=D - timedelta(days=10)),
+            # Disposed two days ago, recorded only this morning: it counts from the day it happened.
+            dispose(
+                "src3", E7, ago(0.1), disused_on=D - timedelta(days=10), disposed_on=D - timedelta(days=2)
+            ),
+            record("src4", E1, ago(3), disused_on=D - timedelta(days=3)),
+        ],
+    )
+    # Today: disused src1..src4, disposed src1 and src3.
+    assert kpi(deps, "radioactive_disposal_rate") == (2, 4)
+    assert kpi(deps, "radioactive_disposal_rate", town="龙山") == (2, 3)
+    # Five days ago: src4 not yet disused, src3 not yet disposed.
+    assert kpi(deps, "radioactive_disposal_rate", at=D - timedelta(days=5)) == (1, 3)
+    # Fifty days ago: only src1 was disused, and it was disposed later.
+    assert kpi(deps, "radioactive_disposal_rate", at=D - timedelta(days=50)) == (0, 1)
+    found = figures.get_kpi(
+        deps, name="radioactive_disposal_rate", at=None, start=None, end=None, town="龙山"
+    )
+    assert found.target == 1.0 and found.newest_event_at == ago(0.1)
+    before = figures.get_kpi(
+        deps, name="radioactive_disposal_rate", at=D - timedelta(days=200), start=None, end=None, town=""
+    )
+    assert before.undefined and "no disused source" in before.note
+
+
 def test_kpis_no_event_supports_say_so(city: Deps) -> None:
     found = figures.get_kpi(city, name="good_aqi_day_share", at=None, start=None, end=None, town="")
     assert found.undefined and "AQI" in found.note
