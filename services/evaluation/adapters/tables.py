@@ -1,7 +1,8 @@
 """Evaluation's tables. Migrations are numbered from 100 (1-99 belong to shared.schema).
 
 `facts`, `profiles`, `credits` and `credit_history` are the read model: built only from events and
-dropped and rebuilt by a replay. `credit_repairs` is evaluation's own record (requests made to it).
+dropped and rebuilt by a replay. `credit_repairs` is evaluation's own record (requests made to it);
+`published_scorecards` remembers which finished months' scorecards were announced.
 """
 
 from __future__ import annotations
@@ -92,6 +93,16 @@ credit_repairs = sa.Table(
 )
 sa.Index("ix_credit_repairs_uscc", credit_repairs.c.uscc)
 
+# Scorecards of a finished period already announced (ScorecardPublished), so each goes out once.
+published_scorecards = sa.Table(
+    "published_scorecards",
+    metadata,
+    sa.Column("subject", sa.String(200), primary_key=True),
+    sa.Column("period_start", sa.Date, primary_key=True),
+    sa.Column("period_end", sa.Date, primary_key=True),
+    sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 READ_MODEL = (facts, profiles, credits, credit_history)
 
 MIGRATIONS: list[Migration] = [
@@ -100,4 +111,5 @@ MIGRATIONS: list[Migration] = [
         "evaluation read model and credit repairs",
         create_tables(facts, profiles, credits, credit_history, credit_repairs),
     ),
+    Migration(101, "scorecards published for finished months", create_tables(published_scorecards)),
 ]

@@ -6,11 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
-from eco.v1 import enforcement_pb2
+from eco.v1 import enforcement_pb2, evaluation_pb2
+from services.evaluation.domain.periods import Period, last_finished_month
 from services.evaluation.service_layer import figures
 from services.evaluation.service_layer.unit_of_work import Deps
+from shared import events as shared_events
 from shared.errors import InvalidArgument
+from shared.schema import outbox
 from tests.unit.evaluation import envelopes as e
 from tests.unit.evaluation.factories import T0, uscc
 from tests.unit.evaluation.test_read_model import feed
@@ -204,3 +208,35 @@ def test_bad_requests_name_the_field(deps: Deps, call, field: str) -> None:  # t
     with pytest.raises(InvalidArgument) as raised:
         call(deps)
     assert raised.value.field == field
+
+
+def test_each_finished_months_scorecards_are_published_once(city: Deps) -> None:
+    # T0 is 10 March 2025: February is the last finished month; the city has three towns.
+    assert figures.publish_finished_scorecards(city) == 3
+    assert figures.publish_finished_scorecards(city) == 0  # already announced
+    with city.engine.connect() as conn:
+        query = sa.select(outbox.c.envelope).where(outbox.c.event_type == "ScorecardPublished")
+        unpacked = [shared_events.unpack(shared_events.decode(raw)) for raw in conn.execute(query).scalars()]
+    payloads = [p for p in unpacked if isinstance(p, evaluation_pb2.ScorecardPublished)]
+    assert len(payloads) == len(unpacked) == 3
+    periods = {(getattr(p, "from").month, getattr(p, "from").day, p.to.month, p.to.day) for p in payloads}
+    assert periods == {(2, 1, 2, 28)}
+    february = figures.get_scorecard(city, subject="town:浒山", start=date(2025, 2, 1), end=date(2025, 2, 28))
+    [published] = [p.scorecard for p in payloads if p.scorecard.subject == "town:浒山"]
+    assert (published.score, published.rank, published.ranked_of) == (
+        pytest.approx(february.score),
+        february.rank,
+        3,
+    )
+
+
+@pytest.mark.parametrize(
+    ("today", "first", "last"),
+    [
+        (date(2025, 1, 1), date(2024, 12, 1), date(2024, 12, 31)),
+        (date(2024, 3, 31), date(2024, 2, 1), date(2024, 2, 29)),
+        (date(2025, 12, 31), date(2025, 11, 1), date(2025, 11, 30)),
+    ],
+)
+def test_the_last_finished_month(today: date, first: date, last: date) -> None:
+    assert last_finished_month(today) == Period(first, last)
