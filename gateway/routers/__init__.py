@@ -9,6 +9,7 @@ from gateway.routers import (
     codes,
     console,
     enterprises,
+    evaluation,
     grids,
     health,
     map,
@@ -34,4 +35,5 @@ def all_routers() -> list[APIRouter]:
         map.router,
         problems.router,
         console.router,
+        evaluation.router,
     ]
