@@ -36,7 +36,7 @@ class CreditOut(Out):
     as_of: str | None = LocalTime
 
 
-class PermitOut(Out):
+class PublicPermitOut(Out):
     """The discharge permit as the code service knows it; only `state` and `as_of` when none."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -136,7 +136,7 @@ class PublicStatusOut(Out):
     industry: IndustryOut
     profile_as_of: str | None = LocalTime
     credit: CreditOut
-    permit: PermitOut
+    permit: PublicPermitOut
     code_version: int
     last_inspection: InspectionOut
     open_rectifications: RectificationsOut

@@ -94,8 +94,8 @@ def _wants_json(request: Request) -> bool:
 
 
 def _form(request: Request, next_path: str, message: str, status: int) -> Response:
-    if _wants_json(request):
-        # The platform's error shape (gateway.errors), its code named after the status.
+    if status >= 400 and _wants_json(request):
+        # A refusal in the platform's error shape (gateway.errors), its code named after the status.
         body = {"error": CODE_OF_HTTP_STATUS[status], "message": message, "trace_id": current_trace_id()}
         return JSONResponse(body, status_code=status)
     context = {"next": next_path, "message": message, "hotline": HOTLINE}
