@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 from tests.integration.gateway.conftest import Seeded
 
 pytestmark = pytest.mark.integration
-EXAMPLES_PER_OPERATION = 12
+EXAMPLES_PER_OPERATION = 25
 BUDGET_SECONDS = 60.0
 # Schemathesis' not_a_server_error would fail the 503 a route documents for a service that is down
 # (/healthz answers it here: monitoring is not started); a 5xx must be documented instead, and 500
