@@ -49,4 +49,9 @@ class PageOut(Out):
     total: int = Field(description="How many items match the filters, over every page")
 
 
-__all__ = ["API_ERRORS", "Out", "PageOut", "PageSize", "PageToken", "Uscc", "uscc_query"]
+def page_of(page: Any) -> dict[str, Any]:
+    """The paging fields of an answer from a reply's `eco.v1.PageInfo`."""
+    return {"next_page_token": page.next_page_token, "total": page.total}
+
+
+__all__ = ["API_ERRORS", "Out", "PageOut", "PageSize", "PageToken", "Uscc", "page_of", "uscc_query"]
