@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.routers import codes, console, enterprises, health, map, public, search, session
+from gateway.routers import (
+    codes,
+    console,
+    enterprises,
+    grids,
+    health,
+    map,
+    problems,
+    public,
+    risk,
+    search,
+    session,
+)
 
 
 def all_routers() -> list[APIRouter]:
@@ -15,8 +27,11 @@ def all_routers() -> list[APIRouter]:
         codes.router,
         public.router,
         enterprises.router,
+        risk.router,
         session.router,
         search.router,
+        grids.router,  # before map: its path is a special case of map's
         map.router,
+        problems.router,
         console.router,
     ]

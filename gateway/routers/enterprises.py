@@ -1,7 +1,9 @@
 """The enterprise registry for operators: list, register, and the full record (一企一档).
 
 The record holds what the permits service owns (registry, outlets, discharge permits, EIA,
-radiation permits, discharge-rights holdings); other services' sections are added as they land.
+radiation permits, discharge-rights holdings) and the risk service's level with its HJ 941-2018 form;
+other services' sections are added as they land. A section whose service does not answer is left
+out with a warning naming it (`partial`, `warnings`).
 Every rule is the permits service's: its errors come back as HTTP with the same message.
 """
 
@@ -18,6 +20,7 @@ from gateway.clients import clients_of
 from gateway.contract import USCC_DESCRIPTION, USCC_SCHEMA, PageOut, PageSize, PageToken, Uscc
 from gateway.errors import API_ERRORS
 from gateway.proto_json import model_of, to_json
+from gateway.routers import risk
 from shared.errors import InvalidArgument
 
 router = APIRouter(prefix="/api/v1", tags=["enterprises"], responses=API_ERRORS)
@@ -94,7 +97,15 @@ class EnterpriseIn(BaseModel):
 
 
 EnterpriseOut = model_of(permits_pb2.Enterprise)
-EnterpriseRecordOut = model_of(permits_pb2.EnterpriseRecord)
+_PermitsRecordOut: Any = model_of(permits_pb2.EnterpriseRecord)
+
+
+class EnterpriseRecordOut(_PermitsRecordOut):  # type: ignore[misc]
+    """The full record: permits' part, then other services' sections (missing ones named in warnings)."""
+
+    risk: dict[str, Any] | None = Field(description="The risk section; null when not assessed or unavailable")
+    partial: bool
+    warnings: list[str]
 
 
 class EnterprisesPage(PageOut):
@@ -143,7 +154,9 @@ def get_enterprise_record(uscc: Uscc, request: Request, _: RecordReader) -> dict
     record = stub.GetEnterpriseRecord(
         permits_pb2.GetEnterpriseRequest(uscc=uscc), metadata=metadata, timeout=CALL_TIMEOUT
     )
-    return to_json(record)
+    # Other services' sections: one missing (its service down) leaves the record partial, with a warning.
+    risk_section, warnings = risk.record_section(request, record.enterprise.uscc or uscc)
+    return {**to_json(record), "risk": risk_section, "partial": bool(warnings), "warnings": warnings}
 
 
 @router.post("/enterprises", status_code=status.HTTP_201_CREATED, response_model=EnterpriseOut)
