@@ -13,6 +13,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, Field
 
 from eco.v1 import common_pb2, evaluation_pb2
+from gateway.inputs import In
 from gateway.public import names
 from shared.china_time import local_iso
 from shared.vocabulary import CREDIT_LEVELS
@@ -209,14 +210,14 @@ def rules_out(r: evaluation_pb2.CreditRules) -> RulesOut:
     )
 
 
-class RepairIn(BaseModel):
+class RepairIn(In):
     """A credit-repair request (信用修复) for a case whose rectification was verified."""
 
     case_id: str = Field(examples=["case-1"], max_length=200)
     reason: str = Field(default="", examples=["整改已完成并经现场核查"], max_length=1000)
 
 
-class RepairDecisionIn(BaseModel):
+class RepairDecisionIn(In):
     """The bureau's decision on a credit-repair request."""
 
     approve: bool

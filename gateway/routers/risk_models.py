@@ -13,8 +13,8 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, Field
 
 from eco.v1 import common_pb2, risk_pb2
+from gateway.inputs import In, timestamp
 from shared.errors import InvalidArgument
-from shared.proto_values import timestamp
 
 
 def _words(enum: Any, prefix: str) -> dict[str, int]:
@@ -242,7 +242,7 @@ class HazardPage(Paged):
     hazards: list[HazardOut]
 
 
-class HazardIn(BaseModel):
+class HazardIn(In):
     """A hazard found at an enterprise, with its rectification deadline."""
 
     uscc: str = Field(examples=["91330282MA2PLAT01X"])
@@ -266,21 +266,21 @@ def report_pb(hazard_in: HazardIn, actor: common_pb2.Actor) -> risk_pb2.ReportHa
         grade=number_of("grade", hazard_in.grade, HAZARD_GRADES),  # type: ignore[arg-type]
         source=number_of("source", hazard_in.source, HAZARD_SOURCES),  # type: ignore[arg-type]
         location=geo(hazard_in.lat, hazard_in.lon),
-        found_at=timestamp(hazard_in.found_at),
-        rectify_by=timestamp(hazard_in.rectify_by),
+        found_at=timestamp("found_at", hazard_in.found_at),
+        rectify_by=timestamp("rectify_by", hazard_in.rectify_by),
         required_measures=hazard_in.required_measures,
         actor=actor,
     )
 
 
-class ExtendIn(BaseModel):
+class ExtendIn(In):
     """A later rectification deadline for an open hazard, with the reason (one extension)."""
 
     rectify_by: AwareDatetime = Field(examples=["2026-05-31T17:00:00+08:00"])
     reason: str = Field(examples=["防渗材料到货延迟"])
 
 
-class RectificationIn(BaseModel):
+class RectificationIn(In):
     """The enterprise's report that a hazard is rectified, with its evidence."""
 
     measures: str = Field(examples=["更换防渗层并做闭水试验"])
@@ -288,7 +288,7 @@ class RectificationIn(BaseModel):
     completed_at: AwareDatetime | None = Field(default=None, description="Defaults to now")
 
 
-class VerificationIn(BaseModel):
+class VerificationIn(In):
     """An officer's check of a reported rectification: accepted closes the hazard, rejected reopens it."""
 
     accepted: bool
@@ -347,7 +347,7 @@ class EmergencyPage(Paged):
     emergencies: list[EmergencyOut]
 
 
-class EmergencyIn(BaseModel):
+class EmergencyIn(In):
     """An emergency declared at a location; its needs are dispatched from the nearest depots at once."""
 
     title: str = Field(examples=["宗汉电镀厂含铬废液泄漏"])
@@ -380,12 +380,12 @@ def declare_pb(emergency_in: EmergencyIn, actor: common_pb2.Actor) -> risk_pb2.D
         description=emergency_in.description,
         needs=[amount_pb(a) for a in emergency_in.needs],
         max_distance_m=emergency_in.max_distance_m,
-        occurred_at=timestamp(emergency_in.occurred_at),
+        occurred_at=timestamp("occurred_at", emergency_in.occurred_at),
         actor=actor,
     )
 
 
-class PlanIn(BaseModel):
+class PlanIn(In):
     """Needs at a location: what a dispatch would take from which depots (nothing is reserved)."""
 
     lat: float = Field(examples=[30.2])
@@ -394,7 +394,7 @@ class PlanIn(BaseModel):
     max_distance_m: float = 0
 
 
-class DispatchIn(BaseModel):
+class DispatchIn(In):
     """Needs of an emergency to dispatch from the nearest depots that hold them."""
 
     needs: list[Amount] = Field(examples=[[{"item_code": "activated_carbon", "value": 500, "unit": "kg"}]])
@@ -402,7 +402,7 @@ class DispatchIn(BaseModel):
     reason: str = ""
 
 
-class CloseIn(BaseModel):
+class CloseIn(In):
     """The summary an emergency closes with."""
 
     summary: str = Field(examples=["泄漏已封堵，下游断面六价铬恢复达标"])
@@ -537,7 +537,7 @@ class DepotPage(Paged):
     depots: list[DepotOut]
 
 
-class StockIn(BaseModel):
+class StockIn(In):
     """Restock (positive delta) or write off (negative), and/or set the item's minimum level."""
 
     item_code: str = Field(examples=["activated_carbon"])
