@@ -30,7 +30,8 @@ from tests.integration.gateway.contract import covered
 
 pytestmark = pytest.mark.integration
 EXAMPLES_PER_OPERATION = 25
-BUDGET_SECONDS = 60.0
+# Per covered operation, so the bound holds as routers join (about 1s each on the shared machine).
+BUDGET_SECONDS_PER_OPERATION = 2.5
 # Schemathesis' not_a_server_error would fail the 503 a route documents for a service that is down
 # (/healthz answers it here: monitoring is not started); a 5xx must be documented instead, and 500
 # (a bug) is documented nowhere.
@@ -99,4 +100,7 @@ def test_every_operation_answers_only_what_it_documents(seeded: Seeded) -> None:
         if covered(p, op)
     }
     assert set(calls) == documented, documented - set(calls)
-    assert elapsed < BUDGET_SECONDS, f"schemathesis took {elapsed:.0f}s; lower EXAMPLES_PER_OPERATION"
+    budget = BUDGET_SECONDS_PER_OPERATION * len(documented)
+    assert elapsed < budget, (
+        f"schemathesis took {elapsed:.0f}s (budget {budget:.0f}s); lower EXAMPLES_PER_OPERATION"
+    )
