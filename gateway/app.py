@@ -34,7 +34,8 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 def _openapi_without_422(app: FastAPI) -> dict[str, Any]:
     """The app's OpenAPI document without FastAPI's automatic 422: a request the framework refuses is
-    answered 400 in the platform's error shape (gateway.errors), which each route documents."""
+    answered 400 in the platform's error shape (gateway.errors), which each route documents; with
+    the edge's refusals (400, 413, 431) on every operation."""
     if app.openapi_schema is None:
         document = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
         for item in document.get("paths", {}).values():
@@ -44,6 +45,7 @@ def _openapi_without_422(app: FastAPI) -> dict[str, Any]:
         schemas = document.get("components", {}).get("schemas", {})
         for unused in ("HTTPValidationError", "ValidationError"):
             schemas.pop(unused, None)
+        errors.document_edge_refusals(document)
         app.openapi_schema = document
     return app.openapi_schema
 

@@ -8,7 +8,7 @@ import grpc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
@@ -55,6 +55,8 @@ class ErrorOut(BaseModel):
     """Every refusal of the platform: the gRPC status name (or the HTTP refusal's name), the field and
     reason, and the trace id that finds the call in the logs and the audit."""
 
+    model_config = ConfigDict(extra="forbid")
+
     error: str = Field(examples=["INVALID_ARGUMENT"])
     message: str = Field(examples=["uscc: must be 18 characters"])
     trace_id: str
@@ -70,6 +72,31 @@ API_ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorOut, "description": "The body is larger than this route accepts"},
     503: {"model": ErrorOut, "description": "The service that owns the data does not answer"},
 }
+
+
+# The refusals the edge makes before any route runs (gateway.edge): every operation can answer them.
+EDGE_REFUSALS = {
+    "400": "A NUL or bidirectional control in the URL (the parameter and the reason)",
+    "413": "The body is larger than this route accepts",
+    "431": "The request's headers are too large",
+}
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def document_edge_refusals(document: dict[str, Any]) -> None:
+    """Add the edge's refusals to every operation of an OpenAPI document: as ErrorOut where the
+    operation documents no such status, as a second JSON shape where it documents its own."""
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.get("responses", {})
+            for status, description in EDGE_REFUSALS.items():
+                documented = responses.setdefault(status, {"description": description})
+                content = documented.setdefault("content", {})
+                schema = content.setdefault("application/json", {}).get("schema")
+                if schema is None:
+                    content["application/json"]["schema"] = ERROR_REF
+                elif schema != ERROR_REF and ERROR_REF not in schema.get("anyOf", []):
+                    content["application/json"]["schema"] = {"anyOf": [schema, ERROR_REF]}
 
 
 def _body(code: str, message: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ from fastapi import Request
 from eco.v1 import permits_pb2
 from gateway.clients import clients_of
 from gateway.operators import RECORD_READERS, Operator
-from gateway.routers.enterprises import to_json
+from gateway.proto_json import to_json
 
 CALL_TIMEOUT = 3.0
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from google.protobuf.descriptor import FieldDescriptor
-from google.protobuf.message import Message
 from pydantic import BaseModel, Field
 
 from eco.v1 import common_pb2, permits_pb2, permits_pb2_grpc
 from gateway import operators
 from gateway.clients import clients_of
+from gateway.contract import USCC_DESCRIPTION, USCC_SCHEMA, PageOut, PageSize, PageToken, Uscc
 from gateway.errors import API_ERRORS
+from gateway.proto_json import model_of, to_json
 from gateway.routers import risk
 from shared.errors import InvalidArgument
 
@@ -52,79 +52,80 @@ def _enum(field: str, raw: str, table: dict[str, str]) -> str:
     return value
 
 
-def to_json(message: Message) -> dict[str, Any]:
-    """A message as JSON for operators: dates as ISO strings, enums as short lower-case names."""
-    out: dict[str, Any] = {}
-    for field in message.DESCRIPTOR.fields:
-        value = getattr(message, field.name)
-        if field.is_repeated:
-            out[field.name] = [_value(field, item) for item in value]
-        elif field.type == FieldDescriptor.TYPE_MESSAGE and not message.HasField(field.name):
-            out[field.name] = None
-        else:
-            out[field.name] = _value(field, value)
-    return out
-
-
-def _value(field: Any, value: Any) -> Any:
-    if field.type == FieldDescriptor.TYPE_ENUM:
-        enum = field.enum_type
-        name = enum.values_by_number[value].name
-        # PermitStatus values are PERMIT_STATUS_*: the prefix is the enum's name in upper snake case.
-        prefix = "".join(f"_{c}" if c.isupper() else c.upper() for c in enum.name).lstrip("_") + "_"
-        return None if name.endswith("UNSPECIFIED") else name.removeprefix(prefix).lower()
-    if field.type != FieldDescriptor.TYPE_MESSAGE:
-        return value
-    full_name = field.message_type.full_name
-    if full_name == "eco.v1.Date":
-        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}" if value.year else None
-    if full_name == "google.protobuf.Timestamp":
-        return value.ToJsonString()
-    return to_json(value)
-
-
 def _stub(request: Request) -> tuple[permits_pb2_grpc.PermitsServiceStub, tuple[tuple[str, str], ...]]:
     clients = clients_of(request.app.state)
     return clients.permits, clients.metadata()
 
 
+def _documented(description: str = "", **schema: Any) -> Any:
+    """A body field whose limits are documented here and enforced by the permits service (which
+    names the field in its refusal): the gateway does not check them a second time."""
+    return Field(default="", description=description, json_schema_extra=schema)
+
+
 class ContactIn(BaseModel):
     """Who to call at the enterprise (shown to operators only)."""
 
-    person: str = ""
-    phone: str = ""
-    email: str = ""
+    person: str = _documented(maxLength=100)
+    phone: str = _documented(maxLength=40)
+    email: str = _documented(maxLength=200)
 
 
 class EnterpriseIn(BaseModel):
     """An enterprise to register. Fields are checked by the permits service, which names the bad one."""
 
-    uscc: str = Field(
-        default="", description="Unified social credit code, GB 32100-2015 (lower case accepted)"
-    )
-    name: str = ""
-    legal_representative: str = ""
+    uscc: str = _documented(f"{USCC_DESCRIPTION}; lower case is accepted", **USCC_SCHEMA)
+    name: str = _documented(minLength=1, maxLength=200)
+    legal_representative: str = _documented(minLength=1, maxLength=100)
     contact: ContactIn = Field(default_factory=ContactIn)
-    industry_code: str = Field(default="", description="GB/T 4754-2017, e.g. C2614")
-    address: str = ""
-    town: str = ""
-    grid: str = ""
-    lat: float = Field(default=0.0, description="WGS84 latitude")
-    lon: float = Field(default=0.0, description="WGS84 longitude")
-    risk_flags: list[str] = Field(default_factory=list, description=f"Any of: {', '.join(RISK_FLAGS)}")
-    permit_class: str = Field(default="", description=f"One of: {', '.join(PERMIT_CLASSES)}")
+    industry_code: str = _documented(
+        "GB/T 4754-2017, e.g. C2614 (lower case accepted)", pattern="^[A-Ta-t][0-9]{2,4}$"
+    )
+    address: str = _documented(minLength=1, maxLength=500)
+    town: str = _documented(minLength=1, maxLength=100)
+    grid: str = _documented(maxLength=100)
+    lat: float = Field(
+        default=0.0, description="WGS84 latitude", json_schema_extra={"minimum": -90, "maximum": 90}
+    )
+    lon: float = Field(
+        default=0.0, description="WGS84 longitude", json_schema_extra={"minimum": -180, "maximum": 180}
+    )
+    risk_flags: list[str] = Field(
+        default_factory=list, json_schema_extra={"items": {"type": "string", "enum": list(RISK_FLAGS)}}
+    )
+    permit_class: str = _documented(enum=list(PERMIT_CLASSES))
 
 
-@router.get("/enterprises")
+EnterpriseOut = model_of(permits_pb2.Enterprise)
+_PermitsRecordOut: Any = model_of(permits_pb2.EnterpriseRecord)
+
+
+class EnterpriseRecordOut(_PermitsRecordOut):  # type: ignore[misc]
+    """The full record: permits' part, then other services' sections (missing ones named in warnings)."""
+
+    risk: dict[str, Any] | None = Field(description="The risk section; null when not assessed or unavailable")
+    partial: bool
+    warnings: list[str]
+
+
+class EnterprisesPage(PageOut):
+    """One page of enterprises, ordered by USCC."""
+
+    enterprises: list[EnterpriseOut]  # type: ignore[valid-type]
+
+
+@router.get("/enterprises", response_model=EnterprisesPage)
 def list_enterprises(
     request: Request,
     _: RecordReader,
     town: str = "",
     industry: str = Query("", description="GB/T 4754 code or prefix, e.g. C26"),
-    flag: str = Query("", description=f"One of: {', '.join(RISK_FLAGS)}"),
-    permit_class: str = Query("", description=f"One of: {', '.join(PERMIT_CLASSES)}"),
-    page_size: int = Query(50, ge=1, le=500),
-    page_token: str = "",
+    flag: str = Query("", description="A risk flag", json_schema_extra={"enum": ["", *RISK_FLAGS]}),
+    permit_class: str = Query(
+        "", description="A permit class", json_schema_extra={"enum": ["", *PERMIT_CLASSES]}
+    ),
+    page_size: PageSize = 50,
+    page_token: PageToken = "",
 ) -> dict[str, Any]:
     """Enterprises by town, industry, risk flag and permit class, ordered by USCC, a page at a time."""
     stub, metadata = _stub(request)
@@ -146,8 +147,8 @@ def list_enterprises(
     }
 
 
-@router.get("/enterprises/{uscc}")
-def get_enterprise_record(uscc: str, request: Request, _: RecordReader) -> dict[str, Any]:
+@router.get("/enterprises/{uscc}", response_model=EnterpriseRecordOut)
+def get_enterprise_record(uscc: Uscc, request: Request, _: RecordReader) -> dict[str, Any]:
     """The enterprise's full record (一企一档): registry, outlets, permits, EIA, radiation permits, rights."""
     stub, metadata = _stub(request)
     record = stub.GetEnterpriseRecord(
@@ -158,7 +159,7 @@ def get_enterprise_record(uscc: str, request: Request, _: RecordReader) -> dict[
     return {**to_json(record), "risk": risk_section, "partial": bool(warnings), "warnings": warnings}
 
 
-@router.post("/enterprises", status_code=status.HTTP_201_CREATED)
+@router.post("/enterprises", status_code=status.HTTP_201_CREATED, response_model=EnterpriseOut)
 def register_enterprise(enterprise_in: EnterpriseIn, request: Request, operator: Registrar) -> dict[str, Any]:
     """Register an enterprise (officers and admins); 409 if its USCC is already registered."""
     fields = permits_pb2.EnterpriseFields(

@@ -11,16 +11,18 @@ import asyncio
 import ipaddress
 import socket
 import time
-from typing import Any
+from typing import Any, Literal
 
 import grpc
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from pydantic import Field
 
 from gateway import operators
 from gateway.clients import clients_of
+from gateway.contract import Out
 from shared.topology import GRPC_SERVICE_NAMES
 
 router = APIRouter(tags=["health"])
@@ -117,12 +119,37 @@ def _states_only(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class PartOut(Out):
+    """One part's state; the details after `status` go to operators and the local host only."""
+
+    status: Literal["up", "down"]
+    latency_ms: float | None = None
+    address: str | None = None
+    grpc_status: str | None = None
+    error: str | None = None
+    topics: int | None = Field(None, description="Kafka: topics the broker lists")
+    cluster: str | None = Field(None, description="Elasticsearch: the cluster's colour")
+    backend: str | None = Field(None, description="The database: postgresql or sqlite")
+
+
+class HealthOut(Out):
+    """Every service, Kafka, Elasticsearch and the gateway's database; `host` for operators only."""
+
+    status: Literal["up", "degraded"]
+    services: dict[str, PartOut]
+    kafka: PartOut
+    elasticsearch: PartOut
+    database: PartOut
+    host: str | None = None
+
+
 @router.get(
     "/healthz",
     response_class=JSONResponse,
+    response_model=HealthOut,
     responses={
-        200: {"description": "Everything is up"},
-        503: {"description": "Something is down; the same body says what"},
+        200: {"description": "Everything is up", "model": HealthOut},
+        503: {"description": "Something is down; the same body says what", "model": HealthOut},
     },
 )
 async def healthz(request: Request) -> JSONResponse:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import ConfigDict, Field
 
 from gateway import operators
+from gateway.contract import Out
 from gateway.errors import API_ERRORS
 from gateway.search import index, query, unavailable
 from shared.errors import DomainError, NotFound
@@ -24,11 +26,52 @@ class UnknownLayer(NotFound):
         self.kind, self.key = "map layer", layer
 
 
-@router.get("/api/v1/map/{layer}.geojson", response_model=None)
+class PointGeometry(Out):
+    """An RFC 7946 Point: coordinates [lon, lat]."""
+
+    type: Literal["Point"]
+    coordinates: list[float] = Field(min_length=2, max_length=2)
+
+
+class FeatureProperties(Out):
+    """What every feature says of itself; each kind adds its own facts (RFC 7946 properties are
+    open: an outlet has `outlet_id`, a permit `permit_number`, ...)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    kind: str
+    id: str
+    title: str
+    town: str
+    status: str
+
+
+class Feature(Out):
+    """One located thing on the map."""
+
+    type: Literal["Feature"]
+    id: str
+    geometry: PointGeometry
+    properties: FeatureProperties
+
+
+class FeatureCollection(Out):
+    """An RFC 7946 FeatureCollection of one layer; `note` says why a layer not fed yet is empty."""
+
+    type: Literal["FeatureCollection"]
+    layer: str
+    features: list[Feature]
+    truncated: bool | None = Field(None, description="More features match than were sent")
+    note: str | None = Field(None, description="Only on a layer no source publishes yet")
+
+
+@router.get(
+    "/api/v1/map/{layer}.geojson", response_model=FeatureCollection, response_model_exclude_unset=True
+)
 def layer_geojson(
     request: Request,
     _operator: AnyOperator,
-    layer: str,
+    layer: Annotated[str, Path(json_schema_extra={"enum": list(query.LAYERS)})],
     bbox: str | None = Query(None, description="min_lon,min_lat,max_lon,max_lat (WGS 84)"),
     town: str = Query("", description="Only this town or subdistrict"),
     status: str = Query(

@@ -16,7 +16,8 @@ from typing import Any
 
 import grpc
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from eco.v1 import codes_pb2, enforcement_pb2
@@ -26,6 +27,12 @@ from gateway.errors import ErrorOut
 from gateway.public import page
 from gateway.public.internal import full_record, may_read_records
 from gateway.public.live import Known, LiveStatus
+from gateway.public.models import (
+    PetitionReceivedOut,
+    PetitionRefusedOut,
+    PublicRefusalOut,
+    PublicStatusOut,
+)
 from gateway.public.petitions import (
     CATEGORIES,
     CONTACT_MAX,
@@ -64,27 +71,37 @@ REFUSALS = {
 }
 
 
-def _refusal_doc(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"text/html": {}, "application/json": {}}}
+def _answer(description: str, model: type[BaseModel]) -> dict[str, Any]:
+    """A public answer: HTML by default, JSON in `model`'s shape with Accept: application/json."""
+    return {
+        "description": description,
+        "model": model,
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    }
 
 
-# What the public routes answer, HTML by default and JSON with Accept: application/json.
+# What the public routes answer, HTML by default and JSON with Accept: application/json. The routes
+# are declared with JSONResponse so that the models document the JSON; they answer HTML themselves.
 CODE_PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: _refusal_doc("The enterprise's live public status"),
-    400: _refusal_doc("Not a valid code, or an altered one"),
-    404: _refusal_doc("No such code was issued"),
-    410: _refusal_doc("The code was replaced or revoked"),
-    429: _refusal_doc("Too many requests from this client (Retry-After says when to try again)"),
-    503: _refusal_doc("The code service does not answer"),
+    200: _answer("The enterprise's live public status", PublicStatusOut),
+    400: _answer("Not a valid code, or an altered one", PublicRefusalOut),
+    404: _answer("No such code was issued", PublicRefusalOut),
+    410: _answer("The code was replaced or revoked", PublicRefusalOut),
+    429: _answer("Too many requests from this client (Retry-After says when to try again)", PublicRefusalOut),
+    503: _answer("The code service does not answer", PublicRefusalOut),
 }
 PETITION_RESPONSES: dict[int | str, dict[str, Any]] = {
-    201: _refusal_doc("Received: the tracking code and the date by which acceptance is decided"),
-    400: _refusal_doc("A field of the form is refused: the field and the reason"),
-    404: _refusal_doc("No such code was issued"),
-    410: _refusal_doc("The code was replaced or revoked"),
+    201: _answer(
+        "Received: the tracking code and the date by which acceptance is decided", PetitionReceivedOut
+    ),
+    400: _answer(
+        "A field of the form is refused: the field and the reason; or not a valid code", PetitionRefusedOut
+    ),
+    404: _answer("No such code was issued", PublicRefusalOut),
+    410: _answer("The code was replaced or revoked", PublicRefusalOut),
     413: {"description": "The form is larger than 16 KiB", "model": ErrorOut},
-    429: _refusal_doc("Too many requests from this client"),
-    503: _refusal_doc("Petition intake does not answer; call the hotline"),
+    429: _answer("Too many requests from this client", PublicRefusalOut),
+    503: _answer("Petition intake does not answer; call the hotline", PetitionRefusedOut),
 }
 
 
@@ -133,7 +150,7 @@ def _headless(response: Response) -> Response:
     return headless
 
 
-@router.get("/c/{token}", response_class=HTMLResponse, responses=CODE_PAGE_RESPONSES)
+@router.get("/c/{token}", response_class=JSONResponse, responses=CODE_PAGE_RESPONSES)
 async def code_page(token: str, request: Request) -> Response:
     """The public page a scanned code opens: live status (HTML, or JSON with Accept: application/json)."""
     return await _serve(token, request, record_scan=True)
@@ -224,7 +241,7 @@ def _submit(request: Request, petition: enforcement_pb2.SubmitPetitionRequest) -
 
 @router.post(
     "/c/{token}/petitions",
-    response_class=HTMLResponse,
+    response_class=JSONResponse,
     status_code=201,
     responses=PETITION_RESPONSES,
     openapi_extra={

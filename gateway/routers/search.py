@@ -8,9 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from gateway import operators
+from gateway.contract import Out
 from gateway.errors import API_ERRORS
 from gateway.search import filters, index, query, unavailable
 from gateway.search.recent import RecentAnswers
@@ -19,7 +20,7 @@ AnyOperator = Annotated[operators.Operator, Depends(operators.require_on_loop())
 router = APIRouter(tags=["search"], responses=API_ERRORS)
 
 
-class SearchHit(BaseModel):
+class SearchHit(Out):
     """One result: what it is, its natural key, and a snippet (HTML-escaped, <em> marks the words)."""
 
     kind: str = Field(examples=["enterprise"])
@@ -32,7 +33,7 @@ class SearchHit(BaseModel):
     score: float | None
 
 
-class SearchAnswer(BaseModel):
+class SearchAnswer(Out):
     """A page of results with the facet counts of everything the query and filters match."""
 
     total: int

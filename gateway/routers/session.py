@@ -15,22 +15,24 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from gateway import operators
-from gateway.errors import ErrorOut
+from gateway.contract import Out
+from gateway.errors import CODE_OF_HTTP_STATUS, ErrorOut
 from gateway.public.petitions import HOTLINE, read_form
 from gateway.ratelimit import RateLimited, hit_public
 from shared.china_time import local_iso
 from shared.errors import InvalidArgument, Unauthenticated
+from shared.tracing import current_trace_id
 
 router = APIRouter(tags=["session"])
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 LANDING = "/docs"
 
 
-class SignedIn(BaseModel):
+class SignedIn(Out):
     """The answer to a JSON sign-in."""
 
     username: str
@@ -38,24 +40,23 @@ class SignedIn(BaseModel):
     expires_at: str = Field(description="when the session ends, local (China) ISO time")
 
 
-class SignedOut(BaseModel):
+class SignedOut(Out):
+    """The answer to a JSON sign-out."""
+
     signed_out: bool
 
 
 FORM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/html": {}}, "description": "The form"}
+    200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "The form"}
 }
+HTML: dict[str, Any] = {"text/html": {"schema": {"type": "string"}}}
 SIGN_IN_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "Signed in (with Accept: application/json)", "model": SignedIn},
     303: {"description": "Signed in: the session cookie is set, on to `next`"},
-    400: {"description": "The form could not be read", "model": ErrorOut, "content": {"text/html": {}}},
-    401: {"description": "Unknown username or token", "model": ErrorOut, "content": {"text/html": {}}},
+    400: {"description": "The form could not be read", "model": ErrorOut, "content": HTML},
+    401: {"description": "Unknown username or token", "model": ErrorOut, "content": HTML},
     413: {"description": "The form is too large", "model": ErrorOut},
-    429: {
-        "description": "Too many attempts from this client",
-        "model": ErrorOut,
-        "content": {"text/html": {}},
-    },
+    429: {"description": "Too many attempts from this client", "model": ErrorOut, "content": HTML},
 }
 SIGN_OUT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "Signed out (with Accept: application/json)", "model": SignedOut},
@@ -93,8 +94,10 @@ def _wants_json(request: Request) -> bool:
 
 
 def _form(request: Request, next_path: str, message: str, status: int) -> Response:
-    if _wants_json(request):
-        return JSONResponse({"error": "UNAUTHENTICATED", "message": message}, status_code=status)
+    if status >= 400 and _wants_json(request):
+        # A refusal in the platform's error shape (gateway.errors), its code named after the status.
+        body = {"error": CODE_OF_HTTP_STATUS[status], "message": message, "trace_id": current_trace_id()}
+        return JSONResponse(body, status_code=status)
     context = {"next": next_path, "message": message, "hotline": HOTLINE}
     return TEMPLATES.TemplateResponse(request, "session/login.html", context, status_code=status)
 
@@ -111,7 +114,7 @@ def login_form(request: Request, next: str = LANDING) -> Response:
     return response
 
 
-@router.post("/login", response_class=HTMLResponse, responses=SIGN_IN_RESPONSES, openapi_extra=SIGN_IN_BODY)
+@router.post("/login", response_class=JSONResponse, responses=SIGN_IN_RESPONSES, openapi_extra=SIGN_IN_BODY)
 async def login(request: Request) -> Response:
     """Check username and operator token; on success set the session cookie and go to `next`."""
     try:

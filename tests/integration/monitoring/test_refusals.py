@@ -101,3 +101,40 @@ def test_page_tokens_not_given_by_the_service_are_refused(
             metadata=meta,
         )
     assert too_many.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_a_reading_with_a_negative_nanos_is_refused_and_nothing_is_stored(
+    pg_url: str, start_service: Callable[..., RunningService]
+) -> None:
+    """Issue 10, point 10: a Timestamp's nanos is 0..999,999,999 (google/protobuf/timestamp.proto);
+    a reading at seconds + (-1) ns is refused naming the reading, in a batch and in a stream."""
+    service = start_service("monitoring", build, pg_url, consume_permits=False)
+    stub, meta = support.stub(service), call_metadata(infra.BUREAU_TOKEN)
+    station_id = infra.unique("WS-")
+    stub.RegisterStation(
+        monitoring_pb2.RegisterStationRequest(station=support.section(station_id)), metadata=meta
+    )
+    start = 1_767_225_600  # 2026-01-01T00:00:00Z
+    readings = support.batch(station_id, "NH3N", start, [0.4, 0.5])
+    readings.readings[1].time.nanos = -1
+    with pytest.raises(grpc.RpcError) as batch:
+        stub.IngestReadings(readings, metadata=meta, timeout=10)
+    assert batch.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert batch.value.details().startswith("readings[1].time: nanos must be from 0")  # type: ignore[union-attr]
+    with pytest.raises(grpc.RpcError) as stream:
+        stub.StreamReadings(iter([readings]), metadata=meta, timeout=10)
+    assert stream.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "readings[1].time: nanos must be from 0" in stream.value.details()  # type: ignore[operator]
+    # Not even the good first reading of the refused batch was stored.
+    series = stub.GetTimeSeries(
+        monitoring_pb2.GetTimeSeriesRequest(
+            station_id=station_id,
+            parameter="NH3N",
+            to=support.ts(start + 7200),
+            **{"from": support.ts(start)},
+            interval=monitoring_pb2.INTERVAL_HOUR,
+        ),
+        metadata=meta,
+        timeout=10,
+    )
+    assert [p for p in series.points if p.received or p.flagged] == []

@@ -1,0 +1,106 @@
+"""A gateway with real services behind it and one enterprise in every store, for the tests that
+hold the OpenAPI document to the gateway's real answers.
+
+Real: permits (PostgreSQL), the code service (PostgreSQL, Kafka), Elasticsearch with the gateway's
+indexer on topics of the test's own, the gateway's PostgreSQL database. Enforcement is the bare
+generated servicer (UNIMPLEMENTED), as in tests/integration/gateway_public; monitoring, risk and
+evaluation are not started (the health check reports them down, which it documents).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from elasticsearch import Elasticsearch
+from fastapi.testclient import TestClient
+
+from eco.v1 import enforcement_pb2_grpc, permits_pb2
+from gateway import config
+from gateway.app import create_app
+from services.permits import bootstrap as permits_bootstrap
+from shared.runtime import RunningService
+from tests.integration.codes.harness import running_codes
+from tests.integration.gateway_public.harness import enforcement_endpoint, operator_headers
+from tests.integration.search.harness import search_harness, summary
+from tests.support import infra
+from tests.unit.permits.factories import random_uscc
+
+NAME = "慈溪市契约检验印染有限公司"
+
+
+@dataclass
+class Seeded:
+    """The gateway and what the test put in it: an enterprise known to every store, its code."""
+
+    client: TestClient
+    admin: dict[str, str]
+    uscc: str
+    token: str
+    key_id: str
+    document: dict[str, Any]
+
+
+def enterprise_in(uscc: str) -> dict[str, Any]:
+    """A registration body the permits service accepts."""
+    return {
+        "uscc": uscc,
+        "name": NAME,
+        "legal_representative": "陈刚",
+        "contact": {"person": "周丽", "phone": "0574-63111111", "email": "a@example.cn"},
+        "industry_code": "C1713",
+        "address": "浙江省慈溪市周巷镇",
+        "town": "周巷",
+        "grid": "周巷-02",
+        "lat": 30.16,
+        "lon": 121.15,
+        "risk_flags": ["hazardous_chemicals"],
+        "permit_class": "key",
+    }
+
+
+@pytest.fixture
+def seeded(
+    tmp_path: Path, es: Elasticsearch, pg_url: str, start_service: Callable[..., RunningService]
+) -> Iterator[Seeded]:
+    """The gateway in-process over real permits, codes, Elasticsearch, Kafka and PostgreSQL."""
+    with (
+        infra.fresh_postgres_database() as permits_db,
+        running_codes(start_service, pg_url) as codes,
+        enforcement_endpoint(enforcement_pb2_grpc.EnforcementServiceServicer()) as enforcement,  # type: ignore[abstract]
+        search_harness(tmp_path, es) as search,
+    ):
+        permits = start_service(
+            "permits", permits_bootstrap.build, permits_db, consumer_group=infra.unique("permits-oas-")
+        )
+        env = {
+            **search.env,
+            "ECO_PERMITS_ADDR": permits.address,
+            "ECO_CODES_ADDR": codes.service.address,
+            "ECO_ENFORCEMENT_ADDR": enforcement,
+            "ECO_PUBLIC_RATE_PER_MINUTE": "100000",
+        }
+        with TestClient(create_app(config.load(env))) as client:
+            admin = operator_headers(client, "admin")
+            uscc = random_uscc()
+            created = client.post("/api/v1/enterprises", json=enterprise_in(uscc), headers=admin)
+            assert created.status_code == 201, created.text
+            code = codes.register(uscc, town="周巷")
+            registered = permits_pb2.EnterpriseRegistered(enterprise=summary(uscc, NAME, town="周巷"))
+            search.publish("permits", uscc, registered)
+            infra.wait_for(
+                lambda: search.source(f"enterprise:{uscc}"), timeout=30, what="the indexed enterprise"
+            )
+            es.indices.refresh(index=search.index_name)
+            yield Seeded(
+                client=client,
+                admin=admin,
+                uscc=uscc,
+                token=code.url.rsplit("/", 1)[-1],
+                key_id=code.key_id,
+                document=client.get("/openapi.json").json(),
+            )
+        permits.stop(grace=0)
