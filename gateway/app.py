@@ -8,13 +8,13 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from elasticsearch import AsyncElasticsearch, Elasticsearch
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from starlette.middleware.base import RequestResponseEndpoint
 from starlette.requests import ClientDisconnect
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from gateway import config, errors
+from gateway import access, config, errors
 from gateway.clients import ServiceClients
 from gateway.edge.headers import SecurityHeaders
 from gateway.edge.limits import SizeLimits
@@ -92,6 +92,8 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
         summary="一网一中心一图一库一码: one network, one center, one map, one database, one code.",
         version="1.0.0",
         lifespan=lifespan,
+        # Every route's rule from gateway.roles, before the route runs (401, 403, a commissioner's area).
+        dependencies=[Depends(access.authorize)],
     )
     app.state.settings = settings
     errors.install(app)

@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from gateway.sessions import Policy
 from shared import settings as shared_settings
 from shared.topology import SERVICES
 
@@ -27,8 +28,8 @@ class GatewaySettings:
     public_stale_seconds: float
     # Scans are counted in memory and sent to the code service this often (what a crash loses).
     scan_flush_seconds: float
-    # Signs operators' session cookies; the same on every replica. Empty: a key made per process.
-    session_key: str
+    # How long operators' sessions last, and when repeated failed sign-ins lock an account.
+    sessions: Policy
     # The search indexer (gateway.search) runs in the gateway process unless ECO_GATEWAY_INDEXER=0.
     indexer_enabled: bool
     # Prefix of the search index's name (tests take their own so they never collide).
@@ -38,6 +39,34 @@ class GatewaySettings:
     # Reverse proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed; empty: none,
     # so the client address is always the connection's peer (rate limits cannot be reset by a header).
     trusted_proxies: tuple[str, ...] = ()
+
+
+def _duration(env: Mapping[str, str], name: str, default: float, most: float) -> float:
+    # shared.settings.seconds stops at an hour; sessions and lockouts may last a working day.
+    raw = env.get(name, "")
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise shared_settings.SettingsError(name, f"expected a number of seconds, got {raw!r}") from None
+    if not 0 < value <= most:
+        raise shared_settings.SettingsError(name, f"expected seconds in (0, {most:.0f}], got {raw!r}")
+    return value
+
+
+def _session_policy(env: Mapping[str, str]) -> Policy:
+    failures_raw = env.get("ECO_GATEWAY_LOCKOUT_FAILURES", "5")
+    if not failures_raw.isdigit():
+        raise shared_settings.SettingsError(
+            "ECO_GATEWAY_LOCKOUT_FAILURES", f"expected an integer (0: never lock), got {failures_raw!r}"
+        )
+    return Policy(
+        cookie_seconds=_duration(env, "ECO_GATEWAY_SESSION_SECONDS", 8 * 3600.0, 24 * 3600.0),
+        bearer_seconds=_duration(env, "ECO_GATEWAY_API_SESSION_SECONDS", 3600.0, 24 * 3600.0),
+        lockout_failures=int(failures_raw),
+        lockout_seconds=_duration(env, "ECO_GATEWAY_LOCKOUT_SECONDS", 900.0, 24 * 3600.0),
+    )
 
 
 def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
@@ -74,7 +103,7 @@ def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
         public_status_ttl_seconds=shared_settings.seconds(env, "ECO_PUBLIC_STATUS_TTL_SECONDS", 2.0),
         public_stale_seconds=shared_settings.seconds(env, "ECO_PUBLIC_STALE_SECONDS", 1800.0),
         scan_flush_seconds=shared_settings.seconds(env, "ECO_SCAN_FLUSH_SECONDS", 1.0),
-        session_key=env.get("ECO_GATEWAY_SESSION_KEY", ""),
+        sessions=_session_policy(env),
         indexer_enabled=indexer_raw == "1",
         search_index_prefix=env.get("ECO_SEARCH_INDEX_PREFIX", "eco-"),
         search_topics=topics,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.routers import codes, console, enterprises, health, map, public, search, session
+from gateway.routers import accounts, codes, console, enterprises, health, map, public, search, session
 
 
 def all_routers() -> list[APIRouter]:
@@ -16,6 +16,7 @@ def all_routers() -> list[APIRouter]:
         public.router,
         enterprises.router,
         session.router,
+        accounts.router,
         search.router,
         map.router,
         console.router,

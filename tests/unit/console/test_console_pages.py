@@ -13,6 +13,7 @@ from gateway.routers.console import CIXI
 from shared.vocabulary import TOWNS
 
 TOKEN = "tok-console-officer"
+PASSWORD = "console-officer-passphrase"
 
 
 @pytest.fixture
@@ -25,7 +26,9 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     }
     with TestClient(create_app(config.load(env))) as client:
         engine = client.app.state.engine  # type: ignore[attr-defined]
-        operators.create(engine, username="zhou.li", display_name="周丽", role="officer", token=TOKEN)
+        operators.create(
+            engine, username="zhou.li", display_name="周丽", role="dispatcher", token=TOKEN, password=PASSWORD
+        )
         yield client
 
 
@@ -43,7 +46,9 @@ def test_a_wrong_bearer_token_is_not_let_in(client: TestClient) -> None:
 
 def test_a_signed_in_officer_gets_the_map_with_every_town_labelled(client: TestClient) -> None:
     signed_in = client.post(
-        "/login", data={"username": "zhou.li", "token": TOKEN, "next": "/console/map"}, follow_redirects=False
+        "/login",
+        data={"username": "zhou.li", "password": PASSWORD, "next": "/console/map"},
+        follow_redirects=False,
     )
     assert signed_in.status_code == 303 and signed_in.headers["location"] == "/console/map"
     response = client.get("/console/map")  # the client carries the session cookie now
