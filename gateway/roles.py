@@ -137,6 +137,35 @@ ROUTES: dict[tuple[str, str], Rule] = {
     # Retiring a signing key re-prints every sticker it signed: an administrator's decision.
     ("GET", "/api/v1/codes"): ADMIN_ONLY,
     ("POST", "/api/v1/codes/rotate"): ADMIN_ONLY,
+    # Monitoring (the tag's rule covers the station list): one station's data for everyone who may
+    # see the station; lists across stations without a town filter, city-wide readers only.
+    **{
+        ("GET", f"/api/v1/monitoring/stations/{{station_id}}{tail}"): _everyone(Scope.STATION)
+        for tail in ("", "/status", "/series", "/class-history", "/aqi-history", "/exceedances", "/faults")
+    },
+    ("GET", "/api/v1/monitoring/status"): rule(*READERS),
+    ("GET", "/api/v1/monitoring/coverage"): rule(*READERS),
+    ("GET", "/api/v1/monitoring/exceedances"): rule(*READERS),
+    ("GET", "/api/v1/monitoring/faults"): rule(*READERS),
+    ("GET", "/api/v1/monitoring/outlets/{outlet_id}/thresholds"): rule(*READERS),
+    # Permits (the tag's rule covers the changes): an enterprise's permits for whoever reads its
+    # record; the city-wide lists and single permits (no town to check) for city-wide readers.
+    ("GET", "/api/v1/enterprises/{uscc}/permits"): rule(*RECORD_ROLES, scope=Scope.ENTERPRISE),
+    **{
+        ("GET", f"/api/v1/{path}"): rule(*READERS)
+        for path in (
+            "permits",
+            "permits/expiring",
+            "permits/{permit_number}",
+            "eia",
+            "eia/{eia_id}",
+            "radiation-permits",
+            "radiation-permits/holding-rate",
+            "radiation-permits/{permit_number}",
+            "rights/{pollutant}",
+            "rights/{pollutant}/entries",
+        )
+    },
 }
 
 
@@ -154,7 +183,7 @@ class TagRule:
 TAGS: dict[str, TagRule] = {
     # Monitoring: everyone reads, a commissioner their town's; changes (thresholds) are the centre's.
     "monitoring": TagRule(_everyone(Scope.FILTER), rule(ADMIN, DISPATCHER)),
-    "permits": TagRule(_everyone(Scope.FILTER), rule(ADMIN, PERMIT_OFFICER)),
+    "permits": TagRule(rule(*READERS), rule(ADMIN, PERMIT_OFFICER)),
     "risk": TagRule(rule(*READERS), rule(ADMIN, RISK_OFFICER, DISPATCHER)),
     "evaluation": TagRule(rule(*READERS), rule(ADMIN, EVALUATOR)),
     "enforcement": TagRule(rule(*READERS), rule(ADMIN, DISPATCHER, INSPECTOR)),

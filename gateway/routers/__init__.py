@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.routers import accounts, codes, console, enterprises, health, map, public, search, session
+from gateway.routers import (
+    accounts,
+    codes,
+    console,
+    enterprises,
+    health,
+    map,
+    monitoring,
+    permits,
+    public,
+    search,
+    session,
+)
 
 
 def all_routers() -> list[APIRouter]:
@@ -20,4 +32,6 @@ def all_routers() -> list[APIRouter]:
         search.router,
         map.router,
         console.router,
+        monitoring.router,
+        permits.router,
     ]
