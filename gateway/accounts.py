@@ -323,3 +323,21 @@ def revoke_token(
         row = _get_row(conn, username)
     changed()
     return _account(row)
+
+
+FIRST_ADMIN = "admin"
+
+
+def ensure_first_admin(engine: Engine, token: str) -> bool:
+    """Make the first administrator's account ("admin", holding `token`) unless one exists already;
+    True if it was made. The account API needs an administrator, so the first one comes from here."""
+    if not token:
+        return False
+    with engine.connect() as conn:
+        found = conn.execute(sa.select(accounts.c.username).where(accounts.c.username == FIRST_ADMIN)).first()
+    if found is not None:
+        return False
+    create(
+        engine, username=FIRST_ADMIN, display_name="平台管理员", role=roles.ADMIN, token=token, actor="system"
+    )
+    return True

@@ -14,7 +14,7 @@ from starlette.middleware.base import RequestResponseEndpoint
 from starlette.requests import ClientDisconnect
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from gateway import access, config, errors
+from gateway import access, accounts, config, errors
 from gateway.clients import ServiceClients
 from gateway.edge.headers import SecurityHeaders
 from gateway.edge.limits import SizeLimits
@@ -56,6 +56,7 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = make_engine(settings.base.database_url)
         migrate(app.state.engine, [*schema.MIGRATIONS, *MIGRATIONS], component="gateway")
+        accounts.ensure_first_admin(app.state.engine, settings.admin_token)
         app.state.clients = ServiceClients(settings)
         app.state.search = Elasticsearch(settings.base.elasticsearch_url, request_timeout=5)
         # The same server for routes that answer on the event loop (search): no worker thread each.

@@ -30,6 +30,9 @@ class GatewaySettings:
     scan_flush_seconds: float
     # How long operators' sessions last, and when repeated failed sign-ins lock an account.
     sessions: Policy
+    # A machine token for the first administrator ("admin"), made at start-up when no account holds
+    # it, so that the account API can be used at all on a new database; empty: none.
+    admin_token: str
     # The search indexer (gateway.search) runs in the gateway process unless ECO_GATEWAY_INDEXER=0.
     indexer_enabled: bool
     # Prefix of the search index's name (tests take their own so they never collide).
@@ -104,6 +107,7 @@ def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
         public_stale_seconds=shared_settings.seconds(env, "ECO_PUBLIC_STALE_SECONDS", 1800.0),
         scan_flush_seconds=shared_settings.seconds(env, "ECO_SCAN_FLUSH_SECONDS", 1.0),
         sessions=_session_policy(env),
+        admin_token=env.get("ECO_GATEWAY_ADMIN_TOKEN", ""),
         indexer_enabled=indexer_raw == "1",
         search_index_prefix=env.get("ECO_SEARCH_INDEX_PREFIX", "eco-"),
         search_topics=topics,
