@@ -8,12 +8,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from gateway import accounts, audit, operators, passwords, sessions
+from gateway.migrations import HISTORY
 from gateway.routers.session import safe_next
-from gateway.tables import MIGRATIONS
 from gateway.tables import accounts as accounts_table
-from shared import schema
-from shared.db import make_engine, migrate
+from shared.db import make_engine
 from shared.errors import InvalidArgument, Unauthenticated
+from shared.migrations import upgrade
 
 NOW = 1_800_000_000.0
 POLICY = sessions.Policy(cookie_seconds=600, bearer_seconds=60, lockout_failures=3, lockout_seconds=300)
@@ -24,7 +24,7 @@ PASSWORD = "zhou-li-passphrase"
 def engine(tmp_path: Path) -> Engine:
     """The gateway's tables on SQLite, with one dispatcher."""
     engine = make_engine(f"sqlite:///{tmp_path / 'gateway.db'}")
-    migrate(engine, [*schema.MIGRATIONS, *MIGRATIONS])
+    upgrade(engine, HISTORY)
     accounts.create(
         engine,
         username="zhou.li",
