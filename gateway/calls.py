@@ -40,7 +40,7 @@ def call(
         ) from None
 
 
-def enum_value(enum: Any, prefix: str, raw: str, field: str) -> int:
+def enum_value(enum: Any, prefix: str, raw: str, field: str) -> Any:
     """A protobuf enum's number from its short lower-case name ("water_section"), 400 otherwise."""
     names = {
         n.removeprefix(prefix).lower(): v.number

@@ -192,12 +192,12 @@ def list_stations(
     page_token: str = "",
 ) -> StationsOut:
     """Stations by type and town, a page at a time."""
-    kind = enum_value(monitoring_pb2.StationType, "STATION_TYPE_", type, "type") if type else 0
+    kind = enum_value(monitoring_pb2.StationType, "STATION_TYPE_", type, "type") if type else None
     reply = call(
         request,
         "monitoring",
         "ListStations",
-        monitoring_pb2.ListStationsRequest(type=kind, town=town, page=_page(page_size, page_token)),  # type: ignore[arg-type]
+        monitoring_pb2.ListStationsRequest(type=kind, town=town, page=_page(page_size, page_token)),
     )
     return StationsOut(
         stations=[StationOut(**to_json(s)) for s in reply.stations],
@@ -225,9 +225,9 @@ def list_status(
     page_token: str = "",
 ) -> StatusesOut:
     """Where every station stands now (latest values, reporting, open exceedances and faults)."""
-    kind = enum_value(monitoring_pb2.StationType, "STATION_TYPE_", type, "type") if type else 0
+    kind = enum_value(monitoring_pb2.StationType, "STATION_TYPE_", type, "type") if type else None
     message = monitoring_pb2.ListStationStatusRequest(
-        type=kind,  # type: ignore[arg-type]
+        type=kind,
         station_ids=station_id or [],
         page=_page(page_size, page_token),
     )
@@ -265,7 +265,7 @@ def time_series(
         station_id=station_id,
         parameter=parameter,
         to=end,
-        interval=enum_value(monitoring_pb2.Interval, "INTERVAL_", interval, "interval"),  # type: ignore[arg-type]
+        interval=enum_value(monitoring_pb2.Interval, "INTERVAL_", interval, "interval"),
     )
     getattr(message, "from").CopyFrom(start)
     return SeriesOut(**to_json(call(request, "monitoring", "GetTimeSeries", message)))
@@ -276,7 +276,7 @@ def _history(station_id: str, from_: str, to: str, interval: str) -> monitoring_
     message = monitoring_pb2.GetHistoryRequest(
         station_id=station_id,
         to=end,
-        interval=enum_value(monitoring_pb2.Interval, "INTERVAL_", interval, "interval"),  # type: ignore[arg-type]
+        interval=enum_value(monitoring_pb2.Interval, "INTERVAL_", interval, "interval"),
     )
     getattr(message, "from").CopyFrom(start)
     return message

@@ -174,8 +174,8 @@ def _permits(reply: Any) -> PermitsOut:
 
 
 def _list_permits(request: Request, uscc: str, status: str, size: int, token: str) -> PermitsOut:
-    code = enum_value(permits_pb2.PermitStatus, "PERMIT_STATUS_", status, "status") if status else 0
-    message = permits_pb2.ListPermitsRequest(uscc=uscc, status=code, page=_page(size, token))  # type: ignore[arg-type]
+    code = enum_value(permits_pb2.PermitStatus, "PERMIT_STATUS_", status, "status") if status else None
+    message = permits_pb2.ListPermitsRequest(uscc=uscc, status=code, page=_page(size, token))
     return _permits(call(request, "permits", "ListPermits", message))
 
 
@@ -294,12 +294,12 @@ def list_eia(
     page_token: str = "",
 ) -> EiasOut:
     """EIA applications, of one enterprise, in one status or overdue, a page at a time."""
-    code = enum_value(permits_pb2.EiaStatus, "EIA_STATUS_", status, "status") if status else 0
+    code = enum_value(permits_pb2.EiaStatus, "EIA_STATUS_", status, "status") if status else None
     message = permits_pb2.ListEiaRequest(
         uscc=uscc,
         status=code,
         overdue_only=overdue_only,
-        page=_page(page_size, page_token),  # type: ignore[arg-type]
+        page=_page(page_size, page_token),
     )
     reply = call(request, "permits", "ListEia", message)
     return EiasOut(
@@ -351,11 +351,11 @@ def list_radiation_permits(
     code = (
         enum_value(permits_pb2.RadiationPermitStatus, "RADIATION_PERMIT_STATUS_", status, "status")
         if status
-        else 0
+        else None
     )
     message = permits_pb2.ListRadiationPermitsRequest(
         uscc=uscc, status=code, page=_page(page_size, page_token)
-    )  # type: ignore[arg-type]
+    )
     reply = call(request, "permits", "ListRadiationPermits", message)
     return RadiationPermitsOut(
         permits=[RadiationPermitOut(**to_json(p)) for p in reply.permits],
