@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from eco.v1 import monitoring_pb2, permits_pb2, permits_pb2_grpc
+from eco.v1 import common_pb2, monitoring_pb2, permits_pb2, permits_pb2_grpc
 from gateway import config, operators
 from gateway.app import create_app
 from services.monitoring.bootstrap import build as build_monitoring
@@ -143,7 +143,11 @@ def test_a_permit_through_rest_and_a_stopped_service(
     stub, md = permits_pb2_grpc.PermitsServiceStub(ch), call_metadata(infra.BUREAU_TOKEN)
     outlet = stub.AddOutlet(
         permits_pb2.AddOutletRequest(
-            uscc=uscc, kind=permits_pb2.OUTLET_KIND_WASTEWATER, name="总排口", monitored_pollutants=["COD"]
+            uscc=uscc,
+            kind=permits_pb2.OUTLET_KIND_WASTEWATER,
+            name="总排口",
+            location=common_pb2.GeoPoint(lat=30.18, lon=121.15),
+            monitored_pollutants=["COD"],
         ),
         metadata=md,
     )
