@@ -40,11 +40,33 @@ def api_routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
             yield from api_routes(included.routes)
 
 
+def declared_roles(route: BaseRoute | None) -> frozenset[str]:
+    """The roles a route's own `operators.require(...)` dependencies name (empty: none named)."""
+    found: set[str] = set()
+    stack = list(getattr(getattr(route, "dependant", None), "dependencies", []))
+    while stack:
+        sub = stack.pop()
+        named = operators.declared_roles(sub.call)
+        if named:
+            found.update(named)
+        stack.extend(sub.dependencies)
+    return frozenset(found)
+
+
 def route_rule(route: BaseRoute | None, method: str) -> roles.Rule:
-    """The rule of a matched route (administrators only when it is in no table)."""
+    """The rule of a matched route: the table's (gateway.roles); for a route in no table, the roles it
+    names itself with `operators.require(...)` (it then checks a commissioner's area itself); else
+    administrators only."""
     path = getattr(route, "path", "")
     tags = getattr(route, "tags", None) or ()
-    return roles.rule_for(method, path, tags)
+    found = roles.find(method, path, tags)
+    if found is not None:
+        return found
+    declared = declared_roles(route)
+    if declared:
+        scope = roles.Scope.ROUTE if roles.GRID_COMMISSIONER in declared else roles.Scope.CITY
+        return roles.Rule(declared, scope)
+    return roles.ADMIN_ONLY
 
 
 def outside(operator: operators.Operator, *, town: str, grid: str = "") -> bool:
@@ -147,5 +169,5 @@ async def authorize(request: Request) -> None:
         await run_in_threadpool(_check_record, request, operator, "enterprise", "uscc")
     elif rule.scope is roles.Scope.STATION:
         await run_in_threadpool(_check_record, request, operator, "station", "station_id")
-    elif rule.scope is not roles.Scope.OWN:
+    elif rule.scope not in (roles.Scope.OWN, roles.Scope.ROUTE):
         raise PermissionDenied("grid commissioners may not do this")

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import grpc
 
-from eco.v1 import codes_pb2, codes_pb2_grpc, enforcement_pb2_grpc, monitoring_pb2_grpc, permits_pb2_grpc
+from eco.v1 import (
+    codes_pb2,
+    codes_pb2_grpc,
+    enforcement_pb2_grpc,
+    monitoring_pb2_grpc,
+    permits_pb2_grpc,
+    risk_pb2_grpc,
+)
 from gateway.config import GatewaySettings
 from shared.grpc.client import call_metadata, channel
 
@@ -25,6 +32,7 @@ class ServiceClients:
         self.permits = permits_pb2_grpc.PermitsServiceStub(self.channels["permits"])
         self.enforcement = enforcement_pb2_grpc.EnforcementServiceStub(self.channels["enforcement"])
         self.monitoring = monitoring_pb2_grpc.MonitoringServiceStub(self.channels["monitoring"])
+        self.risk = risk_pb2_grpc.RiskServiceStub(self.channels["risk"])
 
     def metadata(self) -> tuple[tuple[str, str], ...]:
         """The metadata of a call on the gateway's behalf (its department token)."""

@@ -28,9 +28,9 @@ from gateway.tables import accounts as accounts_table
 from shared.errors import PermissionDenied, Unauthenticated
 from shared.grpc.auth import bearer_token, token_digest
 
-# Who may read an enterprise's full record (一企一档) city-wide, as opposed to its public status
-# (a grid commissioner: in their area only, gateway.public.internal).
-RECORD_READERS = tuple(r for r in roles.RECORD_ROLES if r != roles.GRID_COMMISSIONER)
+# Who may read records (一企一档 and the like), as opposed to public status: everyone but a viewer
+# (a grid commissioner in their area only: gateway.roles scopes, gateway.public.internal.in_area).
+RECORD_READERS = roles.RECORD_ROLES
 SESSION_COOKIE = "eco_session"
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 NEEDS_CREDENTIALS = (
