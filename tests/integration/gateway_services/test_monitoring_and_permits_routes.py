@@ -147,6 +147,7 @@ def test_a_permit_through_rest_and_a_stopped_service(
             kind=permits_pb2.OUTLET_KIND_WASTEWATER,
             name="总排口",
             location=common_pb2.GeoPoint(lat=30.18, lon=121.15),
+            receiving_river="周家路江",
             monitored_pollutants=["COD"],
         ),
         metadata=md,
