@@ -9,6 +9,7 @@ from eco.v1 import (
     codes_pb2,
     codes_pb2_grpc,
     enforcement_pb2_grpc,
+    evaluation_pb2_grpc,
     monitoring_pb2_grpc,
     permits_pb2_grpc,
     risk_pb2_grpc,
@@ -32,6 +33,7 @@ class ServiceClients:
         self.permits = permits_pb2_grpc.PermitsServiceStub(self.channels["permits"])
         self.enforcement = enforcement_pb2_grpc.EnforcementServiceStub(self.channels["enforcement"])
         self.monitoring = monitoring_pb2_grpc.MonitoringServiceStub(self.channels["monitoring"])
+        self.evaluation = evaluation_pb2_grpc.EvaluationServiceStub(self.channels["evaluation"])
         self.risk = risk_pb2_grpc.RiskServiceStub(self.channels["risk"])
 
     def metadata(self) -> tuple[tuple[str, str], ...]:

@@ -31,6 +31,7 @@ from shared.grpc.auth import bearer_token, token_digest
 # Who may read records (一企一档 and the like), as opposed to public status: everyone but a viewer
 # (a grid commissioner in their area only: gateway.roles scopes, gateway.public.internal.in_area).
 RECORD_READERS = roles.RECORD_ROLES
+ROLES = roles.ROLES  # every role (routers written before gateway.roles name them from here)
 SESSION_COOKIE = "eco_session"
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 NEEDS_CREDENTIALS = (

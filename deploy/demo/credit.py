@@ -4,7 +4,7 @@ and fails loudly when the stories did not reach it:
 - every demo enterprise rated, each with the explanation of its level;
 - not all green: the enterprises the stories touched leave green (a fine, a penalised case, an
   emergency, an overdue hazard), and the distribution is printed;
-- KPIs and scorecards with values, and the status report of the last month rendered;
+- KPIs and scorecards with values, and the status report of the last month rendered (HTML, PDF);
 - the codes service showing a changed colour (it consumes CreditChanged).
 """
 
@@ -122,7 +122,15 @@ def check_figures(
         raise StoryNotTold(f"the status report for {start} to {end} did not render: {report.title!r}")
     if b"data:image/png;base64," not in report.content:  # its charts, credit levels among them
         raise StoryNotTold(f"the status report {report.title!r} has no charts")
-    told.append(f"status report: {report.title} ({len(report.content) // 1024} KiB of HTML)")
+    pdf = stub.GetStatusReport(E.GetStatusReportRequest(format=E.REPORT_FORMAT_PDF, **period), metadata=md)
+    if pdf.media_type != "application/pdf" or not pdf.content.startswith(b"%PDF"):
+        raise StoryNotTold(
+            f"the status report for {start} to {end} did not render as PDF: {pdf.media_type!r}"
+        )
+    told.append(
+        f"status report: {report.title} ({len(report.content) // 1024} KiB of HTML,"
+        f" {len(pdf.content) // 1024} KiB of PDF)"
+    )
     return told, report.title
 
 

@@ -10,6 +10,7 @@ from gateway.routers import (
     codes,
     console,
     enterprises,
+    evaluation,
     grids,
     health,
     map,
@@ -40,4 +41,5 @@ def all_routers() -> list[APIRouter]:
         console.router,
         monitoring.router,
         permits.router,
+        evaluation.router,
     ]

@@ -18,6 +18,7 @@ from gateway.search.bbox import BBox, parse_bbox
 from gateway.search.index import KINDS
 from shared import paging
 from shared.errors import InvalidArgument
+from shared.vocabulary import CREDIT_LEVELS
 
 __all__ = ["BBox", "parse_bbox"]
 
@@ -216,6 +217,14 @@ def map_body(layer: str, *, bbox: BBox | None, town: str = "", status: str = "")
     return {"query": {"bool": query}, "size": MAX_FEATURES, "sort": [{"ref": "asc"}]}
 
 
+def credit_look(level: str) -> dict[str, str]:
+    """An enterprise feature's credit level and its colour and label (shared.vocabulary: the same as
+    the printed code frames); an enterprise evaluation has not rated yet is "unrated", in grey."""
+    word = level.lower() if level.lower() in CREDIT_LEVELS else "unrated"
+    look = CREDIT_LEVELS[word]
+    return {"credit_level": word, "colour": look.colour, "credit_label": look.label}
+
+
 def feature_collection(layer: str, response: dict[str, Any] | None) -> dict[str, Any]:
     """An RFC 7946 FeatureCollection of the hits (coordinates [lon, lat]); empty with a note if pending."""
     collection: dict[str, Any] = {"type": "FeatureCollection", "layer": layer, "features": []}
@@ -233,6 +242,8 @@ def feature_collection(layer: str, response: dict[str, Any] | None) -> dict[str,
             "status": source.get("status", ""),
             **source.get("props", {}),
         }
+        if layer == "enterprises":
+            properties.update(credit_look(properties.get("credit_level", "")))
         collection["features"].append(
             {
                 "type": "Feature",

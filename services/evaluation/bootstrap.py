@@ -1,5 +1,6 @@
 """Wires evaluation's dependencies into a runnable app: servicer, consumer of every topic, and the
-periodic re-rating (facts leaving the window, a new rules version taking effect)."""
+periodic re-rating (facts leaving the window, a new rules version taking effect) and the
+announcement of each finished month's scorecards."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from services.evaluation import config
 from services.evaluation.entrypoints import consumers, messages
 from services.evaluation.entrypoints.grpc_servicer import EvaluationServicer
 from services.evaluation.migrations import HISTORY
+from services.evaluation.service_layer.figures import publish_finished_scorecards
 from services.evaluation.service_layer.rating import rerate_due
 from services.evaluation.service_layer.unit_of_work import Deps
 from shared.clock import Clock, SystemClock
@@ -21,6 +23,7 @@ from shared.runtime import ServiceApp
 from shared.settings import Settings
 
 RERATE_WORKER = "evaluation-rerate"
+SCORECARD_WORKER = "evaluation-scorecards"
 
 
 def make_deps(
@@ -73,5 +76,7 @@ def build(
                 topics=topics,
             ),
             Periodic(RERATE_WORKER, cfg.rerate_seconds, lambda: rerate_due(deps), run_first=True),
+            # A month's scorecards are final once it has ended; checked as often as ratings.
+            Periodic(SCORECARD_WORKER, cfg.rerate_seconds, lambda: publish_finished_scorecards(deps)),
         ],
     )

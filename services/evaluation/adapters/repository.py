@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from services.evaluation.adapters.tables import credit_history, credit_repairs, credits, facts, profiles
+from services.evaluation.adapters.tables import (
+    credit_history,
+    credit_repairs,
+    credits,
+    facts,
+    profiles,
+    published_scorecards,
+)
 from services.evaluation.domain.credit import Rating, Reason
 from services.evaluation.domain.facts import Fact
 from services.evaluation.domain.history import Entry
@@ -362,3 +369,13 @@ def get_all_repairs(
         query = query.where(credit_repairs.c.request_id > after)
     rows = [_repair(r) for r in conn.execute(query.order_by(credit_repairs.c.request_id).limit(size + 1))]
     return paging.slice_page(rows, size, lambda r: r.request_id, int(conn.execute(count).scalar_one()))
+
+
+def mark_scorecard_published(
+    conn: Connection, *, subject: str, start: date, end: date, now: datetime
+) -> bool:
+    """Record that a finished period's scorecard was announced; False if it had been already."""
+    values = {"subject": subject, "period_start": start, "period_end": end, "published_at": now}
+    return insert_if_absent(
+        conn, published_scorecards, key=("subject", "period_start", "period_end"), values=values
+    )

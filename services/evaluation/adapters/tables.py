@@ -1,7 +1,8 @@
 """Evaluation's tables (SQLAlchemy Core); their migrations are the revisions in ../migrations/.
 
 `facts`, `profiles`, `credits` and `credit_history` are the read model: built only from events and
-dropped and rebuilt by a replay. `credit_repairs` is evaluation's own record (requests made to it).
+dropped and rebuilt by a replay. `credit_repairs` is evaluation's own record (requests made to it);
+`published_scorecards` remembers which finished months' scorecards were announced.
 """
 
 from __future__ import annotations
@@ -89,5 +90,15 @@ credit_repairs = sa.Table(
     sa.Column("note", sa.Text, nullable=False, server_default=""),
 )
 sa.Index("ix_credit_repairs_uscc", credit_repairs.c.uscc)
+
+# Scorecards of a finished period already announced (ScorecardPublished), so each goes out once.
+published_scorecards = sa.Table(
+    "published_scorecards",
+    metadata,
+    sa.Column("subject", sa.String(200), primary_key=True),
+    sa.Column("period_start", sa.Date, primary_key=True),
+    sa.Column("period_end", sa.Date, primary_key=True),
+    sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+)
 
 READ_MODEL = (facts, profiles, credits, credit_history)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from services.evaluation.domain.credit import Rating
 from services.evaluation.domain.levels import Level
+from services.evaluation.domain.periods import Period
 from services.evaluation.domain.repair import Repair
+from services.evaluation.domain.scorecards import Card
 
 
 @dataclass(frozen=True)
@@ -25,3 +27,12 @@ class CreditRepairRequested:
 @dataclass(frozen=True)
 class CreditRepairDecided:
     repair: Repair
+
+
+@dataclass(frozen=True)
+class ScorecardPublished:
+    """A town's or department's scorecard of a finished period (a calendar month)."""
+
+    card: Card
+    period: Period
+    eco_share: float

@@ -23,7 +23,7 @@ PERMIT_ENDS = ("PermitRevoked", "PermitSuspended")
 RADIATION_GRANTS = ("RadiationPermitIssued", "RadiationPermitRenewed")
 STATION_TYPES = ("StationRegistered", "ExceedanceDetected", "ExceedanceCleared", "DeviceFault")
 PROBLEM_TYPES = ("ProblemOpened", "CaseAdvanced", "CaseEscalated")
-OTHER_TYPES = ("HazardReported", "HazardClosed", "PetitionClosed", "PetitionReceived")
+OTHER_TYPES = ("HazardReported", "HazardClosed", "PetitionClosed", "PetitionReceived", "DisusedSourceChanged")
 # Every fact type a KPI reads (the service layer loads these).
 KPI_TYPES = (
     *PERMIT_GRANTS,
@@ -233,6 +233,34 @@ def section_target_share(inp: Inputs, scope: Scope, at: date, _s: date, _e: date
     )
 
 
+def radioactive_disposal_rate(inp: Inputs, scope: Scope, at: date, _s: date, _e: date, t: Targets) -> Kpi:
+    """Disused radioactive sources and waste batches disused by `at` that went to safe disposal by
+    then (放射性同位素与射线装置安全和防护条例 art. 32: returned to the producer or sent to a storage
+    facility within 3 months of disuse). Counted by the dates risk reports (disused_on, disposed_on),
+    so a disposal recorded a day late still counts on the day it happened; towns from the registry."""
+    towns = {p.uscc: p.town for p in inp.profiles}
+    by_source: dict[str, list[Fact]] = defaultdict(list)
+    for f in inp.of("DisusedSourceChanged"):
+        by_source[f.subject].append(f)
+    counted: list[Fact] = []
+    disposed = 0
+    for facts in by_source.values():
+        disused_on = max((f.get("disused_on") for f in facts if f.get("disused_on")), default="")
+        if (
+            not disused_on
+            or date.fromisoformat(disused_on) > at
+            or not scope.has(towns.get(facts[0].uscc, ""))
+        ):
+            continue
+        counted += facts
+        done = [date.fromisoformat(d) for f in facts if (d := f.get("disposed_on"))]
+        disposed += any(d <= at for d in done)
+    name = "radioactive_disposal_rate"
+    sources = len({f.subject for f in counted})
+    note = "" if sources else "no disused source or radioactive waste recorded by this date"
+    return Kpi(name, disposed, sources, t.target(name), at, at, at, _newest(counted), note)
+
+
 def _unsupported(name: str, note: str) -> Callable[[Inputs, Scope, date, date, date, Targets], Kpi]:
     def kpi(_inp: Inputs, _scope: Scope, at: date, start: date, end: date, t: Targets) -> Kpi:
         return Kpi(name, 0, 0, t.target(name), at, start, end, None, note)
@@ -318,9 +346,7 @@ def petition_on_time_rate(inp: Inputs, scope: Scope, at: date, start: date, end:
 CALCULATIONS: dict[str, Callable[[Inputs, Scope, date, date, date, Targets], Kpi]] = {
     "discharge_permit_holding_rate": discharge_permit_holding_rate,
     "radiation_permit_holding_rate": radiation_permit_holding_rate,
-    "radioactive_disposal_rate": _unsupported(
-        "radioactive_disposal_rate", "no service publishes the disposal of disused sources and waste yet"
-    ),
+    "radioactive_disposal_rate": radioactive_disposal_rate,
     "section_monitoring_coverage": section_monitoring_coverage,
     "section_target_share": section_target_share,
     "good_aqi_day_share": _unsupported("good_aqi_day_share", "monitoring publishes no daily AQI events yet"),

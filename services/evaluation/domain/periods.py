@@ -45,3 +45,9 @@ def month_ends(p: Period) -> list[date]:
         ends.append(min(following - timedelta(days=1), p.end))
         day = following
     return ends
+
+
+def last_finished_month(today: date) -> Period:
+    """The calendar month before the one `today` falls in (finished: its last day has passed)."""
+    first = today.replace(day=1)
+    return Period(shift_months(first, -1), first - timedelta(days=1))

@@ -325,6 +325,20 @@ def _regraded(e: Envelope, p: Message) -> Fact:
     )
 
 
+def _disused_source(e: Envelope, p: Message) -> Fact:
+    assert isinstance(p, risk_pb2.DisusedSourceChanged)
+    s = p.source
+    return _fact(
+        e,
+        uscc=s.uscc,
+        subject=s.source_id,
+        kind=s.kind,
+        disused_on=_day(s.disused_on),
+        disposed_on=_day(s.disposed_on),
+        route=s.route,
+    )
+
+
 # ---------------------------------------------------------------------------------- evaluation
 
 
@@ -371,6 +385,7 @@ TO_FACT: dict[str, Callable[[Envelope, Message], Fact]] = {
     "EmergencyDeclared": _emergency,
     "EmergencyRegraded": _regraded,
     "EmergencyClosed": _emergency,
+    "DisusedSourceChanged": _disused_source,
     "CreditRepairDecided": _repair,
 }
 

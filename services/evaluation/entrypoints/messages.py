@@ -217,10 +217,19 @@ def _credit_changed(e: ev.CreditChanged) -> evaluation_pb2.CreditChanged:
     )
 
 
+def _scorecard_published(e: ev.ScorecardPublished) -> evaluation_pb2.ScorecardPublished:
+    msg = evaluation_pb2.ScorecardPublished(
+        scorecard=scorecard(e.card, e.period, e.eco_share), to=date_pb(e.period.end)
+    )
+    getattr(msg, "from").CopyFrom(date_pb(e.period.start))
+    return msg
+
+
 _EVENTS: dict[type, Callable[[Any], Message]] = {
     ev.CreditChanged: _credit_changed,
     ev.CreditRepairRequested: lambda e: evaluation_pb2.CreditRepairRequested(repair=repair(e.repair)),
     ev.CreditRepairDecided: lambda e: evaluation_pb2.CreditRepairDecided(repair=repair(e.repair)),
+    ev.ScorecardPublished: _scorecard_published,
 }
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from services.evaluation.adapters import repository as repo
+from services.evaluation.domain import events as ev
 from services.evaluation.domain import hotspots as spots
 from services.evaluation.domain import kpis, scorecards
-from services.evaluation.domain.periods import Period, period
-from services.evaluation.service_layer.unit_of_work import Deps
+from services.evaluation.domain.periods import Period, last_finished_month, period
+from services.evaluation.service_layer.unit_of_work import Deps, transaction
 from shared.errors import InvalidArgument
 
 SUBJECT = "subject"
@@ -107,3 +108,20 @@ def hotspots(
         profiles = repo.get_profiles(conn)
     ranking, offenders = spots.hotspots(facts, profiles, dimension, p, limit or 20)
     return dimension, p, ranking, offenders
+
+
+def publish_finished_scorecards(deps: Deps) -> int:
+    """Announce every town's and department's scorecard of the last finished month (ScorecardPublished),
+    each once; returns how many went out now. Run periodically: a month is final once it has ended."""
+    p = last_finished_month(deps.today())
+    inp = _inputs(deps)
+    cards = [*_cards(deps, inp, "town", p), *_cards(deps, inp, "department", p)]
+    sent = 0
+    with transaction(deps) as tx:
+        for c in cards:
+            if repo.mark_scorecard_published(
+                tx.conn, subject=c.subject, start=p.start, end=p.end, now=tx.now
+            ):
+                tx.publish(c.subject, ev.ScorecardPublished(c, p, deps.targets.eco_share))
+                sent += 1
+    return sent

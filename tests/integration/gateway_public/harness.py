@@ -38,11 +38,12 @@ def gateway(
     codes_address: str,
     enforcement_address: str,
     permits_address: str = "",
+    evaluation_address: str = "",
     rate: int = 1000,
     base_url: str = "http://testserver",
 ) -> Iterator[TestClient]:
-    """The gateway app with its own fresh PostgreSQL database, calling the given services (permits:
-    nowhere unless given, so an officer's inline record shows as unavailable)."""
+    """The gateway app with its own fresh PostgreSQL database, calling the given services (permits and
+    evaluation: nowhere unless given, so an officer's inline record shows as unavailable)."""
     with infra.fresh_postgres_database() as database_url:
         env = {
             "ECO_RUN_DIR": str(run_dir),
@@ -51,6 +52,7 @@ def gateway(
             "ECO_CODES_ADDR": codes_address,
             "ECO_ENFORCEMENT_ADDR": enforcement_address,
             "ECO_PERMITS_ADDR": permits_address or dead_address(),
+            "ECO_EVALUATION_ADDR": evaluation_address or dead_address(),
             "ECO_PUBLIC_RATE_PER_MINUTE": str(rate),
             "KAFKA_BOOTSTRAP_SERVERS": infra.KAFKA,
             "ELASTICSEARCH_URL": infra.ES_URL,

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from eco.v1 import common_pb2, evaluation_pb2, monitoring_pb2, permits_pb2
+from shared.vocabulary import CREDIT_LEVELS
 from tests.integration.search.harness import SearchHarness, summary
 from tests.support import infra
 
@@ -180,6 +181,7 @@ def test_a_credit_change_before_the_registration_ends_with_both(harness: SearchH
             lambda: harness.layer("enterprises")["features"], timeout=30, what="the map"
         )
         assert features[0]["properties"]["credit_level"] == "yellow"
+        assert features[0]["properties"]["colour"] == CREDIT_LEVELS["yellow"].colour
         assert features[0]["properties"]["name"] == "慈溪市宗汉纺织厂"
 
 

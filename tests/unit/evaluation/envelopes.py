@@ -251,3 +251,16 @@ def emergency(
     """EmergencyDeclared."""
     e = risk_pb2.Emergency(emergency_id=eid, uscc=uscc, grade=grade, kind="chemical_leak")
     return env("risk", uscc, risk_pb2.EmergencyDeclared(emergency=e), at)
+
+
+def disused_source(
+    source_id: str, uscc: str, at: datetime, *, disused_on: date, disposed_on: date | None = None
+) -> events_pb2.EventEnvelope:
+    """DisusedSourceChanged (recorded, or disposed when `disposed_on` is given)."""
+    source = risk_pb2.DisusedSource(
+        source_id=source_id, uscc=uscc, kind="source", nuclide="Cs-137", category=4, disused_on=d(disused_on)
+    )
+    if disposed_on is not None:
+        source.disposed_on.CopyFrom(d(disposed_on))
+        source.route = "storage_facility"
+    return env("risk", uscc, risk_pb2.DisusedSourceChanged(source=source), at)

@@ -6,11 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
-from eco.v1 import enforcement_pb2
+from eco.v1 import enforcement_pb2, evaluation_pb2
+from services.evaluation.domain.periods import Period, last_finished_month
 from services.evaluation.service_layer import figures
 from services.evaluation.service_layer.unit_of_work import Deps
+from shared import events as shared_events
 from shared.errors import InvalidArgument
+from shared.schema import outbox
 from tests.unit.evaluation import envelopes as e
 from tests.unit.evaluation.factories import T0, uscc
 from tests.unit.evaluation.test_read_model import feed
@@ -111,6 +115,47 @@ def test_hazard_and_petition_rates(city: Deps) -> None:
     assert kpi(city, "petition_on_time_rate") == (2, 3)
 
 
+def test_radioactive_disposal_rate(deps: Deps) -> None:
+    long_ago = ago(400)
+    record, dispose = e.disused_source, e.disused_source
+    first = record("src1", E6, ago(100), disused_on=D - timedelta(days=100))
+    feed(
+        deps,
+        [
+            e.registered(E1, long_ago, town="浒山"),
+            e.registered(E6, long_ago, town="龙山", radiation=True),
+            e.registered(E7, long_ago, town="龙山", radiation=True),
+            first,
+            first,  # redelivered: one source
+            dispose(
+                "src1", E6, ago(20), disused_on=D - timedelta(days=100), disposed_on=D - timedelta(days=20)
+            ),
+            record("src2", E6, ago(40), disused_on=D - timedelta(days=40)),
+            record("src3", E7, ago(10), disused_on=D - timedelta(days=10)),
+            # Disposed two days ago, recorded only this morning: it counts from the day it happened.
+            dispose(
+                "src3", E7, ago(0.1), disused_on=D - timedelta(days=10), disposed_on=D - timedelta(days=2)
+            ),
+            record("src4", E1, ago(3), disused_on=D - timedelta(days=3)),
+        ],
+    )
+    # Today: disused src1..src4, disposed src1 and src3.
+    assert kpi(deps, "radioactive_disposal_rate") == (2, 4)
+    assert kpi(deps, "radioactive_disposal_rate", town="龙山") == (2, 3)
+    # Five days ago: src4 not yet disused, src3 not yet disposed.
+    assert kpi(deps, "radioactive_disposal_rate", at=D - timedelta(days=5)) == (1, 3)
+    # Fifty days ago: only src1 was disused, and it was disposed later.
+    assert kpi(deps, "radioactive_disposal_rate", at=D - timedelta(days=50)) == (0, 1)
+    found = figures.get_kpi(
+        deps, name="radioactive_disposal_rate", at=None, start=None, end=None, town="龙山"
+    )
+    assert found.target == 1.0 and found.newest_event_at == ago(0.1)
+    before = figures.get_kpi(
+        deps, name="radioactive_disposal_rate", at=D - timedelta(days=200), start=None, end=None, town=""
+    )
+    assert before.undefined and "no disused source" in before.note
+
+
 def test_kpis_no_event_supports_say_so(city: Deps) -> None:
     found = figures.get_kpi(city, name="good_aqi_day_share", at=None, start=None, end=None, town="")
     assert found.undefined and "AQI" in found.note
@@ -163,3 +208,35 @@ def test_bad_requests_name_the_field(deps: Deps, call, field: str) -> None:  # t
     with pytest.raises(InvalidArgument) as raised:
         call(deps)
     assert raised.value.field == field
+
+
+def test_each_finished_months_scorecards_are_published_once(city: Deps) -> None:
+    # T0 is 10 March 2025: February is the last finished month; the city has three towns.
+    assert figures.publish_finished_scorecards(city) == 3
+    assert figures.publish_finished_scorecards(city) == 0  # already announced
+    with city.engine.connect() as conn:
+        query = sa.select(outbox.c.envelope).where(outbox.c.event_type == "ScorecardPublished")
+        unpacked = [shared_events.unpack(shared_events.decode(raw)) for raw in conn.execute(query).scalars()]
+    payloads = [p for p in unpacked if isinstance(p, evaluation_pb2.ScorecardPublished)]
+    assert len(payloads) == len(unpacked) == 3
+    periods = {(getattr(p, "from").month, getattr(p, "from").day, p.to.month, p.to.day) for p in payloads}
+    assert periods == {(2, 1, 2, 28)}
+    february = figures.get_scorecard(city, subject="town:浒山", start=date(2025, 2, 1), end=date(2025, 2, 28))
+    [published] = [p.scorecard for p in payloads if p.scorecard.subject == "town:浒山"]
+    assert (published.score, published.rank, published.ranked_of) == (
+        pytest.approx(february.score),
+        february.rank,
+        3,
+    )
+
+
+@pytest.mark.parametrize(
+    ("today", "first", "last"),
+    [
+        (date(2025, 1, 1), date(2024, 12, 1), date(2024, 12, 31)),
+        (date(2024, 3, 31), date(2024, 2, 1), date(2024, 2, 29)),
+        (date(2025, 12, 31), date(2025, 11, 1), date(2025, 11, 30)),
+    ],
+)
+def test_the_last_finished_month(today: date, first: date, last: date) -> None:
+    assert last_finished_month(today) == Period(first, last)

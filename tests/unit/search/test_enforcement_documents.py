@@ -84,7 +84,7 @@ def test_a_closed_problem_is_closed_and_off_the_problems_layer() -> None:
     assert {"term": {"kind": "problem"}} in body["query"]["bool"]["filter"]
     asked = query.map_body("problems", bbox=None, status="closed")
     assert (
-        asked["query"]["bool"]["must_not"] == []
+        asked["query"]["bool"].get("must_not", []) == []
         and {"term": {"status": "closed"}} in asked["query"]["bool"]["filter"]
     )
     assert "problems" not in query.PENDING_LAYERS

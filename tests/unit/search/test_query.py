@@ -180,3 +180,16 @@ def test_results_carry_the_fields_and_a_zero_for_kinds_not_found() -> None:
         "score": 2.5,
     }
     assert answer["facets"]["enterprise"] == 1 and answer["facets"]["alarm"] == 0
+
+
+def test_enterprise_features_carry_their_credit_colour_and_label() -> None:
+    located = {"lat": 30.2, "lon": 121.3}
+    rated = {"kind": "enterprise", "ref": "U1", "location": located, "props": {"credit_level": "yellow"}}
+    unrated = {"kind": "enterprise", "ref": "U2", "location": located}
+    hits = [{"_id": f"enterprise:{s['ref']}", "_source": s} for s in (rated, unrated)]
+    response = {"hits": {"total": {"value": 2}, "hits": hits}}
+    props = [f["properties"] for f in query.feature_collection("enterprises", response)["features"]]
+    assert [(p["credit_level"], p["colour"], p["credit_label"]) for p in props] == [
+        ("yellow", "#e6ab02", "环保警示企业"),
+        ("unrated", "#7b8794", "尚未评价"),
+    ]
