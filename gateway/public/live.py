@@ -21,7 +21,6 @@ from datetime import datetime
 from typing import Any
 
 import grpc
-
 from eco.v1 import codes_pb2
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from gateway.routers import (
+    accounts,
     codes,
     console,
     enterprises,
@@ -13,6 +14,8 @@ from gateway.routers import (
     grids,
     health,
     map,
+    monitoring,
+    permits,
     problems,
     public,
     risk,
@@ -30,10 +33,13 @@ def all_routers() -> list[APIRouter]:
         enterprises.router,
         risk.router,
         session.router,
+        accounts.router,
         search.router,
         grids.router,  # before map: its path is a special case of map's
         map.router,
         problems.router,
         console.router,
+        monitoring.router,
+        permits.router,
         evaluation.router,
     ]

@@ -14,9 +14,8 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from google.protobuf.message import Message
-
 from eco.v1 import enforcement_pb2
+from google.protobuf.message import Message
 
 if TYPE_CHECKING:
     from gateway.search.documents import Op
