@@ -15,8 +15,15 @@ from services.enforcement.adapters import data_files
 from services.enforcement.adapters.content_store import ContentStore, FileStore
 from services.enforcement.adapters.monitoring_client import MonitoringReadings
 from services.enforcement.adapters.tables import MIGRATIONS
-from services.enforcement.entrypoints import consumers, inspection_messages, messages, target_consumers
+from services.enforcement.entrypoints import (
+    consumers,
+    inspection_messages,
+    messages,
+    petition_messages,
+    target_consumers,
+)
 from services.enforcement.entrypoints.grpc_servicer import EnforcementServicer
+from services.enforcement.service_layer import petitions
 from services.enforcement.service_layer.escalation import escalate_overdue
 from services.enforcement.service_layer.unit_of_work import Deps, MovementReader, no_movements
 from shared.clock import Clock, SystemClock
@@ -25,8 +32,9 @@ from shared.runtime import ServiceApp
 from shared.settings import Settings
 
 ESCALATION_WORKER = "enforcement-escalation"
+PETITIONS_WORKER = "enforcement-petitions"
 # The translation tables of the inspection and petition halves, beside the ledger's (messages.py).
-_EXTRA_EVENTS = {**inspection_messages.EVENTS}
+_EXTRA_EVENTS = {**inspection_messages.EVENTS, **petition_messages.EVENTS}
 
 
 def event_message(event: object) -> Message:
@@ -104,5 +112,6 @@ def build(
                 group_id=f"{consumer_group or settings.consumer_group}-targets",
             ),
             Periodic(ESCALATION_WORKER, every, lambda: escalate_overdue(deps)),
+            Periodic(PETITIONS_WORKER, every, lambda: petitions.periodic(deps)),
         ],
     )

@@ -12,6 +12,7 @@ from services.enforcement.entrypoints.rpc_evidence import EvidenceRpcs
 from services.enforcement.entrypoints.rpc_grids import GridRpcs
 from services.enforcement.entrypoints.rpc_inspections import InspectionRpcs
 from services.enforcement.entrypoints.rpc_ledger import LedgerRpcs
+from services.enforcement.entrypoints.rpc_petitions import PetitionRpcs
 from services.enforcement.service_layer.unit_of_work import Deps
 
 
@@ -20,6 +21,7 @@ class EnforcementServicer(
     EvidenceRpcs,
     GridRpcs,
     InspectionRpcs,
+    PetitionRpcs,
     enforcement_pb2_grpc.EnforcementServiceServicer,
 ):
     """eco.v1.EnforcementService. The parts come before the generated base, so their methods are the
