@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from gateway.routers import codes, console, enterprises, health, map, public, search, session
+from gateway.routers import (
+    codes,
+    console,
+    enterprises,
+    health,
+    inspections,
+    map,
+    petitions,
+    public,
+    search,
+    session,
+)
 
 
 def all_routers() -> list[APIRouter]:
@@ -19,4 +30,6 @@ def all_routers() -> list[APIRouter]:
         search.router,
         map.router,
         console.router,
+        inspections.router,
+        petitions.router,
     ]

@@ -266,12 +266,13 @@ async def submit_petition(token: str, request: Request) -> Response:
     except grpc.RpcError as error:
         if error.code() not in INTAKE_DOWN:  # type: ignore[attr-defined]
             raise
-        message = f"petition intake is not available yet; call {HOTLINE}"
+        message = f"petition intake is not available right now; call {HOTLINE}"
         return _page(
             request, "public/petition.html", {"body": {"error": "unavailable", "message": message}}, 503
         )
     body = {
         "tracking_code": filed.tracking_code,
+        "track_url": f"/petitions/track/{filed.tracking_code}",
         "received_at": iso(filed.received_at),
         "accept_due_at": iso(filed.accept_due_at),
         "message": "received; the bureau decides within 15 days whether to accept it (信访工作条例, 2022)",
