@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from eco.v1 import common_pb2, enforcement_pb2_grpc, permits_pb2
+from eco.v1 import common_pb2, enforcement_pb2_grpc, permits_pb2, risk_pb2
 from eco.v1 import enforcement_pb2 as pb
 from services.enforcement import bootstrap
 from services.enforcement.adapters.tables import inspection_targets
@@ -37,6 +37,7 @@ from tests.integration.enforcement.conftest import Enforcement
 from tests.integration.enforcement.grids import city
 from tests.integration.gateway_public.harness import gateway, operator_headers
 from tests.support import infra, topics
+from tests.unit.codes import factories
 from tests.unit.codes.factories import make_uscc, summary
 
 pytestmark = pytest.mark.integration
@@ -160,6 +161,24 @@ def test_a_published_draw_is_verified_from_the_public_route_and_results_reach_th
     units = [make_uscc() for _ in range(6)]
     for n, uscc in enumerate(units):
         _register(both, uscc, WEST if n % 2 == 0 else EAST, "west" if n % 2 == 0 else "east", key=n == 0)
+    # Evaluation's and risk's events set the credit and the risk level: a major risk is a special unit.
+    both.codes.publish(
+        factories.credit_changed(units[1], common_pb2.CREDIT_LEVEL_RED, START), topic=topic_for("evaluation")
+    )
+    risk = risk_pb2.RiskLevelChanged(uscc=units[3], level=risk_pb2.RISK_LEVEL_MAJOR)
+    both.codes.publish(
+        events.make_envelope(source="risk", subject_id=units[3], payload=risk), topic=topic_for("risk")
+    )
+
+    def rated() -> bool:
+        with e.service.app.engine.connect() as conn:
+            rows = {r.uscc: r.credit for r in conn.execute(sa.select(inspection_targets))}
+            level = conn.execute(
+                sa.select(inspection_targets.c.risk_level).where(inspection_targets.c.uscc == units[3])
+            ).scalar_one()
+        return rows[units[1]] == "red" and level == "major"
+
+    infra.wait_for(rated, timeout=30, what="the credit and risk events")
     for n in range(4):
         e.stub.CreateInspector(
             pb.CreateInspectorRequest(
@@ -191,7 +210,10 @@ def test_a_published_draw_is_verified_from_the_public_route_and_results_reach_th
     )
     drawn = e.stub.MakeDraw(pb.MakeDrawRequest(plan_id=plan.plan_id, seed="c0ffee" * 8), metadata=e.md())
     chosen = {s.uscc: s for s in drawn.selections}
-    assert units[0] in chosen and len(chosen) >= 2  # the key unit at ratio 1, and ordinary ones
+    assert units[0] in chosen and units[3] in chosen  # the key unit at ratio 1; the special one always
+    drawn_units = {u.uscc: u for u in drawn.units}
+    assert drawn_units[units[1]].credit == common_pb2.CREDIT_LEVEL_RED
+    assert drawn_units[units[3]].class_code == "special"
     assert e.stub.VerifyDraw(pb.VerifyDrawRequest(draw_id=drawn.draw_id), metadata=e.md()).reproduced
     inspected = chosen[units[0]]
     e.stub.RecordInspectionResult(
