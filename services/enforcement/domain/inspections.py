@@ -192,7 +192,7 @@ def plan(p: Plan, rules: ClassRules) -> Plan:
     if p.max_tasks_per_inspector < 0:
         raise InvalidArgument("plan.max_tasks_per_inspector", "cannot be negative")
     return Plan(
-        p.plan_id,
+        text("plan.plan_id", p.plan_id, max_len=36),
         text("plan.name", p.name, max_len=200),
         p.starts_on,
         p.ends_on,

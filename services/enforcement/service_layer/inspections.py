@@ -26,7 +26,7 @@ from services.enforcement.domain.inspections import ClassRules, Inspector, Plan
 from services.enforcement.domain.values import Actor, GeoPoint
 from services.enforcement.service_layer.unit_of_work import Deps, transaction
 from shared import paging
-from shared.errors import AlreadyExists, InvalidArgument, NotFound
+from shared.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 
 INSPECTOR_FIELDS = (
     "name",
@@ -141,6 +141,8 @@ def create_plan(deps: Deps, p: Plan) -> Plan:
     """CreateInspectionPlan: checked, with the class rules in force recorded on it."""
     checked = rules.plan(replace(p, plan_id=p.plan_id or str(uuid.uuid4())), class_rules())
     with transaction(deps) as tx:
+        if repo.get_plan(tx.conn, checked.plan_id) is not None:
+            raise AlreadyExists("inspection plan", checked.plan_id)
         checked = replace(checked, created_at=tx.now)
         repo.create_plan(tx.conn, checked)
     return checked
@@ -193,6 +195,10 @@ def make_draw(deps: Deps, *, plan_id: str, seed: str, actor: Actor) -> DrawRecor
             inspectors=repo.active_inspectors(tx.conn),
             rules=class_rules(),
         )
+        if not made.inputs.units:
+            raise FailedPrecondition(
+                f"plan {plan.plan_id} has no registered units in its towns and classes to draw from yet"
+            )
         result = d.draw(made.inputs)
         record = DrawRecord(
             str(uuid.uuid4()),
