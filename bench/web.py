@@ -120,23 +120,67 @@ def code_page_and_search(platform: Platform, seconds: int, enterprises: int) -> 
     es_index = index.index_name(platform.env["ECO_SEARCH_INDEX_PREFIX"])
     body = json.dumps(query.search_body(SEARCH), ensure_ascii=False)
     filter_path = ",".join(query.SEARCH_FILTER_PATH)  # the same request the gateway sends
-    runs: list[tuple[str, str, int, dict[str, str], str | None]] = [
-        ("trivial route GET /docs (baseline)", f"{base}/docs", 16, {}, None),
-        ("code page GET /c/{token} HTML", f"{base}/c/{token}", 16, {}, None),
-        ("code page GET /c/{token} JSON", f"{base}/c/{token}", 16, {"Accept": "application/json"}, None),
+    es_path = f"/{es_index}/_search?ignore_unavailable=true&filter_path={filter_path}"
+    # The gateway answers a search repeated within half a second from memory (gateway.search.recent):
+    # the same query over and over measures that; a new query on every request measures the rest.
+    sample = "第0有限公司"
+    template = json.dumps(query.search_body(sample), ensure_ascii=False).replace(sample, "QUERY")
+    runs: list[tuple[str, str, int, dict[str, str], str | None, str | None]] = [
+        ("trivial route GET /docs (baseline)", f"{base}/docs", 16, {}, None, None),
+        ("code page GET /c/{token} HTML", f"{base}/c/{token}", 16, {}, None, None),
+        (
+            "code page GET /c/{token} JSON",
+            f"{base}/c/{token}",
+            16,
+            {"Accept": "application/json"},
+            None,
+            None,
+        ),
         (
             f"Elasticsearch _search '{SEARCH}' with facets (baseline)",
-            f"{infra.ES_URL}/{es_index}/_search?ignore_unavailable=true&filter_path={filter_path}",
+            f"{infra.ES_URL}{es_path}",
             8,
             {},
             body,
+            None,
         ),
-        (f"search GET /api/v1/search?q={SEARCH}", f"{base}/api/v1/search?q={quote(SEARCH)}", 8, auth, None),
+        (
+            f"search GET /api/v1/search?q={SEARCH}",
+            f"{base}/api/v1/search?q={quote(SEARCH)}",
+            8,
+            auth,
+            None,
+            None,
+        ),
+        (
+            "Elasticsearch _search, a new query each time (baseline)",
+            f"{infra.ES_URL}{es_path}",
+            8,
+            {},
+            None,
+            wrk.distinct_queries_script(es_path, "", template),
+        ),
+        (
+            "search GET /api/v1/search, a new query each time",
+            f"{base}/api/v1/search",
+            8,
+            auth,
+            None,
+            wrk.distinct_queries_script("/api/v1/search?q=", ""),
+        ),
     ]
-    for name, url, connections, headers, post in runs:
+    for name, url, connections, headers, post, script in runs:
         progress(f"wrk {connections} connections, {seconds}s: {name}")
         loads.append(
-            wrk.run(name, url, connections=connections, seconds=seconds, headers=headers, post_json=post)
+            wrk.run(
+                name,
+                url,
+                connections=connections,
+                seconds=seconds,
+                headers=headers,
+                post_json=post,
+                script=script,
+            )
         )
     return loads
 
@@ -218,7 +262,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def table(figures: WebFigures) -> str:
     """The figures with their ratios to the baselines of the same run, and the targets met or not."""
-    trivial, page_html, page_json, direct, search = figures.loads
+    trivial, page_html, page_json, direct, search, direct_new, search_new = figures.loads
     lines = [f"{'route':<62} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'bad':>5}", "-" * 95]
     lines += [
         f"{x.name:<62} {x.rps:>8,.0f} {x.p50_ms:>8.1f} {x.p99_ms:>8.1f} {x.bad:>5}" for x in figures.loads
@@ -230,12 +274,16 @@ def table(figures: WebFigures) -> str:
             f"{page.name}: {page.ratio(trivial):.2f}x the trivial route's req/s (target >= 0.80), p99 "
             f"{page.p99_ms / trivial.p99_ms:.2f}x its p99 (target <= 2.00): {'meets' if ok else 'MISSES'}"
         )
-    added = search.p50_ms - direct.p50_ms
-    ok = added <= 5 and search.ratio(direct) >= 0.7
-    lines.append(
-        f"search: adds {added:.1f} ms at p50 over Elasticsearch (target <= 5), "
-        f"{search.ratio(direct):.2f}x its req/s (target >= 0.70): {'meets' if ok else 'MISSES'}"
-    )
+    for label, gateway, baseline in (
+        ("same query", search, direct),
+        ("a new query each time", search_new, direct_new),
+    ):
+        added = gateway.p50_ms - baseline.p50_ms
+        ok = added <= 5 and gateway.ratio(baseline) >= 0.7
+        lines.append(
+            f"search, {label}: adds {added:.1f} ms at p50 over Elasticsearch (target <= 5), "
+            f"{gateway.ratio(baseline):.2f}x its req/s (target >= 0.70): {'meets' if ok else 'MISSES'}"
+        )
     p50, p95 = statistics.median(figures.propagation_ms), percentile(figures.propagation_ms, 0.95)
     lines.append(
         f"propagation reading -> search and map over {len(figures.propagation_ms)} incidents: "

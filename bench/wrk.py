@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
@@ -59,20 +60,51 @@ def run(
     seconds: int,
     headers: dict[str, str] | None = None,
     post_json: str | None = None,
+    script: str | None = None,
 ) -> Load:
-    """Load `url` with one wrk thread and `connections` connections for `seconds`."""
+    """Load `url` with one wrk thread and `connections` connections for `seconds` (`script`: a wrk
+    Lua script making each request, instead of the same request every time)."""
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     for key, value in (headers or {}).items():
         command += ["-H", f"{key}: {value}"]
     with tempfile.TemporaryDirectory() as scratch:
         if post_json is not None:
-            script = Path(scratch) / "post.lua"
+            post = Path(scratch) / "post.lua"
             # A level-2 long bracket string: Lua takes the JSON as it is, with no escapes.
             assert "]==]" not in post_json
             lines = ['wrk.method = "POST"', 'wrk.headers["Content-Type"] = "application/json"']
-            script.write_text("\n".join([*lines, f"wrk.body = [==[{post_json}]==]", ""]), encoding="utf-8")
-            command += ["-s", str(script)]
+            post.write_text("\n".join([*lines, f"wrk.body = [==[{post_json}]==]", ""]), encoding="utf-8")
+            command += ["-s", str(post)]
+        elif script is not None:
+            path = Path(scratch) / "requests.lua"
+            path.write_text(script, encoding="utf-8")
+            command += ["-s", str(path)]
         done = subprocess.run(  # wrk wants a percent-encoded URL
             [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 60
         )
     return parse(name, done.stdout)
+
+
+def distinct_queries_script(path_before: str, path_after: str, body_template: str | None = None) -> str:
+    """A wrk script whose every request asks something new: the n-th request's query is
+    `第<n>有限公司` (percent-encoded between `path_before` and `path_after` in a GET path, or put in
+    place of QUERY in `body_template` for a POST of JSON), so no cache anywhere answers it."""
+    word_before, word_after = "第", "有限公司"
+    encoded = (quote(word_before), quote(word_after))
+    lines = ["local n = 0", "request = function()", "  n = n + 1"]
+    if body_template is None:
+        lines.append(
+            f'  return wrk.format("GET", [==[{path_before}{encoded[0]}]==] .. n .. '
+            f"[==[{encoded[1]}{path_after}]==])"
+        )
+    else:
+        assert "]==]" not in body_template and "%" not in body_template
+        before, _, after = body_template.partition("QUERY")
+        lines += [
+            f"  local q = [==[{word_before}]==] .. n .. [==[{word_after}]==]",
+            f'  local body = ([==[{before}QUERY{after}]==]):gsub("QUERY", q)',
+            f'  return wrk.format("POST", [==[{path_before}{path_after}]==], '
+            '{["Content-Type"] = "application/json"}, body)',
+        ]
+    lines += ["end", ""]
+    return "\n".join(lines)

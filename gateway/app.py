@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from elasticsearch import AsyncElasticsearch, Elasticsearch
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from starlette.middleware.base import RequestResponseEndpoint
-from starlette.requests import ClientDisconnect
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gateway import config, errors
@@ -19,17 +16,15 @@ from gateway.clients import ServiceClients
 from gateway.edge.headers import SecurityHeaders
 from gateway.edge.limits import SizeLimits
 from gateway.edge.text import UrlText
+from gateway.edge.trace import TraceIds
 from gateway.public.live import LiveStatus
 from gateway.public.scans import ScanCounter
 from gateway.routers import all_routers
 from gateway.search import indexer as search_indexer
+from gateway.search.recent import RecentAnswers
 from gateway.tables import MIGRATIONS
 from shared import schema
 from shared.db import make_engine, migrate
-from shared.tracing import TRACE_METADATA_KEY, trace_scope
-
-TRACE_HEADER = errors.TRACE_HEADER
-log = logging.getLogger(__name__)
 
 
 def _openapi_without_422(app: FastAPI) -> dict[str, Any]:
@@ -60,6 +55,7 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
         app.state.search = Elasticsearch(settings.base.elasticsearch_url, request_timeout=5)
         # The same server for routes that answer on the event loop (search): no worker thread each.
         app.state.search_async = AsyncElasticsearch(settings.base.elasticsearch_url, request_timeout=5)
+        app.state.recent_searches = RecentAnswers[bytes](settings.search_recent_seconds)
         app.state.indexer = indexer = search_indexer.build(
             app.state.engine,
             app.state.search,
@@ -96,28 +92,13 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
 
-    @app.middleware("http")
-    async def trace_ids(request: Request, call_next: RequestResponseEndpoint) -> Response:
-        incoming = request.headers.get(TRACE_HEADER) or request.headers.get(TRACE_METADATA_KEY)
-        with trace_scope(incoming) as trace_id:
-            try:
-                response = await call_next(request)
-            except ClientDisconnect:
-                raise  # not a bug: the client left, or a size limit cut the body off (gateway.edge)
-            except Exception:
-                # A bug, not the caller's fault: answer in the API's own shape, with the trace id
-                # that finds the traceback in the logs.
-                log.exception("unhandled error on %s %s", request.method, request.url.path)
-                response = errors.internal_error()
-        response.headers[TRACE_HEADER] = trace_id
-        return response
-
     for router in all_routers():
         app.include_router(router)
     app.openapi = lambda: _openapi_without_422(app)  # type: ignore[method-assign]
     # Outermost last: security headers on every answer, refusals included; then the size limits,
     # then the real client address (forwarded headers only from configured proxies), then the URL's
-    # text rule.
+    # text rule, then the trace id every answer of a route carries.
+    app.add_middleware(TraceIds)
     app.add_middleware(UrlText, refuse=errors.edge_refusal)
     if settings.trusted_proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))

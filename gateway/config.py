@@ -38,6 +38,8 @@ class GatewaySettings:
     # Reverse proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed; empty: none,
     # so the client address is always the connection's peer (rate limits cannot be reset by a header).
     trusted_proxies: tuple[str, ...] = ()
+    # Identical searches within this many seconds share one answer (gateway.search.recent); 0: off.
+    search_recent_seconds: float = 0.5
 
 
 def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
@@ -79,4 +81,9 @@ def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:
         search_index_prefix=env.get("ECO_SEARCH_INDEX_PREFIX", "eco-"),
         search_topics=topics,
         trusted_proxies=proxies,
+        search_recent_seconds=(
+            0.0
+            if env.get("ECO_SEARCH_RECENT_SECONDS", "").strip() == "0"
+            else shared_settings.seconds(env, "ECO_SEARCH_RECENT_SECONDS", 0.5)
+        ),
     )
