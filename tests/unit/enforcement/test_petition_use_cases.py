@@ -26,9 +26,9 @@ OFFICER = Actor("bureau", "officer", "")
 CONTACT = "13805741234"
 
 
-def cst(*parts: int) -> datetime:
+def cst(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
     """A time in China Standard Time."""
-    return datetime(*parts, tzinfo=CHINA_TIME)  # type: ignore[misc]
+    return datetime(year, month, day, hour, minute, second, tzinfo=CHINA_TIME)
 
 
 def _submit(deps: Deps, *, uscc: str = USCC, category: str = "water", where: GeoPoint | None = None) -> str:
