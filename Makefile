@@ -9,7 +9,7 @@ INFRA := deploy/local/infra.sh
 PROTOS := $(wildcard proto/eco/v1/*.proto)
 GEN_STAMP := eco/v1/.stamp
 
-.PHONY: help system-packages venv proto proto-check proto-baseline run stop status test test-unit test-integration test-e2e lint fmt bench clean
+.PHONY: help system-packages venv proto proto-check proto-baseline run stop status test test-unit test-integration test-e2e lint fmt bench migration clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -72,6 +72,12 @@ lint: proto ## ruff check, ruff format --check, mypy, layering (no eco.v1 in dom
 fmt: venv ## Apply ruff's formatting and fixes
 	$(VENV)/bin/ruff format shared services gateway tests deploy bench
 	$(VENV)/bin/ruff check --fix shared services gateway tests deploy bench
+
+migration: proto ## A new schema revision: make migration SERVICE=permits MSG="what changes" [NUMBER=103] [EMPTY=1]
+	@test -n "$(SERVICE)" -a -n "$(MSG)" || { echo 'usage: make migration SERVICE=<service or gateway> MSG="what changes" [NUMBER=n] [EMPTY=1]'; exit 1; }
+	@path=$$($(PY) -m shared.migrations new $(SERVICE) "$(MSG)" $(if $(NUMBER),--number $(NUMBER)) $(if $(EMPTY),--empty) | tail -n 1) \
+		&& $(VENV)/bin/ruff check -q --fix "$$path" && $(VENV)/bin/ruff format -q "$$path" \
+		&& echo "wrote $$path: review the operations (autogenerate is a draft), then commit it"
 
 bench: proto ## Benchmarks, each against a baseline measured in the same run
 	@PG_DURABLE=1 bash deploy/local/with-infra.sh $(PY) -m bench

@@ -17,14 +17,14 @@ from gateway.edge.headers import SecurityHeaders
 from gateway.edge.limits import SizeLimits
 from gateway.edge.text import UrlText
 from gateway.edge.trace import TraceIds
+from gateway.migrations import HISTORY
 from gateway.public.live import LiveStatus
 from gateway.public.scans import ScanCounter
 from gateway.routers import all_routers
 from gateway.search import indexer as search_indexer
 from gateway.search.recent import RecentAnswers
-from gateway.tables import MIGRATIONS
-from shared import schema
-from shared.db import make_engine, migrate
+from shared.db import make_engine
+from shared.migrations import upgrade
 
 
 def _openapi_without_422(app: FastAPI) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = make_engine(settings.base.database_url)
-        migrate(app.state.engine, [*schema.MIGRATIONS, *MIGRATIONS], component="gateway")
+        upgrade(app.state.engine, HISTORY)
         app.state.clients = ServiceClients(settings)
         app.state.search = Elasticsearch(settings.base.elasticsearch_url, request_timeout=5)
         # The same server for routes that answer on the event loop (search): no worker thread each.

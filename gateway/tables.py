@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from shared.db import Migration, create_tables
-
 metadata = sa.MetaData()
 
 operators = sa.Table(
@@ -29,8 +27,3 @@ revoked_sessions = sa.Table(
     sa.Column("mac", sa.String(64), primary_key=True),
     sa.Column("expires_at", sa.BigInteger, nullable=False),  # epoch seconds, as in the cookie
 )
-
-MIGRATIONS = [
-    Migration(100, "operators", create_tables(operators)),
-    Migration(101, "revoked sessions", create_tables(revoked_sessions)),
-]

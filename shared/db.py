@@ -1,14 +1,13 @@
-"""Database engines and migrations.
+"""Database engines and the dialect helpers the components share.
 
-PostgreSQL in CI and production, SQLite as the quick local default. Schema changes are ordered
-migrations recorded in `schema_migrations`; each runs in its own transaction.
+PostgreSQL in CI and production, SQLite as the quick local default. Schema changes are Alembic
+revisions, run by `shared.migrations`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -78,85 +77,3 @@ def insert_if_absent(
         .returning(*(table.c[name] for name in key))
     )
     return conn.execute(statement).first() is not None
-
-
-@dataclass(frozen=True)
-class Migration:
-    """One schema change. Versions are unique per database and applied in order."""
-
-    version: int
-    name: str
-    upgrade: Callable[[Connection], None]
-
-
-_schema_migrations = sa.Table(
-    "schema_migrations",
-    sa.MetaData(),
-    sa.Column("version", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("applied_at", sa.DateTime(timezone=True), server_default=sa.func.now()),
-)
-
-
-_schema_owner = sa.Table(
-    "schema_owner",
-    _schema_migrations.metadata,
-    sa.Column("component", sa.String(100), primary_key=True),
-)
-
-
-class WrongDatabase(SystemExit):
-    """The database belongs to another component: migrating it would mix two schemas."""
-
-
-def _claim_database(conn: Connection, component: str) -> None:
-    _schema_owner.create(conn, checkfirst=True)
-    owners = list(conn.execute(sa.select(_schema_owner.c.component)).scalars())
-    if not owners:
-        conn.execute(_schema_owner.insert().values(component=component))
-    elif owners != [component]:
-        raise WrongDatabase(
-            f"this database belongs to {', '.join(owners)}, not {component}: give each component its own"
-            f" database (ECO_{component.upper()}_DATABASE_URL; an exported DATABASE_URL applies to all)"
-        )
-
-
-def migrate(engine: Engine, migrations: Sequence[Migration], component: str | None = None) -> list[int]:
-    """Apply the migrations not applied yet; returns the versions applied now.
-
-    With a component name, the database is claimed for it on first use and refused to any other, so
-    two services pointed at one database fail loudly instead of skipping each other's migrations.
-    """
-    versions = [m.version for m in migrations]
-    if len(set(versions)) != len(versions):
-        raise ValueError(f"duplicate migration versions in {versions}")
-    applied_now: list[int] = []
-    with engine.begin() as conn:
-        if is_postgres(conn):
-            # Several replicas may start at once; one migrates, the others wait for it.
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(727001)"))
-        if component:
-            _claim_database(conn, component)
-        _schema_migrations.create(conn, checkfirst=True)
-        done = set(conn.execute(sa.select(_schema_migrations.c.version)).scalars())
-        for migration in sorted(migrations, key=lambda m: m.version):
-            if migration.version in done:
-                continue
-            with conn.begin_nested():
-                migration.upgrade(conn)
-                conn.execute(
-                    _schema_migrations.insert().values(version=migration.version, name=migration.name)
-                )
-            log.info("applied migration %s %s", migration.version, migration.name)
-            applied_now.append(migration.version)
-    return applied_now
-
-
-def create_tables(*tables: sa.Table) -> Callable[[Connection], None]:
-    """A migration step that creates the given tables (the usual first migration of a service)."""
-
-    def upgrade(conn: Connection) -> None:
-        for table in tables:
-            table.create(conn)
-
-    return upgrade

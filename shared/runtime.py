@@ -5,17 +5,17 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
 
-from shared import logs, schema
-from shared.db import Migration, make_engine, migrate
+from shared import logs
+from shared.db import make_engine
 from shared.grpc.audit import AuditWriter
 from shared.grpc.auth import Grants
 from shared.grpc.server import DatabaseHealthWatch, Register, ServerThread, build_server, new_health
+from shared.migrations import History, upgrade
 from shared.outbox import OutboxRelay
 from shared.settings import Settings
 from shared.topics import ensure_topics_or_warn
@@ -37,7 +37,7 @@ class ServiceApp:
     settings: Settings
     engine: Engine
     relay: OutboxRelay
-    migrations: Sequence[Migration]
+    migrations: History
     register: Register
     background: list[Background] = field(default_factory=list)
 
@@ -54,8 +54,8 @@ class ServiceApp:
         return engine, relay
 
     def prepare(self) -> None:
-        """Bring the database schema up to date (shared tables first)."""
-        migrate(self.engine, [*schema.MIGRATIONS, *self.migrations], component=self.settings.service)
+        """Bring the database schema up to the newest revision (shared tables and the service's own)."""
+        upgrade(self.engine, self.migrations)
 
 
 class RunningService:

@@ -1,13 +1,10 @@
-"""Tables every service has: the transactional outbox, processed events and the gRPC audit log.
-
-Versions 1..99 are reserved for these; a service numbers its own migrations from 100.
+"""Tables every component has: the transactional outbox, processed events, the gRPC audit log and
+dead letters. Their migrations are the `shared` branch in shared/migrations/versions/.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-
-from shared.db import Migration, create_tables
 
 metadata = sa.MetaData()
 
@@ -66,8 +63,3 @@ dead_letters = sa.Table(
     sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("replayed_at", sa.DateTime(timezone=True), nullable=True),
 )
-
-MIGRATIONS = [
-    Migration(1, "outbox, processed events, audit log", create_tables(outbox, processed_events, audit_log)),
-    Migration(2, "dead letters", create_tables(dead_letters)),
-]

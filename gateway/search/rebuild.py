@@ -18,10 +18,10 @@ from kafka import KafkaAdminClient
 from sqlalchemy.engine import Engine
 
 from gateway import config
+from gateway.migrations import HISTORY
 from gateway.search import index, indexer
-from gateway.tables import MIGRATIONS
-from shared import schema
-from shared.db import make_engine, migrate
+from shared.db import make_engine
+from shared.migrations import upgrade
 from shared.schema import processed_events
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def main() -> int:
     settings = config.load()
     engine = make_engine(settings.base.database_url)
     # Run before the gateway ever started, the database may not have its tables yet.
-    migrate(engine, [*schema.MIGRATIONS, *MIGRATIONS], component="gateway")
+    upgrade(engine, HISTORY)
     es = Elasticsearch(settings.base.elasticsearch_url, request_timeout=30)
     try:
         rebuild(

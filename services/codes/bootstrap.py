@@ -9,10 +9,10 @@ import grpc
 from eco.v1 import codes_pb2_grpc
 from services.codes import config
 from services.codes.adapters.registry import PermitsRegistry
-from services.codes.adapters.tables import MIGRATIONS
 from services.codes.domain.token import KeyRing
 from services.codes.entrypoints import consumers, translate
 from services.codes.entrypoints.grpc_servicer import CodesServicer
+from services.codes.migrations import HISTORY
 from services.codes.service_layer.context import Context
 from shared.clock import Clock, SystemClock
 from shared.consumer import EventConsumer
@@ -62,7 +62,7 @@ def build(
         settings=settings,
         engine=engine,
         relay=relay,
-        migrations=MIGRATIONS,
+        migrations=HISTORY,
         register=register,
         background=background,
     )

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pydantic import field_validator
+
 from services.codes.domain.token import KeyRing, SigningKey
-from shared.settings import SettingsError, service_address
+from shared.settings import EnvironmentSettings, SettingsError, env_field, service_address
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +53,6 @@ class CodesConfig:
     # Where PermitsService listens, and the token this service calls it with (on-demand IssueCode).
     permits_address: str
     service_token: str
-
-
-def dev_mode(env: Mapping[str, str]) -> bool:
-    """Whether ECO_CODES_ALLOW_DEV_KEY=1 (anything but 1, 0 or unset is a configuration error)."""
-    raw = env.get(DEV_VARIABLE, "").strip()
-    if raw not in ("", "0", "1"):
-        raise SettingsError(DEV_VARIABLE, f"expected 1 (development) or 0, got {raw!r}")
-    return raw == "1"
 
 
 def parse_keys(raw: str, retired: str = "") -> KeyRing:
@@ -117,9 +111,8 @@ def check_public_url(url: str, *, dev: bool) -> None:
     )
 
 
-def find_font(env: Mapping[str, str]) -> str | None:
+def find_font(explicit: str) -> str | None:
     """The caption font: ECO_CODES_FONT if set (it must exist), else the first CJK font found."""
-    explicit = env.get(FONT_VARIABLE)
     if explicit:
         if not Path(explicit).is_file():
             raise SettingsError(FONT_VARIABLE, f"no font file at {explicit}")
@@ -131,10 +124,9 @@ def find_font(env: Mapping[str, str]) -> str | None:
     return None
 
 
-def _keys(env: Mapping[str, str], dev: bool) -> KeyRing:
-    raw = env.get(KEYS_VARIABLE, "").strip()
+def _keys(raw: str, retired: str, dev: bool) -> KeyRing:
     if raw:
-        return parse_keys(raw, env.get(RETIRED_VARIABLE, ""))
+        return parse_keys(raw, retired)
     if not dev:
         raise SettingsError(
             KEYS_VARIABLE,
@@ -151,22 +143,46 @@ def _keys(env: Mapping[str, str], dev: bool) -> KeyRing:
     return KeyRing([DEV_KEY])
 
 
+class CodesSettings(EnvironmentSettings):
+    """The code service's variables (ECO_CODES_*), checked at start-up; `config` applies the rules
+    between them (keys required outside development mode, a sticker URL that opens on a phone)."""
+
+    component = "codes"
+    allow_dev_key: bool = env_field(DEV_VARIABLE, default=False)
+    keys: str = env_field(KEYS_VARIABLE, default="")
+    retired_keys: str = env_field(RETIRED_VARIABLE, default="")
+    service_token: str = env_field(TOKEN_VARIABLE, default="")
+    font: str = env_field(FONT_VARIABLE, default="")
+
+    @field_validator("allow_dev_key", mode="before")
+    @classmethod
+    def _one_or_zero(cls, raw: object) -> object:
+        text = str(raw).strip()
+        if text not in ("", "0", "1"):
+            raise ValueError("expected 1 (development) or 0")
+        return text == "1"
+
+    def config(self, env: Mapping[str, str], *, public_base_url: str) -> CodesConfig:
+        """The keys, font and peers the service runs with; SettingsError names what is wrong."""
+        dev = self.allow_dev_key
+        keys = _keys(self.keys.strip(), self.retired_keys, dev)
+        check_public_url(public_base_url, dev=dev)
+        token = self.service_token.strip()
+        if not token:
+            if not dev:
+                raise SettingsError(
+                    TOKEN_VARIABLE, "is required: the department token for calling PermitsService"
+                )
+            token = DEV_SERVICE_TOKEN
+        return CodesConfig(
+            keys=keys,
+            font_path=find_font(self.font),
+            dev_mode=dev,
+            permits_address=service_address("permits", env),
+            service_token=token,
+        )
+
+
 def load(env: Mapping[str, str] = os.environ, *, public_base_url: str) -> CodesConfig:
     """Read the code service's settings; SettingsError stops the process naming the variable."""
-    dev = dev_mode(env)
-    keys = _keys(env, dev)
-    check_public_url(public_base_url, dev=dev)
-    token = env.get(TOKEN_VARIABLE, "").strip()
-    if not token:
-        if not dev:
-            raise SettingsError(
-                TOKEN_VARIABLE, "is required: the department token for calling PermitsService"
-            )
-        token = DEV_SERVICE_TOKEN
-    return CodesConfig(
-        keys=keys,
-        font_path=find_font(env),
-        dev_mode=dev,
-        permits_address=service_address("permits", env),
-        service_token=token,
-    )
+    return CodesSettings.from_env(env).config(env, public_base_url=public_base_url)

@@ -14,7 +14,6 @@ from services.enforcement import config as enforcement_config
 from services.enforcement.adapters import data_files
 from services.enforcement.adapters.content_store import ContentStore, FileStore
 from services.enforcement.adapters.monitoring_client import MonitoringReadings
-from services.enforcement.adapters.tables import MIGRATIONS
 from services.enforcement.entrypoints import (
     consumers,
     inspection_messages,
@@ -23,6 +22,7 @@ from services.enforcement.entrypoints import (
     target_consumers,
 )
 from services.enforcement.entrypoints.grpc_servicer import EnforcementServicer
+from services.enforcement.migrations import HISTORY
 from services.enforcement.service_layer import petitions
 from services.enforcement.service_layer.escalation import escalate_overdue
 from services.enforcement.service_layer.unit_of_work import Deps, MovementReader, no_movements
@@ -100,7 +100,7 @@ def build(
         settings=settings,
         engine=engine,
         relay=relay,
-        migrations=MIGRATIONS,
+        migrations=HISTORY,
         register=register,
         background=[
             consumers.build(

@@ -14,8 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import field_validator
+
 from services.enforcement.adapters.data_files import DATA
-from shared.settings import SettingsError, service_address
+from shared.settings import EnvironmentSettings, env_field, service_address
 
 DEV_SERVICE_TOKEN = "dev-platform-token"
 
@@ -31,30 +33,44 @@ class EnforcementConfig:
     service_token: str
 
 
-def _number(env: Mapping[str, str], name: str, default: float, *, low: float, high: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(name, f"expected a number, got {raw!r}") from None
-    if not low <= value <= high:
-        raise SettingsError(name, f"expected {low:g} to {high:g}, got {raw!r}")
-    return value
+class EnforcementSettings(EnvironmentSettings):
+    """Enforcement's variables (ECO_ENFORCEMENT_*), checked at start-up."""
+
+    component = "enforcement"
+    evidence_dir: Path | None = env_field("ECO_ENFORCEMENT_EVIDENCE_DIR", default=None)
+    rivers: Path = env_field("ECO_ENFORCEMENT_RIVERS", default=DATA / "rivers.json")
+    trace_max_m: float = env_field("ECO_ENFORCEMENT_TRACE_MAX_M", default=20_000.0, ge=100, le=200_000)
+    trace_window_hours: float = env_field("ECO_ENFORCEMENT_TRACE_WINDOW_HOURS", default=6, ge=1, le=168)
+    escalation_seconds: float = env_field(
+        "ECO_ENFORCEMENT_ESCALATION_SECONDS", default=60.0, ge=0.05, le=86_400
+    )
+    service_token: str = env_field("ECO_ENFORCEMENT_SERVICE_TOKEN", default=DEV_SERVICE_TOKEN)
+
+    @field_validator("rivers")
+    @classmethod
+    def _a_file(cls, rivers: Path) -> Path:
+        if not rivers.is_file():
+            raise ValueError(f"no file {rivers}")
+        return rivers
+
+    @field_validator("service_token")
+    @classmethod
+    def _token(cls, token: str) -> str:
+        return token.strip() or DEV_SERVICE_TOKEN
+
+    def config(self, env: Mapping[str, str], run_dir: Path) -> EnforcementConfig:
+        """The values the service runs with (the evidence store defaults under the run dir)."""
+        return EnforcementConfig(
+            evidence_dir=self.evidence_dir or run_dir / "evidence" / "enforcement",
+            rivers_file=self.rivers,
+            trace_max_m=self.trace_max_m,
+            trace_window_hours=int(self.trace_window_hours),
+            escalation_seconds=self.escalation_seconds,
+            monitoring_address=service_address("monitoring", env),
+            service_token=self.service_token,
+        )
 
 
 def load(env: Mapping[str, str], run_dir: Path) -> EnforcementConfig:
     """Read enforcement's settings; SettingsError stops the process naming the variable."""
-    rivers = Path(env.get("ECO_ENFORCEMENT_RIVERS") or DATA / "rivers.json")
-    if not rivers.is_file():
-        raise SettingsError("ECO_ENFORCEMENT_RIVERS", f"no file {rivers}")
-    return EnforcementConfig(
-        evidence_dir=Path(env.get("ECO_ENFORCEMENT_EVIDENCE_DIR") or run_dir / "evidence" / "enforcement"),
-        rivers_file=rivers,
-        trace_max_m=_number(env, "ECO_ENFORCEMENT_TRACE_MAX_M", 20_000.0, low=100, high=200_000),
-        trace_window_hours=int(_number(env, "ECO_ENFORCEMENT_TRACE_WINDOW_HOURS", 6, low=1, high=168)),
-        escalation_seconds=_number(env, "ECO_ENFORCEMENT_ESCALATION_SECONDS", 60.0, low=0.05, high=86_400),
-        monitoring_address=service_address("monitoring", env),
-        service_token=env.get("ECO_ENFORCEMENT_SERVICE_TOKEN", "").strip() or DEV_SERVICE_TOKEN,
-    )
+    return EnforcementSettings.from_env(env).config(env, run_dir)

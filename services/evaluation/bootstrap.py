@@ -10,9 +10,9 @@ from sqlalchemy.engine import Engine
 
 from eco.v1 import evaluation_pb2_grpc
 from services.evaluation import config
-from services.evaluation.adapters.tables import MIGRATIONS
 from services.evaluation.entrypoints import consumers, messages
 from services.evaluation.entrypoints.grpc_servicer import EvaluationServicer
+from services.evaluation.migrations import HISTORY
 from services.evaluation.service_layer.rating import rerate_due
 from services.evaluation.service_layer.unit_of_work import Deps
 from shared.clock import Clock, SystemClock
@@ -63,7 +63,7 @@ def build(
         settings=settings,
         engine=engine,
         relay=relay,
-        migrations=MIGRATIONS,
+        migrations=HISTORY,
         register=register,
         background=[
             consumers.build(

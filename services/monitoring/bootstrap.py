@@ -9,10 +9,10 @@ from sqlalchemy.engine import Engine
 
 from eco.v1 import monitoring_pb2_grpc
 from services.monitoring import config as monitoring_config
-from services.monitoring.adapters.tables import MIGRATIONS
 from services.monitoring.config import MonitoringConfig
 from services.monitoring.entrypoints import consumers, messages
 from services.monitoring.entrypoints.grpc_servicer import MonitoringServicer
+from services.monitoring.migrations import HISTORY
 from services.monitoring.service_layer.background import sweep_missing
 from services.monitoring.service_layer.context import Context
 from shared.clock import Clock, SystemClock
@@ -83,7 +83,7 @@ def build(
         settings=settings,
         engine=engine,
         relay=relay,
-        migrations=MIGRATIONS,
+        migrations=HISTORY,
         register=register,
         background=background,
     )

@@ -1,4 +1,5 @@
-"""Monitoring's own settings (rule thresholds are local practice), read once from the environment."""
+"""Monitoring's own settings (rule thresholds are local practice), read once from the environment:
+`MonitoringSettings` reads and checks the variables, `MonitoringConfig` is what the service uses."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from pydantic import field_validator
+
 from services.monitoring.domain.exceedance import Hysteresis
 from services.monitoring.domain.quality import QualityRules
-from shared.settings import SettingsError
+from shared.settings import EnvironmentSettings, env_field
 
 
 @dataclass(frozen=True)
@@ -29,41 +32,43 @@ class MonitoringConfig:
     consumer_group: str = "monitoring"
 
 
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(name, f"expected an integer, got {raw!r}") from None
-    if value < 1:
-        raise SettingsError(name, f"must be at least 1, got {value}")
-    return value
+class MonitoringSettings(EnvironmentSettings):
+    """Monitoring's variables (ECO_MONITORING_*), checked at start-up."""
+
+    component = "monitoring"
+    open_after: int = env_field("ECO_MONITORING_OPEN_AFTER", default=3, ge=1)
+    clear_after: int = env_field("ECO_MONITORING_CLEAR_AFTER", default=3, ge=1)
+    # A flat line needs at least two equal readings to be one.
+    flat_line_count: int = env_field("ECO_MONITORING_FLAT_LINE_COUNT", default=8, ge=2)
+    missing_after_intervals: int = env_field("ECO_MONITORING_MISSING_AFTER_INTERVALS", default=3, ge=1)
+    idle_minutes: int = env_field("ECO_MONITORING_IDLE_MINUTES", default=30, ge=1)
+    future_tolerance_seconds: int = env_field("ECO_MONITORING_FUTURE_TOLERANCE_SECONDS", default=300, ge=1)
+    sweep_seconds: int = env_field("ECO_MONITORING_SWEEP_SECONDS", default=60, ge=1)
+    refresh_seconds: int = env_field("ECO_MONITORING_REFRESH_SECONDS", default=60, ge=1)
+    consumer_group: str = env_field("ECO_MONITORING_CONSUMER_GROUP", default="monitoring")
+
+    @field_validator("consumer_group")
+    @classmethod
+    def _group_name(cls, group: str) -> str:
+        if not group.strip() or group != group.strip():
+            raise ValueError("expected a group name without spaces")
+        return group
+
+    def config(self) -> MonitoringConfig:
+        """The thresholds and limits the service runs with."""
+        return MonitoringConfig(
+            hysteresis=Hysteresis(open_after=self.open_after, clear_after=self.clear_after),
+            quality=QualityRules(
+                flat_line_count=self.flat_line_count, missing_after_intervals=self.missing_after_intervals
+            ),
+            idle_minutes=self.idle_minutes,
+            future_tolerance_seconds=self.future_tolerance_seconds,
+            sweep_seconds=float(self.sweep_seconds),
+            refresh_seconds=float(self.refresh_seconds),
+            consumer_group=self.consumer_group,
+        )
 
 
 def load(env: Mapping[str, str] = os.environ) -> MonitoringConfig:
     """Read ECO_MONITORING_* variables; a bad value stops the process naming it."""
-    flat = _positive_int(env, "ECO_MONITORING_FLAT_LINE_COUNT", 8)
-    if flat < 2:
-        raise SettingsError("ECO_MONITORING_FLAT_LINE_COUNT", "must be at least 2")
-    group = env.get("ECO_MONITORING_CONSUMER_GROUP", "monitoring")
-    if not group.strip() or group != group.strip():
-        raise SettingsError(
-            "ECO_MONITORING_CONSUMER_GROUP", f"expected a group name without spaces, got {group!r}"
-        )
-    return MonitoringConfig(
-        hysteresis=Hysteresis(
-            open_after=_positive_int(env, "ECO_MONITORING_OPEN_AFTER", 3),
-            clear_after=_positive_int(env, "ECO_MONITORING_CLEAR_AFTER", 3),
-        ),
-        quality=QualityRules(
-            flat_line_count=flat,
-            missing_after_intervals=_positive_int(env, "ECO_MONITORING_MISSING_AFTER_INTERVALS", 3),
-        ),
-        idle_minutes=_positive_int(env, "ECO_MONITORING_IDLE_MINUTES", 30),
-        future_tolerance_seconds=_positive_int(env, "ECO_MONITORING_FUTURE_TOLERANCE_SECONDS", 300),
-        sweep_seconds=float(_positive_int(env, "ECO_MONITORING_SWEEP_SECONDS", 60)),
-        refresh_seconds=float(_positive_int(env, "ECO_MONITORING_REFRESH_SECONDS", 60)),
-        consumer_group=group,
-    )
+    return MonitoringSettings.from_env(env).config()

@@ -8,9 +8,10 @@ import grpc
 from sqlalchemy.engine import Engine
 
 from eco.v1 import permits_pb2_grpc
-from services.permits.adapters.tables import MIGRATIONS
+from services.permits import config
 from services.permits.entrypoints import consumers, messages
 from services.permits.entrypoints.grpc_servicer import PermitsServicer
+from services.permits.migrations import HISTORY
 from services.permits.service_layer.expiry import expire_due
 from services.permits.service_layer.unit_of_work import Deps
 from shared.clock import Clock, SystemClock
@@ -18,7 +19,6 @@ from shared.periodic import Periodic
 from shared.runtime import ServiceApp
 from shared.settings import Settings
 
-DEFAULT_EXPIRY_SECONDS = 60.0
 EXPIRY_WORKER = "permits-expiry"
 
 
@@ -31,10 +31,14 @@ def build(
     settings: Settings,
     *,
     clock: Clock | None = None,
-    expiry_every: float = DEFAULT_EXPIRY_SECONDS,
+    expiry_every: float | None = None,
     consumer_group: str | None = None,
 ) -> ServiceApp:
-    """The permits service process: its servicer, enforcement-order consumer and expiry scheduler."""
+    """The permits service process: its servicer, enforcement-order consumer and expiry scheduler.
+
+    The expiry period is ECO_PERMITS_EXPIRY_SECONDS from the settings' environment unless given.
+    """
+    every = expiry_every or config.load(settings.env).expiry_seconds
     engine, relay = ServiceApp.base(settings)
     deps = make_deps(engine, clock=clock or SystemClock(), notify=relay.notify)
 
@@ -45,12 +49,12 @@ def build(
         settings=settings,
         engine=engine,
         relay=relay,
-        migrations=MIGRATIONS,
+        migrations=HISTORY,
         register=register,
         background=[
             consumers.build(
                 deps, settings.kafka_bootstrap_servers, group_id=consumer_group or settings.consumer_group
             ),
-            Periodic(EXPIRY_WORKER, expiry_every, lambda: expire_due(deps, deps.clock.now()), run_first=True),
+            Periodic(EXPIRY_WORKER, every, lambda: expire_due(deps, deps.clock.now()), run_first=True),
         ],
     )

@@ -8,9 +8,9 @@ import grpc
 from sqlalchemy.engine import Engine
 
 from eco.v1 import risk_pb2_grpc
-from services.risk.adapters.tables import MIGRATIONS
 from services.risk.entrypoints import consumers, messages
 from services.risk.entrypoints.grpc_servicer import RiskServicer
+from services.risk.migrations import HISTORY
 from services.risk.service_layer import hazards, manifests
 from services.risk.service_layer.unit_of_work import Deps
 from shared.clock import Clock, SystemClock
@@ -52,7 +52,7 @@ def build(
         settings=settings,
         engine=engine,
         relay=relay,
-        migrations=MIGRATIONS,
+        migrations=HISTORY,
         register=register,
         background=[
             consumers.build(

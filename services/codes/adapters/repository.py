@@ -169,8 +169,7 @@ class StatusRepository:
 
     def lock(self, *, uscc: str) -> EnterpriseStatus:
         """The status row for update (created empty if absent), so two events for one enterprise serialise."""
-        insert = upsert_insert(self.conn, enterprise_status).values(uscc=uscc).on_conflict_do_nothing()
-        self.conn.execute(insert)
+        insert_if_absent(self.conn, enterprise_status, key=["uscc"], values={"uscc": uscc})
         query = sa.select(enterprise_status).where(enterprise_status.c.uscc == uscc).with_for_update()
         return _status(self.conn.execute(query).one())
 

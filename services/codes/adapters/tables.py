@@ -1,10 +1,8 @@
-"""The code service's tables. Migrations are numbered from 100 (1-99 belong to shared.schema)."""
+"""The code service's tables (SQLAlchemy Core); their migrations are the revisions in ../migrations/."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-
-from shared.db import Migration, create_tables
 
 metadata = sa.MetaData()
 
@@ -77,25 +75,3 @@ scan_batches = sa.Table(
     sa.Column("batch_id", sa.String(64), primary_key=True),
     sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
 )
-
-
-def _add_end_reason(conn: sa.Connection) -> None:
-    # Additive: a database made by migration 100 before this column existed gains it; one made
-    # after (migration 100 creates the table from the current definition) already has it.
-    if "end_reason" not in {c["name"] for c in sa.inspect(conn).get_columns("code_versions")}:
-        conn.execute(sa.text("ALTER TABLE code_versions ADD COLUMN end_reason TEXT NOT NULL DEFAULT ''"))
-
-
-MIGRATIONS = [
-    Migration(
-        100,
-        "codes, code versions, enterprise status read model, scan counts",
-        create_tables(codes, code_versions, enterprise_status, scan_counts),
-    ),
-    Migration(
-        101, "code_versions.end_reason (why a version ended, apart from why it was issued)", _add_end_reason
-    ),
-    Migration(
-        102, "scan batches counted by the gateway (a retry is counted once)", create_tables(scan_batches)
-    ),
-]

@@ -1,4 +1,4 @@
-"""Enforcement's tables (SQLAlchemy Core) and their migrations, numbered from 100.
+"""Enforcement's tables (SQLAlchemy Core); their migrations are the revisions in ../migrations/.
 
 The provision catalogue, the minor-violation list and the stage deadlines are versioned data: each
 edition is loaded by a migration from data/*.json and never changed afterwards; the newest edition
@@ -11,10 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Dialect
-
-from services.enforcement.adapters import data_files
-from shared.db import Migration, create_tables
+from sqlalchemy.engine import Dialect
 
 metadata = sa.MetaData()
 _ID = sa.BigInteger().with_variant(sa.Integer, "sqlite")
@@ -253,7 +250,7 @@ editions = sa.Table(
 )
 
 
-# ---- Double-random inspections (双随机、一公开) and petitions (信访): migrations 110-129 ----
+# ---- Double-random inspections (双随机、一公开) and petitions (信访): revision enforcement_0110 ----
 # Records whose shape the service reads whole are kept as a JSON document, with the columns the
 # lists filter and sort on beside it.
 
@@ -340,52 +337,3 @@ petitions = sa.Table(
     sa.Column("purge_after", UtcDateTime, nullable=True, index=True),
     sa.Column("document", sa.JSON, nullable=False),
 )
-
-
-def load_editions(*files: tuple[str, str]) -> Any:
-    """A migration step loading data files as editions: (kind, file name) pairs."""
-
-    def upgrade(conn: Connection) -> None:
-        for kind, name in files:
-            doc = data_files.read(name)
-            conn.execute(editions.insert().values(kind=kind, version=doc["version"], document=doc))
-
-    return upgrade
-
-
-MIGRATIONS = [
-    Migration(
-        100,
-        "enforcement: cases, problems, evidence, grids, commissioners, outlets read model, editions",
-        create_tables(
-            cases,
-            case_numbers,
-            case_history,
-            escalations,
-            problems,
-            problem_refs,
-            problem_history,
-            evidence,
-            grids,
-            commissioners,
-            grid_commissioners,
-            outlets,
-            editions,
-        ),
-    ),
-    Migration(
-        101,
-        "enforcement: first editions of the provision catalogue, minor-violation list, stage deadlines",
-        load_editions(
-            ("provisions", "legal_provisions.json"),
-            ("minor_violations", "minor_violations.json"),
-            ("deadlines", "stage_deadlines.json"),
-        ),
-    ),
-    Migration(
-        110,
-        "enforcement: inspectors, inspection targets, plans, draws (write-once), inspection tasks",
-        create_tables(inspectors, inspection_targets, inspection_plans, draws, inspection_tasks),
-    ),
-    Migration(111, "enforcement: petitions", create_tables(petitions)),
-]

@@ -4,7 +4,6 @@ can carry an UNSPECIFIED enum or an unset timestamp."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -19,6 +18,7 @@ from services.enforcement.entrypoints import messages
 from services.enforcement.service_layer.evidence import EvidenceIn
 from shared.errors import InvalidArgument
 from shared.grpc.auth import current_department
+from shared.proto_values import enum_in
 
 pb = enforcement_pb2
 SOURCE = {v: k for k, v in messages.SOURCE.items()}
@@ -30,13 +30,8 @@ HARM = {v: k for k, v in messages.HARM.items()}
 REASON = {v: k for k, v in messages.ESCALATION_REASON.items()}
 
 
-def enum_value(field: str, value: int, table: dict[int, Any], *, required: bool = True) -> Any:
-    """The domain value of a wire enum; UNSPECIFIED is None when optional and refused when required."""
-    if value in table:
-        return table[value]
-    if value == 0 and not required:
-        return None
-    raise InvalidArgument(field, "required" if value == 0 else f"unknown value {value}")
+# The request checks every service applies alike (shared.proto_values), by the names used here.
+enum_value = enum_in
 
 
 def when(field: str, ts: Timestamp, present: bool) -> datetime | None:

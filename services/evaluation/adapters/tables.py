@@ -1,4 +1,4 @@
-"""Evaluation's tables. Migrations are numbered from 100 (1-99 belong to shared.schema).
+"""Evaluation's tables (SQLAlchemy Core); their migrations are the revisions in ../migrations/.
 
 `facts`, `profiles`, `credits` and `credit_history` are the read model: built only from events and
 dropped and rebuilt by a replay. `credit_repairs` is evaluation's own record (requests made to it).
@@ -7,8 +7,6 @@ dropped and rebuilt by a replay. `credit_repairs` is evaluation's own record (re
 from __future__ import annotations
 
 import sqlalchemy as sa
-
-from shared.db import Migration, create_tables
 
 metadata = sa.MetaData()
 
@@ -93,11 +91,3 @@ credit_repairs = sa.Table(
 sa.Index("ix_credit_repairs_uscc", credit_repairs.c.uscc)
 
 READ_MODEL = (facts, profiles, credits, credit_history)
-
-MIGRATIONS: list[Migration] = [
-    Migration(
-        100,
-        "evaluation read model and credit repairs",
-        create_tables(facts, profiles, credits, credit_history, credit_repairs),
-    ),
-]

@@ -11,21 +11,10 @@ from services.evaluation.domain.levels import Level
 from services.evaluation.domain.repair import RepairStatus
 from services.evaluation.entrypoints import messages
 from shared.errors import InvalidArgument
+from shared.proto_values import day_in
 
-
-def day(field: str, value: common_pb2.Date) -> date | None:
-    """A calendar date, None when absent (all zero); an impossible one is INVALID_ARGUMENT."""
-    if (value.year, value.month, value.day) == (0, 0, 0):
-        return None
-    try:
-        parsed = date(value.year, value.month, value.day)
-    except ValueError as exc:
-        raise InvalidArgument(
-            field, f"{value.year:04d}-{value.month:02d}-{value.day:02d} is not a date ({exc})"
-        ) from None
-    if not date(1949, 1, 1) <= parsed <= date(2200, 12, 31):
-        raise InvalidArgument(field, f"{parsed} is outside 1949-01-01 .. 2200-12-31")
-    return parsed
+# The request checks every service applies alike (shared.proto_values), by the names used here.
+day = day_in
 
 
 def period_of(request: Any) -> tuple[date | None, date | None]:

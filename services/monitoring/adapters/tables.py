@@ -1,4 +1,4 @@
-"""Monitoring's tables (SQLAlchemy Core) and their migrations, numbered from 100.
+"""Monitoring's tables (SQLAlchemy Core); their migrations are the revisions in ../migrations/.
 
 Times of readings, exceedances and faults are epoch milliseconds (UTC) in BIGINT columns: the
 ingestion path then moves plain integers, and hourly or daily buckets are integer division.
@@ -7,9 +7,6 @@ ingestion path then moves plain integers, and hourly or daily buckets are intege
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
-from shared.db import Migration, create_tables
 
 metadata = sa.MetaData()
 
@@ -139,23 +136,3 @@ idle_alarms = sa.Table(
     sa.Column("started_ts", sa.BigInteger, nullable=False),
     sa.Column("detected_ts", sa.BigInteger, nullable=False),
 )
-
-
-def _add_cleared_reason(conn: Connection) -> None:
-    # Databases made by migration 100 before the column existed get it here; newer ones (whose
-    # migration 100 built the table from the current definition) already have it.
-    if "cleared_reason" in {c["name"] for c in sa.inspect(conn).get_columns("exceedances")}:
-        return
-    conn.execute(
-        sa.text("ALTER TABLE exceedances ADD COLUMN cleared_reason VARCHAR(200) NOT NULL DEFAULT ''")
-    )
-
-
-MIGRATIONS = [
-    Migration(
-        100,
-        "monitoring: stations, series, readings, latest, exceedances, faults, outlet limits, idle alarms",
-        create_tables(stations, series, readings, latest, exceedances, faults, outlet_limits, idle_alarms),
-    ),
-    Migration(101, "monitoring: exceedances.cleared_reason", _add_cleared_reason),
-]

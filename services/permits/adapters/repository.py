@@ -1,8 +1,7 @@
 """Queries of the enterprise registry: enterprises, their risk-flag history and outlets.
 
 An enterprise's current risk flags are its open periods in risk_flag_periods (until IS NULL): one
-copy of the truth, which the list filter and the holding-rate KPI both read. The old comma-list
-column enterprises.risk_flags is no longer read or written.
+copy of the truth, which the list filter and the holding-rate KPI both read.
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
-"""Permits' tables (SQLAlchemy Core) and their migrations, numbered from 100."""
+"""Permits' tables (SQLAlchemy Core); their migrations are the revisions in ../migrations/."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-
-from shared.db import Migration, create_tables
 
 metadata = sa.MetaData()
 _ID = sa.BigInteger().with_variant(sa.Integer, "sqlite")
@@ -35,14 +33,12 @@ enterprises = sa.Table(
     sa.Column("lat", sa.Float, nullable=False),
     sa.Column("lon", sa.Float, nullable=False),
     sa.Column("permit_class", sa.String(20), nullable=False, index=True),
-    # Superseded: risk flags live only in risk_flag_periods (open periods are the current flags).
-    # Nothing reads or writes this column any more; it stays because migrations are additive, and
-    # rows registered before the change keep a stale copy of their flags at that time.
-    sa.Column("risk_flags", sa.String(200), nullable=False, server_default=""),
     sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# An enterprise's risk flags: its open periods are the current flags (the old comma-list column
+# enterprises.risk_flags was dropped by revision permits_0102).
 risk_flag_periods = sa.Table(
     "risk_flag_periods",
     metadata,
@@ -200,24 +196,3 @@ rights_entries = sa.Table(
     *_actor_columns(),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
-
-MIGRATIONS = [
-    Migration(
-        100,
-        "permits: registry, outlets, permits, EIA, radiation permits, rights ledger",
-        create_tables(
-            enterprises,
-            risk_flag_periods,
-            outlets,
-            permits,
-            permit_limits,
-            eia_applications,
-            radiation_permits,
-            radiation_permit_terms,
-            rights_caps,
-            rights_accounts,
-            rights_entries,
-        ),
-    ),
-    Migration(101, "permits: permit_renewals (排污许可管理条例 art. 14)", create_tables(permit_renewals)),
-]

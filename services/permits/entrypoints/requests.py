@@ -3,17 +3,16 @@ can carry an UNSPECIFIED enum or a 30 February."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from eco.v1 import common_pb2, permits_pb2
 from services.permits.domain.eia import EiaDocumentType, EiaStatus
 from services.permits.domain.enterprise import Contact, EnterpriseFields, OutletKind, PermitClass, RiskFlag
 from services.permits.domain.permit import OutletLimits, PermitStatus, PollutantLimit
 from services.permits.domain.radiation import RadiationPermitStatus
-from services.permits.domain.values import Actor, GeoPoint, actor, calendar_day
+from services.permits.domain.values import Actor, GeoPoint, actor
 from services.permits.entrypoints import messages
 from shared.errors import InvalidArgument
 from shared.grpc.auth import current_department
+from shared.proto_values import day_in, enum_in
 
 RISK_FLAG = {v: k for k, v in messages.RISK_FLAG.items()}
 PERMIT_CLASS = {v: k for k, v in messages.PERMIT_CLASS.items()}
@@ -26,32 +25,14 @@ RADIATION_STATUS = {v: k for k, v in messages.RADIATION_STATUS.items()}
 _UNUSED_POINT = GeoPoint(0.0, 0.0)
 
 
-def day(field: str, value: common_pb2.Date, present: bool) -> date | None:
-    """A calendar date, None when absent (or all zero); an impossible date, or one outside
-    1949-01-01 .. 2200-12-31 (values.calendar_day), is INVALID_ARGUMENT."""
-    if not present or (value.year, value.month, value.day) == (0, 0, 0):
-        return None
-    try:
-        parsed = date(value.year, value.month, value.day)
-    except ValueError as exc:
-        raise InvalidArgument(
-            field, f"{value.year:04d}-{value.month:02d}-{value.day:02d} is not a date ({exc})"
-        ) from None
-    return calendar_day(field, parsed)
+# The request checks every service applies alike (shared.proto_values), by the names used here.
+day = day_in
+enum_value = enum_in
 
 
 def caller(pb: common_pb2.Actor) -> Actor:
     """The actor of a call: the authenticated department, and the user and reason the caller gives."""
     return actor(current_department(), pb.user, pb.reason)
-
-
-def enum_value(field: str, value: int, table: dict, *, required: bool = True):  # type: ignore[type-arg, no-untyped-def]
-    """The domain value of a wire enum; UNSPECIFIED is None when optional and refused when required."""
-    if value in table:
-        return table[value]
-    if value == 0 and not required:
-        return None
-    raise InvalidArgument(field, "required" if value == 0 else f"unknown value {value}")
 
 
 def enterprise_fields(pb: permits_pb2.EnterpriseFields, required: set[str] | None = None) -> EnterpriseFields:

@@ -1,4 +1,4 @@
-"""Risk's tables (SQLAlchemy Core) and their migrations, numbered from 100.
+"""Risk's tables (SQLAlchemy Core); their migrations are the revisions in ../migrations/.
 
 Stock is kept in integer thousandths of the item's unit, so that a dispatch takes exactly what it
 puts into `reserved` and the sum stock + reserved + delivered of an item never drifts; CHECK
@@ -11,8 +11,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-
-from shared.db import Migration, create_tables
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -270,34 +268,3 @@ notification_counter = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("last_position", sa.BigInteger, nullable=False),
 )
-
-
-def _seed_counter(conn: sa.Connection) -> None:
-    create_tables(notifications, notification_counter)(conn)
-    conn.execute(notification_counter.insert().values(id=1, last_position=0))
-
-
-MIGRATIONS = [
-    Migration(
-        100,
-        "risk: registry, assessments, risk, signals, hazards, depots, stock, emergencies, dispatch",
-        create_tables(
-            enterprises,
-            assessments,
-            enterprise_risk,
-            risk_signals,
-            hazards,
-            depots,
-            depot_stock,
-            emergencies,
-            dispatch_orders,
-            dispatch_lines,
-        ),
-    ),
-    Migration(
-        101,
-        "risk: hazardous-waste manifests, disused radioactive sources",
-        create_tables(manifests, disused_sources),
-    ),
-    Migration(102, "risk: emergency notifications with gap-free positions", _seed_counter),
-]

@@ -3,7 +3,7 @@ the wire can carry an UNSPECIFIED enum or a 30 February."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from google.protobuf.message import Message
@@ -16,6 +16,7 @@ from services.risk.domain.values import Actor, GeoPoint, actor, geo_point
 from services.risk.entrypoints import messages
 from shared.errors import InvalidArgument
 from shared.grpc.auth import current_department
+from shared.proto_values import day_in, enum_in
 
 HAZARD_GRADE = {v: k for k, v in messages.HAZARD_GRADE.items()}
 HAZARD_SOURCE = {v: k for k, v in messages.HAZARD_SOURCE.items()}
@@ -26,6 +27,11 @@ MANIFEST_STATUS = {v: k for k, v in messages.MANIFEST_STATUS.items()}
 RISK_LEVELS = {v for v in messages.RISK_LEVEL.values()}
 EARLIEST = datetime(1949, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 12, 31, tzinfo=UTC)
+
+
+# The request checks every service applies alike (shared.proto_values), by the names used here.
+day = day_in
+enum_value = enum_in
 
 
 def has(pb: Message, field: str) -> bool:
@@ -45,33 +51,9 @@ def instant(field: str, pb: Timestamp, present: bool) -> datetime | None:
     return pb.ToDatetime(tzinfo=UTC)
 
 
-def day(field: str, value: common_pb2.Date, present: bool) -> date | None:
-    """A calendar date, None when absent (or all zero); an impossible date is INVALID_ARGUMENT."""
-    if not present or (value.year, value.month, value.day) == (0, 0, 0):
-        return None
-    try:
-        parsed = date(value.year, value.month, value.day)
-    except ValueError as exc:
-        raise InvalidArgument(
-            field, f"{value.year:04d}-{value.month:02d}-{value.day:02d} is not a date ({exc})"
-        ) from None
-    if not EARLIEST.date() <= parsed <= LATEST.date():
-        raise InvalidArgument(field, "outside 1949-01-01 .. 2200-12-31")
-    return parsed
-
-
 def caller(pb: common_pb2.Actor, *, reason_required: bool = False) -> Actor:
     """The actor of a call: the authenticated department, and the user and reason the caller gives."""
     return actor(current_department() or pb.department, pb.user, pb.reason, reason_required=reason_required)
-
-
-def enum_value(field: str, value: int, table: dict[int, Any], *, required: bool = True) -> Any:
-    """The domain value of a wire enum; UNSPECIFIED is None when optional and refused when required."""
-    if value in table:
-        return table[value]
-    if value == 0 and not required:
-        return None
-    raise InvalidArgument(field, "required" if value == 0 else f"unknown value {value}")
 
 
 def enum_list(field: str, values: Any, table: dict[int, Any]) -> list[Any]:

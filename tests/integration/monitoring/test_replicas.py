@@ -11,19 +11,19 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from services.monitoring.adapters.tables import MIGRATIONS
 from services.monitoring.bootstrap import make_context
 from services.monitoring.config import MonitoringConfig
 from services.monitoring.domain import gb3838
 from services.monitoring.domain.exceedance import Hysteresis
 from services.monitoring.domain.parameters import StationType
 from services.monitoring.domain.stations import Parameter, Station, WaterSection
+from services.monitoring.migrations import HISTORY
 from services.monitoring.service_layer import stations
 from services.monitoring.service_layer.context import Context
 from services.monitoring.service_layer.ingest import BatchResult, RawBatch
-from shared import schema
 from shared.clock import SystemClock
-from shared.db import make_engine, migrate
+from shared.db import make_engine
+from shared.migrations import upgrade
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +62,7 @@ def _open(url: str) -> int:
 
 
 def test_a_replica_with_stale_state_does_not_lose_its_batch(pg_url: str, tmp_path: Path) -> None:
-    migrate(make_engine(pg_url), [*schema.MIGRATIONS, *MIGRATIONS])
+    upgrade(make_engine(pg_url), HISTORY)
     a, b = _replica(pg_url), _replica(pg_url)
     stations.register(a, station_in=SECTION)
     start = (int(time.time() * 1000) // HOUR_MS - 20) * HOUR_MS
@@ -77,7 +77,7 @@ def test_a_replica_with_stale_state_does_not_lose_its_batch(pg_url: str, tmp_pat
 
 
 def test_concurrent_batches_of_one_station_on_two_replicas_take_turns(pg_url: str, tmp_path: Path) -> None:
-    migrate(make_engine(pg_url), [*schema.MIGRATIONS, *MIGRATIONS])
+    upgrade(make_engine(pg_url), HISTORY)
     a, b = _replica(pg_url), _replica(pg_url)
     stations.register(a, station_in=SECTION)
     start = (int(time.time() * 1000) // HOUR_MS - 100) * HOUR_MS
@@ -104,7 +104,7 @@ def test_concurrent_batches_of_one_station_on_two_replicas_take_turns(pg_url: st
 
 
 def test_a_batch_waits_while_another_transaction_holds_its_stations_lock(pg_url: str) -> None:
-    migrate(make_engine(pg_url), [*schema.MIGRATIONS, *MIGRATIONS])
+    upgrade(make_engine(pg_url), HISTORY)
     a = _replica(pg_url)
     stations.register(a, station_in=SECTION)
     start = (int(time.time() * 1000) // HOUR_MS - 20) * HOUR_MS

@@ -9,9 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from services.monitoring.adapters import readings as readings_repo
-from services.monitoring.adapters.tables import MIGRATIONS, readings
-from shared import schema
-from shared.db import make_engine, migrate
+from services.monitoring.adapters.tables import readings
+from services.monitoring.migrations import HISTORY
+from shared.db import make_engine
+from shared.migrations import upgrade
 
 pytestmark = pytest.mark.integration
 
@@ -24,7 +25,7 @@ STORED = {
 def _last_readings_of(url: str) -> dict[int, list[tuple[int, float, int]]]:
     engine = make_engine(url)
     try:
-        migrate(engine, [*schema.MIGRATIONS, *MIGRATIONS])
+        upgrade(engine, HISTORY)
         with engine.begin() as conn:
             conn.execute(
                 sa.insert(readings),

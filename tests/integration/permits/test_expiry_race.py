@@ -19,18 +19,18 @@ import pytest
 import sqlalchemy as sa
 
 from services.permits.adapters import permit_repository, radiation_repository
-from services.permits.adapters.tables import MIGRATIONS
 from services.permits.bootstrap import make_deps
 from services.permits.domain.enterprise import OutletKind, RiskFlag
 from services.permits.domain.permit import OutletLimits, PermitStatus, PollutantLimit
 from services.permits.domain.radiation import RadiationPermitStatus
 from services.permits.domain.values import Actor
+from services.permits.migrations import HISTORY
 from services.permits.service_layer import enterprises, permits, radiation, renewals
 from services.permits.service_layer.expiry import ExpiryResult, expire_due
 from services.permits.service_layer.unit_of_work import Deps
-from shared import schema
 from shared.clock import ManualClock
-from shared.db import make_engine, migrate
+from shared.db import make_engine
+from shared.migrations import upgrade
 from shared.schema import outbox
 from tests.support import infra
 from tests.unit.permits.factories import CIXI, fields, random_uscc
@@ -42,7 +42,7 @@ OFFICER = Actor("bureau", "officer-7", "续期材料齐全")
 @pytest.fixture
 def deps(pg_url: str) -> Iterator[Deps]:
     engine = make_engine(pg_url)
-    migrate(engine, [*schema.MIGRATIONS, *MIGRATIONS])
+    upgrade(engine, HISTORY)
     yield make_deps(engine, clock=ManualClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC)))
     engine.dispose()
 

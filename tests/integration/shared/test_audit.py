@@ -7,8 +7,9 @@ import pytest
 import sqlalchemy as sa
 
 from shared import schema
-from shared.db import make_engine, migrate
+from shared.db import make_engine
 from shared.grpc.audit import AuditRecord, AuditWriter
+from shared.migrations import SHARED, upgrade
 
 pytestmark = pytest.mark.integration
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def engine(pg_url: str) -> Iterator[sa.Engine]:
     engine = make_engine(pg_url)
-    migrate(engine, schema.MIGRATIONS)
+    upgrade(engine, SHARED)
     yield engine
     engine.dispose()
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from services.codes.adapters.tables import MIGRATIONS
 from services.codes.entrypoints import consumers, translate
+from services.codes.migrations import HISTORY
 from services.codes.service_layer.context import Context
-from shared import schema
 from shared.clock import ManualClock
 from shared.consumer import EventConsumer
-from shared.db import make_engine, migrate
+from shared.db import make_engine
+from shared.migrations import upgrade
 from tests.unit.codes import factories
 
 
@@ -20,7 +20,7 @@ from tests.unit.codes import factories
 def ctx(tmp_path: Path) -> Context:
     """A context on a fresh SQLite database."""
     engine = make_engine(f"sqlite:///{tmp_path / 'codes.db'}")
-    migrate(engine, [*schema.MIGRATIONS, *MIGRATIONS])
+    upgrade(engine, HISTORY)
     return Context(
         engine=engine,
         keys=factories.keys(),

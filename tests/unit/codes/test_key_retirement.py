@@ -7,15 +7,16 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from services.codes.adapters.tables import MIGRATIONS, code_versions
+from services.codes.adapters.tables import code_versions
 from services.codes.domain.token import KeyRing, Verdict
+from services.codes.migrations import HISTORY
 from services.codes.service_layer import codes, keys, render, resolve
 from services.codes.service_layer.context import Context
-from shared import schema
 from shared.clock import ManualClock
 from shared.consumer import EventConsumer
-from shared.db import Migration, make_engine, migrate
+from shared.db import make_engine
 from shared.errors import FailedPrecondition, InvalidArgument
+from shared.migrations import UnknownHistory, upgrade
 from tests.unit.codes import factories
 from tests.unit.codes.factories import OLD_KEY, TEST_KEY, make_uscc
 
@@ -82,30 +83,26 @@ def test_rotating_codes_needs_a_key_that_is_not_the_signer(ctx: Context) -> None
     assert bad_page.value.field == "page.page_token"
 
 
-def test_the_end_reason_migration_keeps_existing_versions(tmp_path: Path) -> None:
+def test_a_database_from_before_the_end_reason_column_is_refused_by_name(tmp_path: Path) -> None:
+    """Numbered migration 101 (end_reason) is part of the Alembic baseline now: a database that the
+    old mechanism left at 100 is partial and refused with the versions it lacks, not half-adopted."""
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    # code_versions as migration 100 first created it, before end_reason existed.
-    old = sa.MetaData()
-    old_versions = sa.Table(
-        "code_versions",
-        old,
-        *(sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable) for c in code_versions.c
-          if c.name != "end_reason"),
-    )  # fmt: skip
-    migrate(engine, [*schema.MIGRATIONS, Migration(100, "old", lambda conn: old.create_all(conn))])
     with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT)"))
+        conn.execute(sa.text("INSERT INTO schema_migrations VALUES (1, 'a'), (2, 'b'), (100, 'codes')"))
+        conn.execute(sa.text("CREATE TABLE code_versions (uscc TEXT, version INTEGER)"))
+    with pytest.raises(UnknownHistory, match=r"partial: versions \[101, 102\]"):
+        upgrade(engine, HISTORY)
+    # A database made from scratch has the column.
+    fresh = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    assert sorted(upgrade(fresh, HISTORY)) == ["codes_0102", "shared_0002"]
+    with fresh.begin() as conn:
         conn.execute(
-            old_versions.insert().values(
+            code_versions.insert().values(
                 uscc="91330100716105852F", version=1, key_id="k", issued_at=factories.T0, reason="first"
             )
         )
-    assert migrate(engine, [*schema.MIGRATIONS, *MIGRATIONS]) == [101, 102]  # 102: scan batches
-    with engine.connect() as conn:
-        row = conn.execute(sa.select(code_versions)).one()
-    assert (row.reason, row.end_reason) == ("first", "")
-    # A database made from scratch has the column from migration 100 and 101 changes nothing.
-    fresh = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
-    assert migrate(fresh, [*schema.MIGRATIONS, *MIGRATIONS])[-3:] == [100, 101, 102]
+        assert conn.execute(sa.select(code_versions.c.end_reason)).scalar_one() == ""
 
 
 def test_time_moves_on_between_rotations(ctx: Context, consumer: EventConsumer) -> None:

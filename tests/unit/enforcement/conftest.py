@@ -9,12 +9,12 @@ import pytest
 
 from eco.v1 import enforcement_pb2  # noqa: F401  (registers the event types for events.unpack)
 from services.enforcement.adapters.content_store import FileStore
-from services.enforcement.adapters.tables import MIGRATIONS
 from services.enforcement.bootstrap import make_deps
+from services.enforcement.migrations import HISTORY
 from services.enforcement.service_layer.unit_of_work import Deps
-from shared import schema
 from shared.clock import ManualClock
-from shared.db import make_engine, migrate
+from shared.db import make_engine
+from shared.migrations import upgrade
 from tests.unit.enforcement.factories import NOW
 
 
@@ -26,6 +26,6 @@ def clock() -> ManualClock:
 @pytest.fixture
 def deps(tmp_path: Path, clock: ManualClock) -> Iterator[Deps]:
     engine = make_engine(f"sqlite:///{tmp_path / 'enforcement.db'}")
-    migrate(engine, [*schema.MIGRATIONS, *MIGRATIONS])
+    upgrade(engine, HISTORY)
     yield make_deps(engine, clock=clock, store=FileStore(tmp_path / "evidence"))
     engine.dispose()

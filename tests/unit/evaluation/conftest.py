@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from services.evaluation.adapters.tables import MIGRATIONS
 from services.evaluation.bootstrap import make_deps
 from services.evaluation.entrypoints import consumers
+from services.evaluation.migrations import HISTORY
 from services.evaluation.service_layer.unit_of_work import Deps
-from shared import schema
 from shared.clock import ManualClock
 from shared.consumer import EventConsumer
-from shared.db import make_engine, migrate
+from shared.db import make_engine
+from shared.migrations import upgrade
 from tests.unit.evaluation.factories import T0
 
 MakeDeps = Callable[[str], Deps]
@@ -26,7 +26,7 @@ def make(tmp_path: Path) -> MakeDeps:
 
     def build(name: str) -> Deps:
         engine = make_engine(f"sqlite:///{tmp_path / name}.db")
-        migrate(engine, [*schema.MIGRATIONS, *MIGRATIONS])
+        upgrade(engine, HISTORY)
         return make_deps(engine, clock=ManualClock(T0))
 
     return build

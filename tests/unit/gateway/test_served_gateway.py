@@ -8,7 +8,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -25,7 +24,9 @@ from tests.unit.gateway.support import gateway_env
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     """The gateway served by uvicorn on a free port of 127.0.0.1; its base URL."""
-    settings = replace(config.load(gateway_env(tmp_path, ECO_PUBLIC_RATE_PER_MINUTE="2")), port=0)
+    settings = config.load(gateway_env(tmp_path, ECO_PUBLIC_RATE_PER_MINUTE="2")).model_copy(
+        update={"port": 0}
+    )
     server = uvicorn.Server(server_config(create_app(settings), settings))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from gateway import operators
+from gateway.migrations import HISTORY
 from gateway.routers.session import safe_next
-from gateway.tables import MIGRATIONS
-from shared import schema
-from shared.db import make_engine, migrate
+from shared.db import make_engine
 from shared.errors import Unauthenticated
+from shared.migrations import upgrade
 
 KEY = b"k" * 32
 NOW = 1_800_000_000.0
@@ -20,7 +20,7 @@ NOW = 1_800_000_000.0
 def engine(tmp_path: Path) -> Engine:
     """The gateway's tables on SQLite, with one officer."""
     engine = make_engine(f"sqlite:///{tmp_path / 'gateway.db'}")
-    migrate(engine, [*schema.MIGRATIONS, *MIGRATIONS])
+    upgrade(engine, HISTORY)
     operators.create(engine, username="zhou.li", display_name="周丽", role="officer", token="tok-zhou")
     return engine
 

@@ -10,7 +10,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from eco.v1 import events_pb2, monitoring_pb2  # noqa: F401 - registers the event types for unpacking
-from services.monitoring.adapters.tables import MIGRATIONS
 from services.monitoring.bootstrap import make_context
 from services.monitoring.config import MonitoringConfig
 from services.monitoring.domain import gb3838
@@ -25,11 +24,13 @@ from services.monitoring.domain.stations import (
     Station,
     WaterSection,
 )
+from services.monitoring.migrations import HISTORY
 from services.monitoring.service_layer import stations
 from services.monitoring.service_layer.ingest import BatchResult, RawBatch
-from shared import events, schema
+from shared import events
 from shared.clock import ManualClock
-from shared.db import make_engine, migrate
+from shared.db import make_engine
+from shared.migrations import upgrade
 from shared.schema import outbox
 
 START = datetime(2025, 6, 1, 0, 0, tzinfo=UTC)
@@ -46,7 +47,7 @@ class Harness:
     ) -> None:
         self.url = f"sqlite:///{tmp_path / db_name}"
         self.engine = make_engine(self.url)
-        migrate(self.engine, [*schema.MIGRATIONS, *MIGRATIONS])
+        upgrade(self.engine, HISTORY)
         self.clock = ManualClock(START + datetime.resolution * 0)
         self.clock.set(datetime(2025, 6, 10, tzinfo=UTC))
         self.config = config or MonitoringConfig(

@@ -194,15 +194,11 @@ def test_outlet_rules(deps: Deps) -> None:
         )
 
 
-def test_flags_come_from_the_open_periods_not_the_old_column(deps: Deps) -> None:
+def test_flags_come_from_the_open_periods(deps: Deps) -> None:
     code = random_uscc()
     enterprises.register(deps, uscc=code, fields_in=fields(flags=frozenset({RiskFlag.HEAVY_METALS})))
-    with deps.engine.begin() as conn:  # a stale copy in the superseded column must not matter
-        conn.execute(
-            sa.update(enterprises_table)
-            .where(enterprises_table.c.uscc == code)
-            .values(risk_flags="hazardous_waste")
-        )
+    # The old comma-list column is gone (revision permits_0102): the periods are the only copy.
+    assert "risk_flags" not in {c["name"] for c in sa.inspect(deps.engine).get_columns("enterprises")}
     assert enterprises.get(deps, uscc=code).fields.risk_flags == {RiskFlag.HEAVY_METALS}
     assert [e.uscc for e in enterprises.get_all(deps, flag=RiskFlag.HEAVY_METALS).items] == [code]
     assert enterprises.get_all(deps, flag=RiskFlag.HAZARDOUS_WASTE).items == []

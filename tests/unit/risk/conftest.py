@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from eco.v1 import risk_pb2  # noqa: F401  (registers the event types for events.unpack)
-from services.risk.adapters.tables import MIGRATIONS
 from services.risk.bootstrap import make_deps
+from services.risk.migrations import HISTORY
 from services.risk.service_layer.unit_of_work import Deps
-from shared import schema
 from shared.clock import ManualClock
-from shared.db import make_engine, migrate
+from shared.db import make_engine
+from shared.migrations import upgrade
 
 # 02:00 UTC is 10:00 in Cixi: well inside the local day, so dates do not shift.
 START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
@@ -28,6 +28,6 @@ def clock() -> ManualClock:
 @pytest.fixture
 def deps(tmp_path: Path, clock: ManualClock) -> Iterator[Deps]:
     engine = make_engine(f"sqlite:///{tmp_path / 'risk.db'}")
-    migrate(engine, [*schema.MIGRATIONS, *MIGRATIONS])
+    upgrade(engine, HISTORY)
     yield make_deps(engine, clock=clock)
     engine.dispose()

@@ -7,14 +7,15 @@ import pytest
 import sqlalchemy as sa
 
 from eco.v1 import evaluation_pb2
-from shared import events, schema
+from shared import events
 from shared.consumer import EventConsumer
-from shared.db import make_engine, migrate
+from shared.db import make_engine
+from shared.migrations import SHARED, upgrade
 
 
 def test_a_redelivered_event_is_applied_once(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'c.db'}")
-    migrate(engine, schema.MIGRATIONS)
+    upgrade(engine, SHARED)
     applied: list[str] = []
     consumer = EventConsumer(
         engine,
@@ -38,7 +39,7 @@ def test_a_redelivered_event_is_applied_once(tmp_path: Path) -> None:
 
 def test_a_failing_handler_leaves_the_event_unclaimed(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'c.db'}")
-    migrate(engine, schema.MIGRATIONS)
+    upgrade(engine, SHARED)
     attempts: list[int] = []
 
     def flaky(conn: sa.Connection, env: object, payload: object) -> None:

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 
 from eco.v1 import evaluation_pb2
 from shared import events, schema
-from shared.db import make_engine, migrate
+from shared.db import make_engine
+from shared.migrations import SHARED, upgrade
 from shared.outbox import OutboxRelay, add_event, pending_count
 
 
@@ -49,7 +50,7 @@ class ScriptedProducer:
 @pytest.fixture
 def engine(tmp_path: Path) -> sa.Engine:
     engine = make_engine(f"sqlite:///{tmp_path / 'o.db'}")
-    migrate(engine, schema.MIGRATIONS)
+    upgrade(engine, SHARED)
     return engine
 
 
