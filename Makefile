@@ -9,7 +9,7 @@ INFRA := deploy/local/infra.sh
 PROTOS := $(wildcard proto/eco/v1/*.proto)
 GEN_STAMP := eco/v1/.stamp
 
-.PHONY: help system-packages venv proto proto-check proto-baseline run stop status test test-unit test-integration test-e2e lint fmt bench migration clean
+.PHONY: help system-packages web-vendor venv proto proto-check proto-baseline run stop status test test-unit test-integration test-e2e lint fmt bench migration clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ $(GEN_STAMP): $(PROTOS) $(VENV)/.installed
 	@touch eco/__init__.py eco/v1/__init__.py eco/py.typed
 	@touch $@
 
+web-vendor: ## Fetch the console's browser libraries (Leaflet) from the npm registry, pinned and checked
+	@bash deploy/local/vendor-web.sh
+
 proto: $(GEN_STAMP) ## Generate Python code and type stubs from proto/ into the gitignored package eco/
 
 proto-check: proto ## Fail if a released message's field number or name changed (vs proto/released.binpb)
@@ -42,7 +45,7 @@ proto-check: proto ## Fail if a released message's field number or name changed 
 proto-baseline: proto ## Record the current contracts as released (deliberately, after review)
 	$(PY) -m shared.proto_compat baseline proto/released.binpb $(PROTOS)
 
-run: system-packages proto ## Start the whole platform with a demo city (Kafka, Elasticsearch, services, gateway)
+run: system-packages proto web-vendor ## Start the whole platform with a demo city (Kafka, Elasticsearch, services, gateway)
 	@bash deploy/local/platform.sh up
 
 stop: ## Stop everything `make run` started
@@ -51,15 +54,15 @@ stop: ## Stop everything `make run` started
 status: ## Show what is running
 	@bash deploy/local/platform.sh status
 
-test: system-packages proto lint proto-check test-unit test-integration ## Every test: lint, contracts, unit, then integration and e2e against real servers
+test: system-packages proto web-vendor lint proto-check test-unit test-integration ## Every test: lint, contracts, unit, then integration and e2e against real servers
 
-test-unit: proto ## Unit tests (no servers)
+test-unit: proto web-vendor ## Unit tests (no servers)
 	$(PY) -m pytest -q tests/unit
 
-test-integration: proto ## Integration and e2e tests against real Kafka, Elasticsearch and PostgreSQL (started if needed)
+test-integration: proto web-vendor ## Integration and e2e tests against real Kafka, Elasticsearch and PostgreSQL (started if needed)
 	@bash deploy/local/with-infra.sh $(PY) -m pytest -q tests/integration tests/e2e
 
-test-e2e: proto ## Only the end-to-end tests (real servers, started if needed)
+test-e2e: proto web-vendor ## Only the end-to-end tests (real servers, started if needed)
 	@bash deploy/local/with-infra.sh $(PY) -m pytest -q tests/e2e
 
 lint: proto ## ruff check, ruff format --check, mypy, layering (no eco.v1 in domain/ or service_layer/; gateway imports no services/deploy)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from elasticsearch import AsyncElasticsearch, Elasticsearch
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gateway import config, errors
@@ -25,6 +27,9 @@ from gateway.search import indexer as search_indexer
 from gateway.search.recent import RecentAnswers
 from shared.db import make_engine
 from shared.migrations import upgrade
+
+# The console's scripts and styles, and the browser libraries `make web-vendor` puts in vendor/.
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def _openapi_without_422(app: FastAPI) -> dict[str, Any]:
@@ -94,6 +99,7 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
 
     for router in all_routers():
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     app.openapi = lambda: _openapi_without_422(app)  # type: ignore[method-assign]
     # Outermost last: security headers on every answer, refusals included; then the size limits,
     # then the real client address (forwarded headers only from configured proxies), then the URL's

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import grpc
 
-from eco.v1 import codes_pb2, codes_pb2_grpc, enforcement_pb2_grpc, permits_pb2_grpc
+from eco.v1 import codes_pb2, codes_pb2_grpc, enforcement_pb2_grpc, permits_pb2_grpc, risk_pb2_grpc
 from gateway.config import GatewaySettings
 from shared.grpc.client import call_metadata, channel
 
@@ -24,6 +24,7 @@ class ServiceClients:
         self.codes = codes_pb2_grpc.CodesServiceStub(self.channels["codes"])
         self.permits = permits_pb2_grpc.PermitsServiceStub(self.channels["permits"])
         self.enforcement = enforcement_pb2_grpc.EnforcementServiceStub(self.channels["enforcement"])
+        self.risk = risk_pb2_grpc.RiskServiceStub(self.channels["risk"])
 
     def metadata(self) -> tuple[tuple[str, str], ...]:
         """The metadata of a call on the gateway's behalf (its department token)."""

@@ -63,6 +63,10 @@ class GatewaySettings(EnvironmentSettings):
     search_recent_seconds: float = env_field(
         "ECO_SEARCH_RECENT_SECONDS", default=0.5, ge=0, lt=3600, allow_inf_nan=False
     )
+    # The console map's tile URL template ({z}/{x}/{y}); empty (the default): no tiles, the grid
+    # polygons are the base. Tiles from another origin are allowed by the console's CSP, and only them.
+    console_tile_url: str = env_field("ECO_CONSOLE_TILE_URL", default="")
+    console_tile_attribution: str = env_field("ECO_CONSOLE_TILE_ATTRIBUTION", default="")
 
     @field_validator("port", mode="before")
     @classmethod
@@ -102,6 +106,18 @@ class GatewaySettings(EnvironmentSettings):
             except ValueError:
                 raise ValueError(f"expected addresses or networks ({proxy!r} is neither)") from None
         return proxies
+
+    @field_validator("console_tile_url", mode="before")
+    @classmethod
+    def _tile_template(cls, raw: Any) -> Any:
+        url = raw.strip() if isinstance(raw, str) else raw
+        if url and not (
+            url.startswith(("https://", "http://", "/"))
+            and not url.startswith("//")
+            and all(part in url for part in ("{z}", "{x}", "{y}"))
+        ):
+            raise ValueError("expected an http(s) URL or a /path with {z}, {x} and {y}")
+        return url
 
 
 def load(env: Mapping[str, str] = os.environ) -> GatewaySettings:

@@ -18,8 +18,9 @@ DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
 CDN = "https://cdn.jsdelivr.net"
 
 
-def content_security_policy(path: str, nonce: str) -> str:
-    """The policy of one response (CSP Level 3 directives)."""
+def content_security_policy(path: str, nonce: str, *, image_origins: str = "") -> str:
+    """The policy of one response (CSP Level 3 directives); `image_origins` adds image sources (the
+    console map's configured tile server, if any)."""
     if path in DOCS_PATHS:
         return (
             f"default-src 'none'; script-src {CDN} 'unsafe-inline'; style-src {CDN} 'unsafe-inline'; "
@@ -27,7 +28,8 @@ def content_security_policy(path: str, nonce: str) -> str:
             "font-src https://fonts.gstatic.com; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
         )
     return (
-        f"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; img-src 'self' data:; "
+        f"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; "
+        f"img-src 'self' data:{' ' + image_origins if image_origins else ''}; "
         "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     )
 

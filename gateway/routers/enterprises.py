@@ -1,7 +1,9 @@
 """The enterprise registry for operators: list, register, and the full record (一企一档).
 
 The record holds what the permits service owns (registry, outlets, discharge permits, EIA,
-radiation permits, discharge-rights holdings); other services' sections are added as they land.
+radiation permits, discharge-rights holdings) and the risk service's level with its HJ 941-2018 form;
+other services' sections are added as they land. A section whose service does not answer is left
+out with a warning naming it (`partial`, `warnings`).
 Every rule is the permits service's: its errors come back as HTTP with the same message.
 """
 
@@ -18,6 +20,7 @@ from eco.v1 import common_pb2, permits_pb2, permits_pb2_grpc
 from gateway import operators
 from gateway.clients import clients_of
 from gateway.errors import API_ERRORS
+from gateway.routers import risk
 from shared.errors import InvalidArgument
 
 router = APIRouter(prefix="/api/v1", tags=["enterprises"], responses=API_ERRORS)
@@ -150,7 +153,9 @@ def get_enterprise_record(uscc: str, request: Request, _: RecordReader) -> dict[
     record = stub.GetEnterpriseRecord(
         permits_pb2.GetEnterpriseRequest(uscc=uscc), metadata=metadata, timeout=CALL_TIMEOUT
     )
-    return to_json(record)
+    # Other services' sections: one missing (its service down) leaves the record partial, with a warning.
+    risk_section, warnings = risk.record_section(request, record.enterprise.uscc or uscc)
+    return {**to_json(record), "risk": risk_section, "partial": bool(warnings), "warnings": warnings}
 
 
 @router.post("/enterprises", status_code=status.HTTP_201_CREATED)

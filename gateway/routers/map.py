@@ -31,7 +31,13 @@ def layer_geojson(
     layer: str,
     bbox: str | None = Query(None, description="min_lon,min_lat,max_lon,max_lat (WGS 84)"),
     town: str = Query("", description="Only this town or subdistrict"),
-    status: str = Query("", description="Only this status (alarms: open by default)"),
+    status: str = Query(
+        "",
+        description=(
+            "Only this status (alarms: open by default; hazards and emergencies: all but closed;"
+            " depots: ok, low or inactive)"
+        ),
+    ),
 ) -> dict[str, Any] | JSONResponse:
     """An RFC 7946 FeatureCollection of the layer's features, coordinates [lon, lat]."""
     if layer not in query.LAYERS:

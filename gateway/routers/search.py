@@ -1,5 +1,5 @@
-"""GET /api/v1/search: one search over enterprises, permits, stations, alarms (and, once their
-services publish, problems, hazards and petitions), for operators with any role."""
+"""GET /api/v1/search: one search (一库) over enterprises, permits, outlets, stations, alarms and the
+kinds other services publish, for operators with any role."""
 
 from __future__ import annotations
 
@@ -8,30 +8,68 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from gateway import operators
 from gateway.errors import API_ERRORS
-from gateway.search import index, query, unavailable
+from gateway.search import filters, index, query, unavailable
 from gateway.search.recent import RecentAnswers
 
 AnyOperator = Annotated[operators.Operator, Depends(operators.require_on_loop())]
 router = APIRouter(tags=["search"], responses=API_ERRORS)
 
 
-@router.get("/api/v1/search", response_model=None)
+class SearchHit(BaseModel):
+    """One result: what it is, its natural key, and a snippet (HTML-escaped, <em> marks the words)."""
+
+    kind: str = Field(examples=["enterprise"])
+    id: str = Field(examples=["91330282MA2PLAT01X"])
+    title: str = Field(examples=["慈溪市宗汉电镀厂"])
+    snippet: str = Field(examples=["浙江省慈溪市<em>宗汉</em>"])
+    town: str
+    location: dict[str, float] | None
+    status: str
+    score: float | None
+
+
+class SearchAnswer(BaseModel):
+    """A page of results with the facet counts of everything the query and filters match."""
+
+    total: int
+    from_: int = Field(alias="from")
+    size: int
+    results: list[SearchHit]
+    facets: dict[str, int] = Field(description="Results per kind (the kind filter does not narrow these)")
+    facet_counts: dict[str, dict[str, int]] = Field(description="Results per town, grid and status")
+    next_page_token: str = Field(description="Pass as page_token for the next page; empty on the last")
+
+
+# The answer is rendered once as bytes and shared (gateway.search.recent), never validated per
+# request: the model documents it in the OpenAPI document.
+@router.get("/api/v1/search", response_model=None, responses={200: {"model": SearchAnswer}})
 async def search(
     request: Request,
     _operator: AnyOperator,
     q: str = Query(
-        ..., description="Words or a phrase (Chinese is matched as a phrase), or a USCC / permit number / id"
+        ..., description="Words, any part of a Chinese name, or a USCC / permit number / id or its prefix"
     ),
     kind: str = Query("", description=f"Only this kind: {', '.join(index.KINDS)}"),
     town: str = Query("", description="Only this town or subdistrict, e.g. 周巷"),
+    grid: str = Query("", description="Only this grid"),
+    status: str = Query("", description="Only this status, e.g. open, issued, alarm"),
+    since: str = Query("", description="Only records at or after this time (ISO 8601; no zone: UTC+8)"),
+    until: str = Query("", description="Only records before this time (ISO 8601; no zone: UTC+8)"),
+    bbox: str = Query("", description="Only records located in min_lon,min_lat,max_lon,max_lat (WGS 84)"),
     size: int = Query(20, description=f"Results per page, 1..{query.MAX_SIZE}"),
+    page_size: int | None = Query(None, description="Same as size"),
     start: int = Query(0, alias="from", description="Offset of the first result"),
+    page_token: str = Query("", description="next_page_token of the previous page"),
 ) -> Response:
     """Search every kind; results with kind, id, title, snippet, town, location, score and facet counts."""
-    body = query.search_body(q, kind=kind, town=town, size=size, start=start)
+    size = size if page_size is None else page_size
+    start = query.page_start(page_token, start)
+    narrowed = filters.parse(town=town, grid=grid, status=status, since=since, until=until, bbox=bbox)
+    body = query.search_body(q, kind=kind, filters=narrowed, size=size, start=start)
     settings = request.app.state.settings
     es = request.app.state.search_async
     name = index.index_name(settings.search_index_prefix)

@@ -8,73 +8,19 @@ of different topics (a CreditChanged before its EnterpriseRegistered) commute.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from eco.v1 import common_pb2, evaluation_pb2, monitoring_pb2, permits_pb2
+from gateway.search import enforcement_documents, risk_documents
+from gateway.search.document_ops import Op, StationAlarm, Upsert, doc_id, enum_name
+from gateway.search.document_ops import date_text as _date
+from gateway.search.document_ops import place as _place
+from gateway.search.document_ops import text as _text
+from gateway.search.document_ops import time_text as _time
 
-
-@dataclass(frozen=True)
-class Upsert:
-    """Merge `doc` into a document (creating it from `defaults` + `doc` if it is missing)."""
-
-    doc_id: str
-    doc: dict[str, Any]
-    defaults: dict[str, Any] = field(default_factory=dict)
-    # Copy town and location from this enterprise's document (permits and outlets carry neither).
-    place_from: str = ""
-
-
-@dataclass(frozen=True)
-class StationAlarm:
-    """Add or remove an open alarm on a station's document; its status follows."""
-
-    doc_id: str
-    alarm_id: str
-    opened: bool
-
-
-Op = Upsert | StationAlarm
-
-
-def doc_id(kind: str, ref: str) -> str:
-    """The deterministic id of a document."""
-    return f"{kind}:{ref}"
-
-
-def enum_name(enum_type: Any, value: int, prefix: str) -> str:
-    """A proto enum value as a short lower-case word ("PERMIT_CLASS_KEY" -> "key"); "" if unset."""
-    return "" if value == 0 else str(enum_type.Name(value)).removeprefix(prefix).lower()
-
-
-def _location(point: common_pb2.GeoPoint) -> dict[str, float] | None:
-    # proto3 cannot tell an unset GeoPoint from (0, 0); nothing the bureau maps lies at (0, 0).
-    if point.lat == 0 and point.lon == 0:
-        return None
-    return {"lat": point.lat, "lon": point.lon}
-
-
-def _time(ts: Timestamp) -> str:
-    return ts.ToDatetime().isoformat() + "Z" if ts.seconds or ts.nanos else ""
-
-
-def _date(d: common_pb2.Date) -> str:
-    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}" if d.year else ""
-
-
-def _place(town: str, point: common_pb2.GeoPoint) -> dict[str, Any]:
-    place: dict[str, Any] = {"town": town} if town else {}
-    location = _location(point)
-    if location:
-        place["location"] = location
-    return place
-
-
-def _text(*parts: str) -> str:
-    return " ".join(part for part in parts if part)
+__all__ = ["BUILDERS", "Op", "StationAlarm", "Upsert", "doc_id", "enum_name"]
 
 
 def enterprise(payload: Message) -> list[Op]:
@@ -97,6 +43,7 @@ def enterprise(payload: Message) -> list[Op]:
         "title": e.name,
         "body": _text(e.address, e.industry_code, e.grid, e.uscc),
         **_place(e.town, e.location),
+        **({"grid": e.grid} if e.grid else {}),
         "props": props,
     }
     return [Upsert(doc_id("enterprise", e.uscc), doc)]
@@ -139,6 +86,8 @@ def permit(payload: Message) -> list[Op]:
         "status": status,
         "props": props,
     }
+    if props.get("valid_from"):
+        permit_doc["time"] = props["valid_from"]
     on_enterprise = {"status": status, "props": {"permit_status": status, "permit_number": number}}
     return [
         Upsert(doc_id("permit", number), permit_doc, place_from=uscc),
@@ -192,7 +141,7 @@ def station(payload: Message) -> list[Op]:
 
 
 def _alarm(ref: str, title: str, body: str, place: dict[str, Any], props: dict[str, Any]) -> dict[str, Any]:
-    return {
+    doc = {
         "kind": "alarm",
         "ref": ref,
         "title": title,
@@ -201,6 +150,9 @@ def _alarm(ref: str, title: str, body: str, place: dict[str, Any], props: dict[s
         **place,
         "props": props,
     }
+    if props.get("opened_at"):
+        doc["time"] = props["opened_at"]  # the time-range filter's field
+    return doc
 
 
 def exceedance_detected(payload: Message) -> list[Op]:
@@ -302,4 +254,6 @@ BUILDERS: dict[str, Callable[[Message], list[Op]]] = {
     "ExceedanceCleared": exceedance_cleared,
     "DeviceFault": device_fault,
     "TreatmentIdleWhileProducing": treatment_idle,
+    **enforcement_documents.BUILDERS,
+    **risk_documents.BUILDERS,
 }

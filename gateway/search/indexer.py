@@ -67,12 +67,18 @@ class SearchWriter:
         doc = dict(op.doc)
         if op.place_from:
             owner = self._get(documents.doc_id("enterprise", op.place_from)) or {}
-            for key in ("town", "location"):
+            for key in ("town", "grid", "location"):
                 if key in owner and key not in doc:
                     doc[key] = owner[key]
             # The enterprise's name makes its permits and outlets findable by it.
             if owner.get("title") and "body" in doc:
                 doc["body"] = f"{owner['title']} {doc['body']}"
+        if op.derive is not None:
+            # Read, merge as Elasticsearch will, and add the computed fields (a depot's low items). The
+            # document's events come in order on one partition, read by one consumer: nothing writes between.
+            current = self._get(op.doc_id) or dict(op.defaults)
+            derived = op.derive(merged(current, doc))
+            doc = merged(doc, derived)
         if op.defaults:
             self.es.update(index=self.index_name, id=op.doc_id, doc=doc, upsert={**op.defaults, **doc})
         else:
@@ -92,6 +98,17 @@ class SearchWriter:
             doc={"open_alarms": alarms, "status": status},
             doc_as_upsert=True,
         )
+
+
+def merged(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """`change` merged into `base` object by object, as Elasticsearch merges a partial update."""
+    out = dict(base)
+    for key, value in change.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merged(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def handlers(writer: SearchWriter) -> dict[str, Handler]:

@@ -1,18 +1,25 @@
 """Search and map queries: pure functions from request parameters to Elasticsearch bodies and back.
 
-The index is analysed per character (the `standard` analyzer on Chinese), so text is matched as a
-phrase: "宗汉电镀" finds 慈溪市宗汉电镀厂, not every name containing 电.
+Words are matched three ways (gateway.search.index): the exact name first, then any contiguous part
+of a name as a phrase of characters ("宗汉电镀" finds 慈溪市宗汉电镀厂, not every name containing 电),
+then most of its character pairs (慈溪印染 finds 慈溪市浒山印染有限公司). Natural keys (USCC, permit
+number) match exactly or by prefix, in any case. One request to Elasticsearch answers the hits, the
+highlights and every facet count.
 """
 
 from __future__ import annotations
 
 import html
-import math
-from dataclasses import dataclass
+import re
 from typing import Any
 
+from gateway.search import filters as search_filters
+from gateway.search.bbox import BBox, parse_bbox
 from gateway.search.index import KINDS
+from shared import paging
 from shared.errors import InvalidArgument
+
+__all__ = ["BBox", "parse_bbox"]
 
 MAX_SIZE = 100
 # Elasticsearch's default index.max_result_window: from + size beyond it is refused by the server.
@@ -22,50 +29,23 @@ MAX_QUERY_CHARS = 200
 MAX_FEATURES = 5_000
 
 # Map layers with data, and the document kind each draws.
-LAYER_KINDS = {"enterprises": "enterprise", "stations": "station", "alarms": "alarm"}
+LAYER_KINDS = {
+    "enterprises": "enterprise",
+    "stations": "station",
+    "alarms": "alarm",
+    "hazards": "hazard",
+    "emergencies": "emergency",
+    "depots": "depot",
+    "problems": "problem",
+}
 # Layers DESIGN.md names whose source services publish nothing yet: empty, with a note.
-PENDING_LAYERS = ("problems", "hazards", "emergencies", "depots", "petitions")
+PENDING_LAYERS = ("petitions",)
+# What a layer shows when no status is asked for: cleared alarms, closed hazards, closed emergencies
+# and closed problems (销号) drop off the map (they stay searchable). Depots show every status.
+LAYER_DEFAULT_STATUS = {"alarms": "open"}
+LAYER_HIDDEN_STATUS = {"hazards": "closed", "emergencies": "closed", "problems": "closed"}
 LAYERS = (*LAYER_KINDS, *PENDING_LAYERS)
 PENDING_NOTE = "no source publishes this layer yet"
-
-
-@dataclass(frozen=True)
-class BBox:
-    """A bounding box in WGS 84 degrees (RFC 7946 section 5 order: west, south, east, north)."""
-
-    min_lon: float
-    min_lat: float
-    max_lon: float
-    max_lat: float
-
-
-def parse_bbox(raw: str | None) -> BBox | None:
-    """`min_lon,min_lat,max_lon,max_lat` -> BBox; InvalidArgument("bbox", why) if malformed."""
-    if raw is None or raw.strip() == "":
-        return None
-    parts = raw.split(",")
-    if len(parts) != 4:
-        raise InvalidArgument("bbox", f"expected 4 numbers min_lon,min_lat,max_lon,max_lat, got {len(parts)}")
-    try:
-        numbers = [float(part) for part in parts]
-    except ValueError:
-        raise InvalidArgument(
-            "bbox", f"expected 4 numbers min_lon,min_lat,max_lon,max_lat, got {raw!r}"
-        ) from None
-    if not all(math.isfinite(n) for n in numbers):
-        raise InvalidArgument("bbox", "numbers must be finite")
-    min_lon, min_lat, max_lon, max_lat = numbers
-    for value, name in ((min_lon, "min_lon"), (max_lon, "max_lon")):
-        if not -180 <= value <= 180:
-            raise InvalidArgument("bbox", f"{name} must lie in -180..180, got {value}")
-    for value, name in ((min_lat, "min_lat"), (max_lat, "max_lat")):
-        if not -90 <= value <= 90:
-            raise InvalidArgument("bbox", f"{name} must lie in -90..90, got {value}")
-    if not min_lon < max_lon:
-        raise InvalidArgument("bbox", f"min_lon must be less than max_lon, got {min_lon} >= {max_lon}")
-    if not min_lat < max_lat:
-        raise InvalidArgument("bbox", f"min_lat must be less than max_lat, got {min_lat} >= {max_lat}")
-    return BBox(min_lon, min_lat, max_lon, max_lat)
 
 
 def check_paging(size: int, start: int) -> None:
@@ -89,8 +69,41 @@ SEARCH_FILTER_PATH = [
 SEARCH_SOURCE = ["kind", "ref", "title", "body", "town", "location", "status"]
 
 
-def search_body(q: str, *, kind: str = "", town: str = "", size: int = 20, start: int = 0) -> dict[str, Any]:
-    """The body of a search over every kind: phrase match on text or an exact natural key."""
+# Facets beside the kinds: the field counted and how many values are returned at most.
+FACETS = {"town": 30, "grid": 50, "status": 20}
+# Of a text's character pairs, how many must match: all of one or two, three in four beyond.
+PAIRS_TO_MATCH = "2<75%"
+# A natural key is ASCII letters, digits and dashes (USCC GB 32100-2015, permit numbers, station ids).
+_KEY = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_:.\-]*$")
+MIN_PREFIX_CHARS = 4
+
+
+def _words(text: str) -> list[dict[str, Any]]:
+    # Boosts: exact name or key >> a key's prefix > the text in a title > in a body; the phrase
+    # clauses and the pair clauses overlap on purpose, so a contiguous match outscores a scattered one.
+    folded = text.lower()
+    should: list[dict[str, Any]] = [
+        {"term": {"title.raw": {"value": folded, "boost": 20}}},
+        {"term": {"ref": {"value": folded, "boost": 20}}},
+        {"match_phrase": {"title": {"query": text, "boost": 6}}},
+        {"match_phrase": {"body": {"query": text, "boost": 1}}},
+        {"match": {"title.bigram": {"query": text, "minimum_should_match": PAIRS_TO_MATCH, "boost": 2}}},
+        {"match": {"body.bigram": {"query": text, "minimum_should_match": PAIRS_TO_MATCH, "boost": 0.5}}},
+    ]
+    if len(text) >= MIN_PREFIX_CHARS and _KEY.match(text):
+        should.append({"prefix": {"ref": {"value": folded, "boost": 8}}})
+    return should
+
+
+def search_body(
+    q: str,
+    *,
+    kind: str = "",
+    filters: search_filters.SearchFilters | None = None,
+    size: int = 20,
+    start: int = 0,
+) -> dict[str, Any]:
+    """The body of a search over every kind: words or a natural key, the filters, facets, highlights."""
     text = q.strip()
     if not text:
         raise InvalidArgument("q", "must not be empty")
@@ -99,24 +112,18 @@ def search_body(q: str, *, kind: str = "", town: str = "", size: int = 20, start
     if kind and kind not in KINDS:
         raise InvalidArgument("kind", f"must be one of {', '.join(KINDS)}, got {kind!r}")
     check_paging(size, start)
-    filters: list[dict[str, Any]] = [{"term": {"town": town}}] if town else []
+    aggs: dict[str, Any] = {"kinds": {"terms": {"field": "kind", "size": len(KINDS)}}}
+    aggs.update({field: {"terms": {"field": field, "size": most}} for field, most in FACETS.items()})
     body: dict[str, Any] = {
         "query": {
             "bool": {
-                "should": [
-                    {"multi_match": {"query": text, "type": "phrase", "fields": ["title^3", "body"]}},
-                    {
-                        "term": {
-                            "ref": {"value": text.upper() if _looks_like_code(text) else text, "boost": 5}
-                        }
-                    },
-                ],
+                "should": _words(text),
                 "minimum_should_match": 1,
-                "filter": filters,
+                "filter": search_filters.clauses(filters or search_filters.SearchFilters()),
             }
         },
-        # Facets count every kind the query matches; the kind filter narrows only the hits.
-        "aggs": {"kinds": {"terms": {"field": "kind", "size": len(KINDS)}}},
+        # Facets count what the query and the filters match; the kind filter narrows only the hits.
+        "aggs": aggs,
         # encoder html: the stored text in a fragment is HTML-escaped, so <em> is its only markup and
         # a console showing snippets as HTML cannot be made to run a script kept in an address.
         "highlight": {
@@ -125,6 +132,8 @@ def search_body(q: str, *, kind: str = "", town: str = "", size: int = 20, start
             "post_tags": ["</em>"],
             "encoder": "html",
         },
+        # Equal scores in the order of the natural key: the same answer from any copy of the index.
+        "sort": ["_score", {"ref": "asc"}],
         "from": start,
         "size": size,
         "track_total_hits": True,
@@ -135,9 +144,20 @@ def search_body(q: str, *, kind: str = "", town: str = "", size: int = 20, start
     return body
 
 
-def _looks_like_code(text: str) -> bool:
-    # USCCs are upper case (GB 32100-2015 alphabet); people type them in lower case too.
-    return len(text) == 18 and text.isalnum() and text.isascii()
+def page_start(page_token: str, start: int) -> int:
+    """The offset a page token resumes at (the `from` parameter when there is no token)."""
+    key = paging.decode(page_token)
+    if key is None:
+        return start
+    if not key.isdigit():
+        raise InvalidArgument("page_token", "not a token this route returned")
+    return int(key)
+
+
+def _fragments(highlight: dict[str, list[str]]) -> list[str]:
+    # The index has one token per Chinese character, so a phrase comes back as <em>宗</em><em>汉</em>:
+    # join the marks of neighbouring characters (the escaped text cannot hold a literal tag).
+    return [f.replace("</em><em>", "") for f in [*highlight.get("body", []), *highlight.get("title", [])]]
 
 
 def search_results(response: dict[str, Any], *, size: int, start: int) -> dict[str, Any]:
@@ -145,7 +165,7 @@ def search_results(response: dict[str, Any], *, size: int, start: int) -> dict[s
     results = []
     for hit in response["hits"].get("hits", []):  # filter_path leaves out an empty list
         source = hit["_source"]
-        fragments = [*hit.get("highlight", {}).get("body", []), *hit.get("highlight", {}).get("title", [])]
+        fragments = _fragments(hit.get("highlight", {}))
         results.append(
             {
                 "kind": source.get("kind", ""),
@@ -158,14 +178,23 @@ def search_results(response: dict[str, Any], *, size: int, start: int) -> dict[s
                 "score": hit.get("_score"),
             }
         )
-    buckets = response.get("aggregations", {}).get("kinds", {}).get("buckets", [])
-    counts = {bucket["key"]: bucket["doc_count"] for bucket in buckets}
+    aggregations = response.get("aggregations", {})
+
+    def counts(name: str) -> dict[str, int]:
+        return {b["key"]: b["doc_count"] for b in aggregations.get(name, {}).get("buckets", [])}
+
+    kinds = counts("kinds")
+    total = response["hits"]["total"]["value"]
+    following = start + size
+    more = following < total and following < MAX_WINDOW
     return {
-        "total": response["hits"]["total"]["value"],
+        "total": total,
         "from": start,
         "size": size,
         "results": results,
-        "facets": {kind: counts.get(kind, 0) for kind in KINDS},
+        "facets": {kind: kinds.get(kind, 0) for kind in KINDS},
+        "facet_counts": {field: counts(field) for field in FACETS},
+        "next_page_token": paging.encode(str(following)) if more else "",
     }
 
 
@@ -176,15 +205,15 @@ def map_body(layer: str, *, bbox: BBox | None, town: str = "", status: str = "")
         {"exists": {"field": "location"}},
     ]
     if bbox is not None:
-        box = {"top_left": {"lat": bbox.max_lat, "lon": bbox.min_lon}}
-        box["bottom_right"] = {"lat": bbox.min_lat, "lon": bbox.max_lon}
-        filters.append({"geo_bounding_box": {"location": box}})
+        filters.append(search_filters.geo_box(bbox))
     if town:
         filters.append({"term": {"town": town}})
-    # Cleared alarms drop off the map unless asked for by status.
-    if status or layer == "alarms":
-        filters.append({"term": {"status": status or "open"}})
-    return {"query": {"bool": {"filter": filters}}, "size": MAX_FEATURES, "sort": [{"ref": "asc"}]}
+    query: dict[str, Any] = {"filter": filters}
+    if status or layer in LAYER_DEFAULT_STATUS:
+        filters.append({"term": {"status": status or LAYER_DEFAULT_STATUS[layer]}})
+    elif layer in LAYER_HIDDEN_STATUS:
+        query["must_not"] = [{"term": {"status": LAYER_HIDDEN_STATUS[layer]}}]
+    return {"query": {"bool": query}, "size": MAX_FEATURES, "sort": [{"ref": "asc"}]}
 
 
 def feature_collection(layer: str, response: dict[str, Any] | None) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from services.enforcement import config as enforcement_config
 from services.enforcement.adapters import data_files
 from services.enforcement.adapters.content_store import ContentStore, FileStore
 from services.enforcement.adapters.monitoring_client import MonitoringReadings
+from services.enforcement.adapters.s3_store import S3Store
 from services.enforcement.entrypoints import (
     consumers,
     inspection_messages,
@@ -25,6 +26,7 @@ from services.enforcement.entrypoints.grpc_servicer import EnforcementServicer
 from services.enforcement.migrations import HISTORY
 from services.enforcement.service_layer import petitions
 from services.enforcement.service_layer.escalation import escalate_overdue
+from services.enforcement.service_layer.rectification import announce_overdue
 from services.enforcement.service_layer.unit_of_work import Deps, MovementReader, no_movements
 from shared.clock import Clock, SystemClock
 from shared.periodic import Periodic
@@ -32,6 +34,7 @@ from shared.runtime import ServiceApp
 from shared.settings import Settings
 
 ESCALATION_WORKER = "enforcement-escalation"
+RECTIFICATION_WORKER = "enforcement-rectification"
 PETITIONS_WORKER = "enforcement-petitions"
 # The translation tables of the inspection and petition halves, beside the ledger's (messages.py).
 _EXTRA_EVENTS = {**inspection_messages.EVENTS, **petition_messages.EVENTS}
@@ -81,7 +84,7 @@ def build(
     deps = make_deps(
         engine,
         clock=clock or SystemClock(),
-        store=FileStore(cfg.evidence_dir),
+        store=S3Store(cfg.evidence_s3) if cfg.evidence_s3 else FileStore(cfg.evidence_dir),
         notify=relay.notify,
         movements=MonitoringReadings(cfg.monitoring_address, cfg.service_token),
         rivers_file=cfg.rivers_file,
@@ -112,6 +115,7 @@ def build(
                 group_id=f"{consumer_group or settings.consumer_group}-targets",
             ),
             Periodic(ESCALATION_WORKER, every, lambda: escalate_overdue(deps)),
+            Periodic(RECTIFICATION_WORKER, every, lambda: announce_overdue(deps)),
             Periodic(PETITIONS_WORKER, every, lambda: petitions.periodic(deps)),
         ],
     )

@@ -1,7 +1,8 @@
 """Where evidence content lives: a content-addressed store behind one small interface.
 
 The default keeps each content under <dir>/<sha[:2]>/<sha> (configurable directory); identical
-content is stored once. An S3-compatible store would implement the same three methods.
+content is stored once. adapters/s3_store.py implements the same three methods on an S3-compatible
+object store, chosen by configuration (config.py).
 """
 
 from __future__ import annotations

@@ -178,6 +178,7 @@ def get_all(
     opened_from: datetime | None,
     opened_to: datetime | None,
     overdue_at: datetime | None,
+    severities: list[Severity] | None = None,
     size: int,
     after: str | None,
 ) -> paging.Page[Problem]:
@@ -201,6 +202,8 @@ def get_all(
         filters.append(problems.c.opened_at < opened_to)
     if overdue_at is not None:
         filters.append(sa.and_(cases.c.stage != Stage.CLOSED.value, cases.c.due_at < overdue_at))
+    if severities:
+        filters.append(problems.c.severity.in_([s.value for s in severities]))
     joined = problems.join(cases, cases.c.case_id == problems.c.case_id)
     total = conn.execute(sa.select(sa.func.count()).select_from(joined).where(*filters)).scalar_one()
     query = sa.select(problems).select_from(joined).where(*filters)

@@ -115,6 +115,16 @@ escalations = sa.Table(
     sa.Column("at", UtcDateTime, nullable=False),
 )
 
+# One row per rectification date that passed without a verified rectification: the key is the date,
+# so RectificationOverdue is announced once per lapse even when two workers race for it.
+rectification_lapses = sa.Table(
+    "rectification_lapses",
+    metadata,
+    sa.Column("case_id", sa.String(36), sa.ForeignKey("cases.case_id"), primary_key=True),
+    sa.Column("rectify_by", UtcDateTime, primary_key=True),
+    sa.Column("announced_at", UtcDateTime, nullable=False),
+)
+
 problems = sa.Table(
     "problems",
     metadata,

@@ -56,6 +56,14 @@ class ViolationWaived:
 
 
 @dataclass(frozen=True)
+class RectificationOverdue:
+    """A decided case's rectification date passed with no verified rectification (once per date)."""
+
+    case: Case
+    days_overdue: int
+
+
+@dataclass(frozen=True)
 class ProblemClosed:
     problem: Problem
     case: Case

@@ -26,6 +26,7 @@ class Source(enum.StrEnum):
     INSPECTION = "inspection"
     HAZARD_OVERDUE = "hazard_overdue"
     MANUAL = "manual"
+    WASTE_MANIFEST = "waste_manifest"
 
 
 class Severity(enum.StrEnum):

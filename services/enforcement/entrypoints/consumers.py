@@ -1,7 +1,8 @@
 """Enforcement's event consumer: the event types it handles, each mapped to its use case.
 
-Monitoring's alarms open (or are appended to) problems; permits' and monitoring's registry events
-keep the outlets read model source tracing needs. Each handler runs in the consumer's dedup
+Monitoring's alarms and risk's overdue hazards and hazardous-waste manifests open (or are appended
+to) problems; permits' and monitoring's registry events keep the outlets read model source tracing
+needs. Each handler runs in the consumer's dedup
 transaction, and problems also claim their event id, so a redelivered event changes nothing.
 """
 
@@ -12,16 +13,16 @@ from collections.abc import Mapping
 from google.protobuf.message import Message
 from sqlalchemy.engine import Connection
 
-from eco.v1 import events_pb2, monitoring_pb2, permits_pb2
+from eco.v1 import events_pb2, monitoring_pb2, permits_pb2, risk_pb2
 from services.enforcement.domain.problem import Source
 from services.enforcement.domain.values import GeoPoint
-from services.enforcement.entrypoints import messages
+from services.enforcement.entrypoints import messages, risk_alarms
 from services.enforcement.service_layer import outlets, problems
 from services.enforcement.service_layer.unit_of_work import Deps
 from shared.consumer import EventConsumer, Handler
 from shared.topology import topic_for
 
-TOPICS = [topic_for("monitoring"), topic_for("permits")]
+TOPICS = [topic_for("monitoring"), topic_for("permits"), topic_for("risk")]
 GROUP_ID = "enforcement"
 Envelope = events_pb2.EventEnvelope
 
@@ -79,6 +80,20 @@ def handlers(deps: Deps) -> Mapping[str, Handler]:
         assert isinstance(payload, permits_pb2.PermitIssued | permits_pb2.PermitRenewed)
         outlets.permit_limits(conn, uscc=payload.uscc, limits=messages.permit_limits(list(payload.outlets)))
 
+    def on_hazard(conn: Connection, envelope: Envelope, payload: Message) -> None:
+        assert isinstance(payload, risk_pb2.HazardOverdue)
+        problem, evidence = risk_alarms.hazard_overdue(payload, envelope.event_id)
+        problems.alarm(deps, conn, problem, evidence=evidence)
+
+    def on_manifest(conn: Connection, envelope: Envelope, payload: Message) -> None:
+        at = envelope.occurred_at.ToDatetime(tzinfo=messages.UTC)
+        if isinstance(payload, risk_pb2.ManifestMismatch):
+            problem, evidence = risk_alarms.manifest_mismatch(payload, envelope.event_id, at)
+        else:
+            assert isinstance(payload, risk_pb2.ManifestStuck)
+            problem, evidence = risk_alarms.manifest_stuck(payload, envelope.event_id, at)
+        problems.alarm(deps, conn, problem, evidence=evidence)
+
     return {
         "ExceedanceDetected": on_exceedance,
         "ExceedanceCleared": on_cleared,
@@ -88,11 +103,14 @@ def handlers(deps: Deps) -> Mapping[str, Handler]:
         "OutletAdded": on_outlet,
         "PermitIssued": on_permit,
         "PermitRenewed": on_permit,
+        "HazardOverdue": on_hazard,
+        "ManifestMismatch": on_manifest,
+        "ManifestStuck": on_manifest,
     }
 
 
 def build(deps: Deps, bootstrap_servers: str, *, group_id: str = GROUP_ID) -> EventConsumer:
-    """The consumer of monitoring's and permits' events."""
+    """The consumer of monitoring's, permits' and risk's events."""
     return EventConsumer(
         deps.engine, bootstrap_servers, group_id=group_id, topics=TOPICS, handlers=handlers(deps)
     )

@@ -59,6 +59,17 @@ def stages(field: str, values: list[int]) -> list[Stage]:
     return [enum_value(field, v, STAGE) for v in values]
 
 
+def severities(field: str, values: list[str]) -> list[Severity]:
+    """A severity filter ("low", "medium", "high", any case)."""
+    found = []
+    for i, raw in enumerate(values):
+        try:
+            found.append(Severity(raw.strip().lower()))
+        except ValueError:
+            raise InvalidArgument(f"{field}[{i}]", f"{raw!r} is not low, medium or high") from None
+    return found
+
+
 def owner(field: str, a: enforcement_pb2.Assignee) -> Assignee:
     """An owner."""
     return assignee(field, a.department, a.user, a.commissioner_id)

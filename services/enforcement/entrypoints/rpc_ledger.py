@@ -35,6 +35,8 @@ class LedgerRpcs(RpcBase):
             stages=req.stages("stages", list(request.stages)),
             opened_from=req.when("opened_from", request.opened_from, request.HasField("opened_from")),
             opened_to=req.when("opened_to", request.opened_to, request.HasField("opened_to")),
+            overdue_only=request.overdue_only,
+            severities=req.severities("severities", list(request.severities)),
             page_size=request.page.page_size,
             page_token=request.page.page_token,
         )

@@ -20,7 +20,7 @@ from services.enforcement.domain import case as loop
 from services.enforcement.domain.case import Case, Stage
 from services.enforcement.domain.events import ProblemOpened
 from services.enforcement.domain.grids import Grid
-from services.enforcement.domain.problem import Entry, Problem, ProblemIn, Source
+from services.enforcement.domain.problem import Entry, Problem, ProblemIn, Severity, Source
 from services.enforcement.service_layer import evidence as evidence_uc
 from services.enforcement.service_layer.evidence import EvidenceIn
 from services.enforcement.service_layer.routing import first_owner, route
@@ -160,6 +160,7 @@ def get_all(
     opened_from: datetime | None,
     opened_to: datetime | None,
     overdue_only: bool = False,
+    severities: list[Severity] | None = None,
     page_size: int,
     page_token: str,
 ) -> tuple[paging.Page[Problem], dict[str, Stage]]:
@@ -177,6 +178,7 @@ def get_all(
             opened_from=opened_from,
             opened_to=opened_to,
             overdue_at=deps.clock.now() if overdue_only else None,
+            severities=severities or [],
             size=size,
             after=after,
         )

@@ -1,9 +1,11 @@
 """HJ 941-2018 (企业突发环境事件风险分级方法): an enterprise's risk level for air and for water, from
 Q (risk substances against their critical quantities), M (process and controls) and E (sensitivity
 of the receptors around), and the enterprise's level as the higher of the two, in the standard's
-written form, e.g. 较大[较大-大气(Q2-M2-E1)+一般-水(Q1-M1-E2)].
+written form, e.g. 较大[较大-大气(Q2-M2-E3)+一般-水(Q1-M1-E2)].
 
-Every band and matrix below is data with the clause it comes from.
+Every band and matrix below is data with the clause it comes from. A form such as
+较大-大气(Q2-M2-E1) cannot occur: the matrix's E1 row gives Q2 with M2 重大, so those inputs are written
+重大-大气(Q2-M2-E1) and the enterprise 重大[...] (the matrix is the rule; a written form only reports it).
 """
 
 from __future__ import annotations
@@ -71,7 +73,9 @@ def substance_or_raise(code: str) -> Substance:
 # (光气化, 电解(氯碱), 氯化, 硝化, 合成氨, 裂解, 氟化, 加氢, 重氮化, 氧化, 过氧化, 胺基化, 磺化, 聚合,
 # 烷基化, 新型煤化工, 电石, 偶氮化), 5 per unit of another high-temperature or high-pressure process
 # with flammable or explosive substances, 5 per unit of a process or equipment the state lists for
-# phasing out; the item is capped at 30.
+# phasing out; the item is capped at 30. Units are counted one by one (two identical lines with two
+# listed processes each are 4 units, 40 points, capped at 30: the ministry's answer on table 1 of
+# 2020-10-30 to a question on HJ 941-2018).
 PROCESS_POINTS_LISTED = 10
 PROCESS_POINTS_OTHER = 5
 PROCESS_POINTS_OBSOLETE = 5
@@ -214,7 +218,7 @@ class MediumResult:
 
     @property
     def written(self) -> str:
-        """The medium's part of the form: 较大-大气(Q2-M2-E1), or 一般-水(Q0)."""
+        """The medium's part of the form: 较大-大气(Q2-M2-E3), or 一般-水(Q0)."""
         inside = self.q_code if self.q_level == 0 else f"{self.q_code}-{self.m_code}-{self.e_code}"
         return f"{self.level.chinese}-{self.medium.chinese}({inside})"
 
@@ -248,7 +252,7 @@ class Classification:
 
     @property
     def code(self) -> str:
-        """The written form: 较大[较大-大气(Q2-M2-E1)+一般-水(Q1-M1-E2)]."""
+        """The written form: 较大[较大-大气(Q2-M2-E3)+一般-水(Q1-M1-E2)]."""
         return f"{self.level.chinese}[{self.air.written}+{self.water.written}]"
 
 

@@ -5,7 +5,8 @@ Each substance carries its part of Appendix A, because the part decides which me
   substances of part 8 except the NH3-N >= 2000 mg/L and CODcr >= 10000 mg/L waste liquids;
 - water (clause 7.1): every substance of parts 3 to 8, and those of parts 1 and 2 that dissolve in or
   react with water (the clause names them: hydrogen chloride, ammonia, formaldehyde, sulphur dioxide,
-  nitrogen dioxide, ...).
+  nitrogen dioxide, ...; chlorine and hydrogen sulphide are not on its list, checked against the
+  clause's text).
 Critical quantities are in tonnes, as Appendix A gives them. The list is a subset: an assessment
 naming a substance not listed here is refused rather than guessed.
 """

@@ -119,7 +119,9 @@ def summary(
 def search_harness(run_dir: Path, es: Elasticsearch) -> Iterator[SearchHarness]:
     """Fresh topics, index prefix, consumer group and gateway database for one test."""
     tag = infra.unique("srch")
-    topics = {service: f"{tag}.{service}.events" for service in ("permits", "monitoring", "evaluation")}
+    topics = {
+        service: f"{tag}.{service}.events" for service in ("permits", "monitoring", "evaluation", "risk")
+    }
     admin = KafkaAdminClient(bootstrap_servers=infra.KAFKA.split(","))
     try:
         admin.create_topics([NewTopic(t, num_partitions=3, replication_factor=1) for t in topics.values()])

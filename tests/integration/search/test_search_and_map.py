@@ -131,7 +131,7 @@ def test_events_appear_in_search_and_on_the_map(harness: SearchHarness) -> None:
         # The document holds the public summary only (contacts are never indexed).
         source = harness.source(f"enterprise:{PLATING}")
         assert source is not None
-        assert set(source) <= {"kind", "ref", "title", "body", "town", "location", "status", "props"}
+        assert set(source) <= {"kind", "ref", "title", "body", "town", "grid", "location", "status", "props"}
         assert not {"contact", "person", "phone", "email", "legal_representative"} & set(source["props"])
 
 
@@ -193,10 +193,10 @@ def test_refusals(harness: SearchHarness) -> None:
         )
         unknown = harness.get("/api/v1/map/rivers.geojson")
         assert unknown.status_code == 404 and "enterprises, stations, alarms" in unknown.json()["message"]
-        pending = harness.layer("hazards", bbox="121,30,121.5,30.4")
+        pending = harness.layer("petitions", bbox="121,30,121.5,30.4")
         assert pending == {
             "type": "FeatureCollection",
-            "layer": "hazards",
+            "layer": "petitions",
             "features": [],
             "note": "no source publishes this layer yet",
         }
@@ -215,4 +215,4 @@ def test_elasticsearch_down_is_a_clear_503(harness: SearchHarness) -> None:
             assert response.json()["error"] == "UNAVAILABLE"
             assert "cannot reach Elasticsearch" in response.json()["message"]
         # Layers with no source need no Elasticsearch: the map still draws.
-        assert harness.layer("depots")["note"] == "no source publishes this layer yet"
+        assert harness.layer("petitions")["note"] == "no source publishes this layer yet"

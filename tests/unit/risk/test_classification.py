@@ -191,3 +191,43 @@ def test_a_penalty_in_three_years_raises_one_level_capped_at_major() -> None:
 def test_negative_holdings_are_refused() -> None:
     with pytest.raises(InvalidArgument, match=r"substances\.chlorine"):
         c.classify(_inp({"chlorine": -1}))
+
+
+def test_the_issues_example_inputs_grade_major_for_air() -> None:
+    # The issue wrote 较大[较大-大气(Q2-M2-E1)+一般-水(Q1-M1-E2)]. Grading exactly those bands: air
+    # chlorine 20 t -> Q 20 (Q2); 3 listed process units -> M 30 (M2); 60 000 people within 5 km -> E1:
+    # the matrix's E1 row gives Q2/M2 重大, not 较大. Water: ammonia 10 t -> Q 2 (Q1), M 0 (M1), an
+    # ecological area (E2): 一般, as the example says. So the enterprise is 重大, written as below.
+    result = c.classify(
+        _inp(
+            {"chlorine": 20, "ammonia": 10},
+            air_process=ProcessAndControls(3),
+            air_receptors=AirReceptors(60_000, 0),
+            water_receptor=W.ECOLOGICAL_AREA,
+        )
+    )
+    assert (result.air.q_code, result.air.m_code, result.air.e_code) == ("Q2", "M2", "E1")
+    assert (result.water.q_code, result.water.m_code, result.water.e_code) == ("Q1", "M1", "E2")
+    assert result.code == "重大[重大-大气(Q2-M2-E1)+一般-水(Q1-M1-E2)]"
+
+
+# Clause 7.1 names the gases of parts 1 and 2 that count for water (those dissolving in or reacting
+# with water); of this subset: ammonia, hydrogen chloride, sulphur dioxide, formaldehyde. Chlorine,
+# hydrogen sulphide, methane, LPG and hydrogen are not on that list.
+@pytest.mark.parametrize(
+    ("code", "counts"),
+    [
+        ("ammonia", True),
+        ("hydrogen_chloride", True),
+        ("sulfur_dioxide", True),
+        ("formaldehyde", True),
+        ("chlorine", False),
+        ("hydrogen_sulfide", False),
+        ("methane", False),
+        ("lpg", False),
+        ("hydrogen", False),
+    ],
+)
+def test_gases_count_for_water_only_when_clause_7_1_lists_them(code: str, counts: bool) -> None:
+    assert c.SUBSTANCES[code].counts_for_water is counts
+    assert c.SUBSTANCES[code].counts_for_air  # parts 1 and 2 all count for air (clause 6.1)

@@ -17,7 +17,7 @@ SUMMARY = permits_pb2.EnterpriseSummary(
     permit_class=common_pb2.PERMIT_CLASS_KEY,
 )
 
-ENTERPRISE_DOC_KEYS = {"kind", "ref", "title", "body", "town", "location", "props"}
+ENTERPRISE_DOC_KEYS = {"kind", "ref", "title", "body", "town", "grid", "location", "props"}
 ENTERPRISE_PROPS = {"uscc", "name", "industry_code", "address", "town", "grid", "permit_class", "risk_flags"}
 
 

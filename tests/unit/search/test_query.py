@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.search import query
+from gateway.search import filters, query
 from shared.errors import InvalidArgument
 
 
@@ -33,13 +33,19 @@ def test_a_bad_bbox_names_the_field_and_the_reason(raw: str, reason: str) -> Non
     assert refused.value.field == "bbox" and reason in refused.value.reason
 
 
-def test_search_matches_chinese_as_a_phrase_and_counts_every_kind() -> None:
-    body = query.search_body(" 宗汉电镀 ", town="宗汉", size=10, start=20)
+def test_search_matches_the_exact_name_a_phrase_and_character_pairs_and_counts_facets() -> None:
+    body = query.search_body(" 宗汉电镀 ", filters=filters.SearchFilters(town="宗汉"), size=10, start=20)
     should = body["query"]["bool"]["should"]
-    assert should[0]["multi_match"] == {"query": "宗汉电镀", "type": "phrase", "fields": ["title^3", "body"]}
+    assert {"term": {"title.raw": {"value": "宗汉电镀", "boost": 20}}} in should
+    assert {"match_phrase": {"title": {"query": "宗汉电镀", "boost": 6}}} in should
+    pairs = next(c["match"]["title.bigram"] for c in should if "title.bigram" in c.get("match", {}))
+    assert pairs["minimum_should_match"] == query.PAIRS_TO_MATCH
+    assert not any("prefix" in c for c in should)  # Chinese words are no natural key
     assert body["query"]["bool"]["filter"] == [{"term": {"town": "宗汉"}}]
     assert body["aggs"]["kinds"]["terms"]["field"] == "kind"
+    assert {name for name in body["aggs"]} == {"kinds", "town", "grid", "status"}
     assert (body["from"], body["size"]) == (20, 10)
+    assert body["highlight"]["encoder"] == "html"
     assert "post_filter" not in body
 
 
@@ -49,9 +55,56 @@ def test_the_kind_filter_narrows_hits_but_not_facets() -> None:
     assert all("kind" not in str(f) for f in body["query"]["bool"]["filter"])
 
 
-def test_a_lower_case_uscc_matches_the_natural_key() -> None:
-    body = query.search_body("91330282mA2abcdE1X")
-    assert body["query"]["bool"]["should"][1]["term"]["ref"]["value"] == "91330282MA2ABCDE1X"
+def test_a_uscc_in_any_case_matches_the_natural_key_exactly_and_by_prefix() -> None:
+    should = query.search_body("91330282mA2abcdE1X")["query"]["bool"]["should"]
+    # The index folds keys to lower case (normalizer), so the query does too.
+    assert {"term": {"ref": {"value": "91330282ma2abcde1x", "boost": 20}}} in should
+    assert {"prefix": {"ref": {"value": "91330282ma2abcde1x", "boost": 8}}} in should
+    assert any("prefix" in c for c in query.search_body("9133")["query"]["bool"]["should"])
+    assert not any("prefix" in c for c in query.search_body("913")["query"]["bool"]["should"])
+
+
+def test_every_filter_becomes_a_clause() -> None:
+    narrowed = filters.parse(
+        town="宗汉",
+        grid="G-1",
+        status="open",
+        since="2026-01-01",
+        until="2026-02-01T00:00:00Z",
+        bbox="121,30,122,31",
+    )
+    clauses = query.search_body("x", filters=narrowed)["query"]["bool"]["filter"]
+    assert {"term": {"grid": "G-1"}} in clauses and {"term": {"status": "open"}} in clauses
+    # A date without a zone is the city's (UTC+8) midnight.
+    assert {
+        "range": {"time": {"gte": "2025-12-31T16:00:00+00:00", "lt": "2026-02-01T00:00:00+00:00"}}
+    } in clauses
+    assert any("geo_bounding_box" in c for c in clauses)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"since": "yesterday"}, "since"),
+        ({"since": "2026-02-01", "until": "2026-01-01"}, "until"),
+        ({"bbox": "1,2,3"}, "bbox"),
+        ({"town": "x" * 101}, "town"),
+    ],
+)
+def test_bad_filters_are_refused_by_name(kwargs: dict[str, str], field: str) -> None:
+    with pytest.raises(InvalidArgument) as refused:
+        filters.parse(**kwargs)
+    assert refused.value.field == field
+
+
+def test_a_page_token_resumes_where_the_last_page_ended() -> None:
+    hits = {"hits": {"total": {"value": 45}, "hits": []}}
+    first = query.search_results(hits, size=20, start=0)
+    assert query.page_start(first["next_page_token"], 0) == 20
+    assert query.search_results(hits, size=20, start=40)["next_page_token"] == ""
+    with pytest.raises(InvalidArgument) as refused:
+        query.page_start("bm90LWEtbnVtYmVy", 0)
+    assert refused.value.field == "page_token"
 
 
 @pytest.mark.parametrize(
@@ -101,7 +154,7 @@ def test_features_put_longitude_first() -> None:
 
 
 def test_a_pending_layer_is_empty_with_a_note() -> None:
-    collection = query.feature_collection("hazards", None)
+    collection = query.feature_collection("petitions", None)
     assert collection["features"] == [] and collection["note"] == query.PENDING_NOTE
 
 
@@ -109,7 +162,7 @@ def test_results_carry_the_fields_and_a_zero_for_kinds_not_found() -> None:
     hit = {
         "_score": 2.5,
         "_source": {"kind": "enterprise", "ref": "U1", "title": "厂", "body": "地址", "town": "宗汉"},
-        "highlight": {"title": ["<em>厂</em>"]},
+        "highlight": {"title": ["<em>宗</em><em>汉</em>厂"]},
     }
     response = {
         "hits": {"total": {"value": 1}, "hits": [hit]},
@@ -120,7 +173,7 @@ def test_results_carry_the_fields_and_a_zero_for_kinds_not_found() -> None:
         "kind": "enterprise",
         "id": "U1",
         "title": "厂",
-        "snippet": "<em>厂</em>",
+        "snippet": "<em>宗汉</em>厂",
         "town": "宗汉",
         "location": None,
         "status": "",

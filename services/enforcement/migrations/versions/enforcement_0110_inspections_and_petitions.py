@@ -1,7 +1,7 @@
 """Inspectors, inspection targets, plans, draws (write-once), inspection tasks, petitions (issue 12).
 
 Revision ID: enforcement_0110
-Revises: enforcement_0101
+Revises: enforcement_0103
 Create Date: 2026-12-02 01:20:16.877709
 
 Frozen: a revision never changes once merged and never imports the component's tables.py (which
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "enforcement_0110"
-down_revision = "enforcement_0101"
+down_revision = "enforcement_0103"
 branch_labels = None
 depends_on = None
 
