@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import grpc
 
-from deploy.demo import accounts, city, credit, enforcement, monitoring, network, risk, story
+from deploy.demo import accounts, city, credit, enforcement, inspections, monitoring, network, risk, story
 from deploy.demo.dates import load_day
 from deploy.demo.registry import DemoRegistry
 from eco.v1 import (
@@ -148,6 +148,7 @@ def load_city(now: datetime, token: str = TOKEN) -> LoadedCity:
         credit_story, lines = credit.check(*stubs, token, now, codes)
     for line in lines:
         print(f"  {line}")
+    inspections.load_all(now, token)
     return LoadedCity(stations, told, codes, loaded_risk, credit_story)
 
 

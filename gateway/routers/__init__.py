@@ -13,9 +13,11 @@ from gateway.routers import (
     evaluation,
     grids,
     health,
+    inspections,
     map,
     monitoring,
     permits,
+    petitions,
     problems,
     public,
     risk,
@@ -42,4 +44,6 @@ def all_routers() -> list[APIRouter]:
         monitoring.router,
         permits.router,
         evaluation.router,
+        inspections.router,
+        petitions.router,
     ]

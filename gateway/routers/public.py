@@ -15,12 +15,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import grpc
-from eco.v1 import codes_pb2, enforcement_pb2
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from eco.v1 import codes_pb2, enforcement_pb2
 from gateway import operators
 from gateway.clients import clients_of
 from gateway.errors import ErrorOut
@@ -290,12 +290,13 @@ async def submit_petition(token: str, request: Request) -> Response:
     except grpc.RpcError as error:
         if error.code() not in INTAKE_DOWN:  # type: ignore[attr-defined]
             raise
-        message = f"petition intake is not available yet; call {HOTLINE}"
+        message = f"petition intake is not available right now; call {HOTLINE}"
         return _page(
             request, "public/petition.html", {"body": {"error": "unavailable", "message": message}}, 503
         )
     body = {
         "tracking_code": filed.tracking_code,
+        "track_url": f"/petitions/track/{filed.tracking_code}",
         "received_at": iso(filed.received_at),
         "accept_due_at": iso(filed.accept_due_at),
         "message": "received; the bureau decides within 15 days whether to accept it (信访工作条例, 2022)",
