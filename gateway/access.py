@@ -14,13 +14,13 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import urlencode
 
 import grpc
-from eco.v1 import monitoring_pb2, permits_pb2
 from fastapi import Request
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.routing import BaseRoute
 
+from eco.v1 import monitoring_pb2, permits_pb2
 from gateway import operators, roles
 from gateway.clients import clients_of
 from shared.errors import PermissionDenied

@@ -4,6 +4,7 @@ the metadata (department token; the trace id is added by shared.grpc.client) eac
 from __future__ import annotations
 
 import grpc
+
 from eco.v1 import (
     codes_pb2,
     codes_pb2_grpc,
@@ -13,7 +14,6 @@ from eco.v1 import (
     permits_pb2_grpc,
     risk_pb2_grpc,
 )
-
 from gateway.config import GatewaySettings
 from shared.grpc.client import call_metadata, channel
 

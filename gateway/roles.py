@@ -98,6 +98,11 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/c/{token}"): PUBLIC,
     ("POST", "/c/{token}/petitions"): PUBLIC,
+    # 双随机、一公开: published draws and results are for anyone; a petitioner tracks by code.
+    ("GET", "/public/inspections/draws"): PUBLIC,
+    ("GET", "/public/inspections/draws/{draw_id}"): PUBLIC,
+    ("GET", "/public/inspections/results"): PUBLIC,
+    ("GET", "/petitions/track/{tracking_code}"): PUBLIC,
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): PUBLIC,
     ("POST", "/logout"): PUBLIC,  # clears whatever session the browser has; harmless without one

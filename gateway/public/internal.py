@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import grpc
-from eco.v1 import permits_pb2
 from fastapi import Request
 
+from eco.v1 import permits_pb2
 from gateway.access import outside
 from gateway.clients import clients_of
 from gateway.operators import RECORD_READERS, Operator

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 import grpc
+
 from eco.v1 import codes_pb2
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from eco.v1 import permits_pb2
 from pydantic import ConfigDict, Field, create_model
 
+from eco.v1 import permits_pb2
 from gateway.contract import Out
 from gateway.proto_json import model_of
 

@@ -11,9 +11,9 @@ import re
 from urllib.parse import parse_qsl
 
 import grpc
-from eco.v1 import common_pb2, enforcement_pb2
 from fastapi import Request
 
+from eco.v1 import common_pb2, enforcement_pb2
 from shared.errors import InvalidArgument
 
 HOTLINE = "12369"  # the national ecological-environment complaints hotline (12369 环保举报热线)

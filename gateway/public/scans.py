@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import date
 
 import grpc
+
 from eco.v1 import codes_pb2, common_pb2
 
 log = logging.getLogger(__name__)

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import grpc
-from eco.v1 import codes_pb2, common_pb2, enforcement_pb2
 from fastapi import Request
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from eco.v1 import codes_pb2, common_pb2, enforcement_pb2
 from gateway.clients import clients_of
 from gateway.public import names
 from shared.china_time import CHINA_TIME, local_iso

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from eco.v1 import codes_pb2, codes_pb2_grpc, common_pb2
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
+from eco.v1 import codes_pb2, codes_pb2_grpc, common_pb2
 from gateway import operators, roles
 from gateway.clients import clients_of
 from gateway.contract import Out, PageOut, PageSize, PageToken, Uscc, uscc_query

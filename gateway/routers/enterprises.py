@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from eco.v1 import common_pb2, permits_pb2, permits_pb2_grpc
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, Field
 
+from eco.v1 import common_pb2, permits_pb2, permits_pb2_grpc
 from gateway import operators, roles
 from gateway.clients import clients_of
 from gateway.contract import USCC_DESCRIPTION, USCC_SCHEMA, PageOut, PageSize, PageToken, Uscc

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, cast
 
-from eco.v1 import common_pb2, evaluation_pb2, evaluation_pb2_grpc
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
+from eco.v1 import common_pb2, evaluation_pb2, evaluation_pb2_grpc
 from gateway import operators
 from gateway.clients import clients_of
 from gateway.errors import API_ERRORS

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from eco.v1 import common_pb2, evaluation_pb2
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, Field
 
+from eco.v1 import common_pb2, evaluation_pb2
 from gateway.public import names
 from shared.china_time import local_iso
 from shared.vocabulary import CREDIT_LEVELS

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from eco.v1 import common_pb2, enforcement_pb2
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from eco.v1 import common_pb2, enforcement_pb2
 from gateway import operators
 from gateway.clients import clients_of
 from gateway.errors import API_ERRORS

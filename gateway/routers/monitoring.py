@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from eco.v1 import common_pb2, monitoring_pb2
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from eco.v1 import common_pb2, monitoring_pb2
 from gateway import operators
 from gateway.calls import call, enum_names, enum_value, timestamp
 from gateway.errors import API_ERRORS

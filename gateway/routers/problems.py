@@ -13,10 +13,10 @@ import binascii
 from datetime import datetime
 from typing import Annotated, Any
 
-from eco.v1 import common_pb2, enforcement_pb2
 from fastapi import APIRouter, Depends, Query, Request, status
 from google.protobuf.message import Message
 
+from eco.v1 import common_pb2, enforcement_pb2
 from gateway import operators
 from gateway.clients import clients_of
 from gateway.errors import API_ERRORS

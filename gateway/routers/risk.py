@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import grpc
-from eco.v1 import common_pb2, risk_pb2, risk_pb2_grpc
 from fastapi import APIRouter, Depends, Query, Request, status
 
+from eco.v1 import common_pb2, risk_pb2, risk_pb2_grpc
 from gateway import operators
 from gateway.clients import clients_of
 from gateway.errors import API_ERRORS

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from eco.v1 import common_pb2, risk_pb2
 from pydantic import AwareDatetime, BaseModel, Field
 
+from eco.v1 import common_pb2, risk_pb2
 from shared.errors import InvalidArgument
 from shared.proto_values import timestamp
 

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from eco.v1 import common_pb2
 from google.protobuf.timestamp_pb2 import Timestamp
+
+from eco.v1 import common_pb2
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from eco.v1 import common_pb2, evaluation_pb2, monitoring_pb2, permits_pb2
 from google.protobuf.message import Message
 
+from eco.v1 import common_pb2, evaluation_pb2, monitoring_pb2, permits_pb2
 from gateway.search import enforcement_documents, risk_documents
 from gateway.search.document_ops import Op, StationAlarm, Upsert, doc_id, enum_name
 from gateway.search.document_ops import date_text as _date

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from eco.v1 import enforcement_pb2
 from google.protobuf.message import Message
+
+from eco.v1 import enforcement_pb2
 
 if TYPE_CHECKING:
     from gateway.search.documents import Op

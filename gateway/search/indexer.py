@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import elastic_transport
-from eco.v1 import events_pb2
 from elasticsearch import ApiError, Elasticsearch
 from google.protobuf.message import Message
 from sqlalchemy.engine import Connection, Engine
 
+from eco.v1 import events_pb2
 from gateway.search import documents, index
 from shared.consumer import EventConsumer, Handler
 from shared.topology import SERVICES, topic_for

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from eco.v1 import common_pb2, risk_pb2
 from google.protobuf.message import Message
 
+from eco.v1 import common_pb2, risk_pb2
 from gateway.search.document_ops import Op, Upsert, doc_id, enum_name
 from gateway.search.document_ops import place as _place
 from gateway.search.document_ops import text as _text

@@ -113,11 +113,16 @@ def test_the_walk_covers_every_operators_route(walk: tuple[TestClient, Places, d
     guarded = [o for o in operations if not o[2].public]
     assert len(guarded) >= 25
     public = {(m, p) for m, p, r in operations if r.public}
-    # The only routes open to anyone: the code page and a petition from it, health, signing in.
+    # The only routes open to anyone: the code page and a petition from it, tracking a petition,
+    # the published inspection draws and results (双随机、一公开), health, signing in.
     assert public == {
         ("GET", "/healthz"),
         ("GET", "/c/{token}"),
         ("POST", "/c/{token}/petitions"),
+        ("GET", "/petitions/track/{tracking_code}"),
+        ("GET", "/public/inspections/draws"),
+        ("GET", "/public/inspections/draws/{draw_id}"),
+        ("GET", "/public/inspections/results"),
         ("GET", "/login"),
         ("POST", "/login"),
         ("POST", "/logout"),
