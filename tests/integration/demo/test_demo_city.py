@@ -190,6 +190,7 @@ def _risk_counts(stub: risk_pb2_grpc.RiskServiceStub) -> dict[str, int]:
             stub.ListEmergencies(R.ListEmergenciesRequest(page=page), metadata=MD).emergencies
         ),
         "orders": len(stub.ListDispatchOrders(R.ListDispatchOrdersRequest(page=page), metadata=MD).orders),
+        "sources": len(stub.ListDisusedSources(R.ListDisusedSourcesRequest(page=page), metadata=MD).sources),
     }
 
 
@@ -227,6 +228,12 @@ def _check_risk(stub: risk_pb2_grpc.RiskServiceStub, now: datetime) -> None:
         (R.MANIFEST_STATUS_RECEIVED, True),
         (R.MANIFEST_STATUS_TRANSPORTED, False),
     ]
+
+    sources = stub.ListDisusedSources(R.ListDisusedSourcesRequest(page=page), metadata=MD).sources
+    held_at = {x.serial: x.HasField("disposed_on") for x in sources}
+    assert held_at == {x.source_serial: x.disposed_days_ago is not None for x in risk_data.SOURCES}
+    rate = stub.GetSafeDisposalRate(R.GetSafeDisposalRateRequest(), metadata=MD)
+    assert (rate.disused, rate.disposed) == (2, 1) and rate.rate == pytest.approx(0.5)
 
     [emergency] = stub.ListEmergencies(R.ListEmergenciesRequest(page=page), metadata=MD).emergencies
     assert emergency.status == R.EMERGENCY_STATUS_CLOSED
