@@ -91,7 +91,9 @@ def _code_token(platform: Platform, uscc: str) -> str:
 def _operator(platform: Platform) -> dict[str, str]:
     engine = sa.create_engine(platform.env["ECO_GATEWAY_DATABASE_URL"])
     try:
-        operators.create(engine, username="bench", display_name="基准", role="officer", token=OPERATOR_TOKEN)
+        operators.create(
+            engine, username="bench", display_name="基准", role="dispatcher", token=OPERATOR_TOKEN
+        )
     finally:
         engine.dispose()
     return {"Authorization": f"Bearer {OPERATOR_TOKEN}"}

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from elasticsearch import AsyncElasticsearch, Elasticsearch
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from gateway import config, errors
+from gateway import access, accounts, config, errors
 from gateway.clients import ServiceClients
 from gateway.edge.headers import SecurityHeaders
 from gateway.edge.limits import SizeLimits
@@ -58,6 +58,7 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = make_engine(settings.base.database_url)
         upgrade(app.state.engine, HISTORY)
+        accounts.ensure_first_admin(app.state.engine, settings.admin_token)
         app.state.clients = ServiceClients(settings)
         app.state.search = Elasticsearch(settings.base.elasticsearch_url, request_timeout=5)
         # The same server for routes that answer on the event loop (search): no worker thread each.
@@ -95,6 +96,8 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
         summary="一网一中心一图一库一码: one network, one center, one map, one database, one code.",
         version="1.0.0",
         lifespan=lifespan,
+        # Every route's rule from gateway.roles, before the route runs (401, 403, a commissioner's area).
+        dependencies=[Depends(access.authorize)],
     )
     app.state.settings = settings
     errors.install(app)

@@ -10,6 +10,7 @@ from eco.v1 import (
     codes_pb2_grpc,
     enforcement_pb2_grpc,
     evaluation_pb2_grpc,
+    monitoring_pb2_grpc,
     permits_pb2_grpc,
     risk_pb2_grpc,
 )
@@ -31,6 +32,7 @@ class ServiceClients:
         self.codes = codes_pb2_grpc.CodesServiceStub(self.channels["codes"])
         self.permits = permits_pb2_grpc.PermitsServiceStub(self.channels["permits"])
         self.enforcement = enforcement_pb2_grpc.EnforcementServiceStub(self.channels["enforcement"])
+        self.monitoring = monitoring_pb2_grpc.MonitoringServiceStub(self.channels["monitoring"])
         self.evaluation = evaluation_pb2_grpc.EvaluationServiceStub(self.channels["evaluation"])
         self.risk = risk_pb2_grpc.RiskServiceStub(self.channels["risk"])
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import field_validator
 
+from gateway.sessions import Policy
 from shared import settings as shared_settings
 from shared.settings import EnvironmentSettings, env_field
 from shared.topology import SERVICES
@@ -48,8 +49,21 @@ class GatewaySettings(EnvironmentSettings):
     scan_flush_seconds: float = env_field(
         "ECO_SCAN_FLUSH_SECONDS", default=1.0, gt=0, lt=3600, allow_inf_nan=False
     )
-    # Signs operators' session cookies; the same on every replica. Empty: a key made per process.
-    session_key: str = env_field("ECO_GATEWAY_SESSION_KEY", default="")
+    # How long operators' sessions last (the console's cookie, the API's bearer session), and when
+    # repeated failed sign-ins lock an account (0 failures: never) and for how long.
+    session_seconds: float = env_field(
+        "ECO_GATEWAY_SESSION_SECONDS", default=8 * 3600.0, gt=0, le=24 * 3600, allow_inf_nan=False
+    )
+    api_session_seconds: float = env_field(
+        "ECO_GATEWAY_API_SESSION_SECONDS", default=3600.0, gt=0, le=24 * 3600, allow_inf_nan=False
+    )
+    lockout_failures: int = env_field("ECO_GATEWAY_LOCKOUT_FAILURES", default=5, ge=0)
+    lockout_seconds: float = env_field(
+        "ECO_GATEWAY_LOCKOUT_SECONDS", default=900.0, gt=0, le=24 * 3600, allow_inf_nan=False
+    )
+    # A machine token for the first administrator ("admin"), made at start-up when no account of that
+    # name exists, so that the account API can be used at all on a new database; empty: none.
+    admin_token: str = env_field("ECO_GATEWAY_ADMIN_TOKEN", default="")
     # The search indexer (gateway.search) runs in the gateway process unless ECO_GATEWAY_INDEXER=0.
     indexer_enabled: bool = env_field("ECO_GATEWAY_INDEXER", default=True)
     # Prefix of the search index's name (tests take their own so they never collide).
@@ -106,6 +120,16 @@ class GatewaySettings(EnvironmentSettings):
             except ValueError:
                 raise ValueError(f"expected addresses or networks ({proxy!r} is neither)") from None
         return proxies
+
+    @property
+    def sessions(self) -> Policy:
+        """How long sessions last and when failures lock an account (gateway.sessions)."""
+        return Policy(
+            cookie_seconds=self.session_seconds,
+            bearer_seconds=self.api_session_seconds,
+            lockout_failures=self.lockout_failures,
+            lockout_seconds=self.lockout_seconds,
+        )
 
     @field_validator("console_tile_url", mode="before")
     @classmethod

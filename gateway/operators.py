@@ -1,21 +1,21 @@
-"""Operator accounts and roles, and how a request proves which operator sends it.
+"""Which operator sends a request, and the dependency that admits roles.
 
-API clients send `Authorization: Bearer <operator token>`. A phone camera opening a code page sends
-no header, so officers also sign in once (gateway.routers.session) and carry a session cookie: a
-signed value naming the account and an expiry, checked here like a token.
+A request proves who sends it with one of:
+- `Authorization: Bearer <value>`: a session opened by POST /api/v1/session (short-lived), or the
+  long-lived token an administrator issued to a machine client's account (gateway.accounts);
+- the session cookie a browser got from POST /login (an officer scanning a code with a phone camera
+  sends no header).
+Who may call which route is gateway.roles' table, applied to every route by gateway.access;
+`require(...)` here gives a route the operator (and checks the roles it names as well).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import hmac
-import secrets
 import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -23,19 +23,21 @@ from fastapi import Request
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 
-from gateway.tables import operators, revoked_sessions
-from shared.errors import InvalidArgument, PermissionDenied, Unauthenticated
+from gateway import accounts, roles, sessions
+from gateway.tables import accounts as accounts_table
+from shared.errors import PermissionDenied, Unauthenticated
 from shared.grpc.auth import bearer_token, token_digest
 
-ROLES = ("admin", "officer", "inspector", "grid", "viewer")
-# Who may read an enterprise's full record (一企一档), as opposed to its public status.
-RECORD_READERS = ("admin", "officer", "inspector", "grid")
+# Who may read records (一企一档 and the like), as opposed to public status: everyone but a viewer
+# (a grid commissioner in their area only: gateway.roles scopes, gateway.public.internal.in_area).
+RECORD_READERS = roles.RECORD_ROLES
+ROLES = roles.ROLES  # every role (routers written before gateway.roles name them from here)
 SESSION_COOKIE = "eco_session"
-SESSION_SECONDS = 8 * 3600  # one working shift
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 NEEDS_CREDENTIALS = (
-    "this route needs 'Authorization: Bearer <operator token>' or a signed-in session (/login)"
+    "this route needs 'Authorization: Bearer <session or operator token>' or a signed-in session (/login)"
 )
+_BEARER = "'Authorization: Bearer <session or operator token>'"
 
 
 @dataclass(frozen=True)
@@ -43,158 +45,115 @@ class Operator:
     username: str
     display_name: str
     role: str
-    town: str
-
-
-def create(
-    engine: Engine, *, username: str, display_name: str, role: str, token: str, town: str = ""
-) -> Operator:
-    """Create an operator account (or replace its token and role); returns it."""
-    if role not in ROLES:
-        raise InvalidArgument("role", f"must be one of {', '.join(ROLES)}, got {role!r}")
-    if not username:
-        raise InvalidArgument("username", "must not be empty")
-    values = dict(display_name=display_name, role=role, town=town, token_sha256=token_digest(token))
-    with engine.begin() as conn:
-        updated = conn.execute(sa.update(operators).where(operators.c.username == username).values(**values))
-        if updated.rowcount == 0:
-            conn.execute(operators.insert().values(username=username, **values))
-    with _known_lock:  # the old token of a replaced account stops working here at once
-        _known_tokens.clear()
-    return Operator(username, display_name, role, town)
-
-
-def _row(engine: Engine, condition: sa.ColumnElement[bool]) -> sa.Row | None:
-    with engine.connect() as conn:
-        return conn.execute(sa.select(operators).where(condition)).first()
+    town: str = ""
+    grid: str = ""
 
 
 def _operator(row: sa.Row) -> Operator:
-    return Operator(row.username, row.display_name, row.role, row.town)
+    return Operator(row.username, row.display_name, row.role, row.town, row.grid)
 
 
-# Operators found by token, kept briefly so that a burst of API calls reads the table once: a
-# changed role or token (create() here) is seen at once in this process, in others within the TTL.
+def create(
+    engine: Engine,
+    *,
+    username: str,
+    display_name: str,
+    role: str,
+    token: str = "",
+    password: str = "",
+    town: str = "",
+    grid: str = "",
+) -> Operator:
+    """Create an account directly, replacing one of the same name (tests and tools; people's accounts
+    come through the account API, gateway.routers.accounts)."""
+    with engine.begin() as conn:
+        accounts.end_sessions(conn, username)
+        conn.execute(sa.delete(accounts_table).where(accounts_table.c.username == username))
+    made = accounts.create(
+        engine,
+        username=username,
+        display_name=display_name,
+        role=role,
+        token=token,
+        password=password,
+        town=town,
+        grid=grid,
+        actor="system",
+    )
+    return Operator(made.username, made.display_name, made.role, made.town, made.grid)
+
+
+# Operators found by token or session, kept briefly so that a burst of API calls reads the tables once:
+# any account change in this process (gateway.accounts.generation) is seen at once, in others within
+# the TTL.
 TOKEN_TTL_SECONDS = 10.0
-_known_tokens: dict[tuple[str, str], tuple[float, Operator]] = {}
+_known: dict[tuple[str, str], tuple[float, int, float, Operator]] = {}
 _known_lock = threading.Lock()
 
 
 def _remembered(key: tuple[str, str]) -> Operator | None:
     with _known_lock:
-        hit = _known_tokens.get(key)
-    return hit[1] if hit is not None and time.monotonic() - hit[0] < TOKEN_TTL_SECONDS else None
+        hit = _known.get(key)
+    if hit is None:
+        return None
+    seen, generation, expires, operator = hit
+    fresh = time.monotonic() - seen < TOKEN_TTL_SECONDS and generation == accounts.generation[0]
+    return operator if fresh and time.time() < expires else None
 
 
-def get_by_token(engine: Engine, token: str) -> Operator | None:
-    """The operator a token belongs to, if any."""
-    key, now = (str(engine.url), token_digest(token)), time.monotonic()
+def _remember(key: tuple[str, str], operator: Operator, expires: float) -> None:
+    with _known_lock:
+        if len(_known) > 10_000:  # many tokens: start again rather than grow
+            _known.clear()
+        _known[key] = (time.monotonic(), accounts.generation[0], expires, operator)
+
+
+def _by_token(engine: Engine, token: str) -> tuple[Operator, float] | None:
+    with engine.connect() as conn:
+        row = conn.execute(
+            sa.select(accounts_table).where(
+                accounts_table.c.token_sha256 == token_digest(token), accounts_table.c.disabled == sa.false()
+            )
+        ).first()
+    return (_operator(row), float("inf")) if row is not None else None
+
+
+def get_by_token(engine: Engine, value: str, *, kind: str = sessions.BEARER) -> Operator | None:
+    """The operator a bearer value (session or machine token) or a cookie value belongs to, if any."""
+    key = (f"{engine.url}|{kind}", token_digest(value))
     if (known := _remembered(key)) is not None:
         return known
-    row = _row(engine, operators.c.token_sha256 == key[1])
-    if row is None:
+    found: tuple[Operator, float] | None = None
+    row = sessions.resolve(engine, value, kind=kind)
+    if row is not None:
+        found = (_operator(row), float(row.expires_at))
+    elif kind == sessions.BEARER:
+        found = _by_token(engine, value)
+    if found is None:
         return None
-    operator = _operator(row)
-    with _known_lock:
-        if len(_known_tokens) > 10_000:  # many tokens: start again rather than grow
-            _known_tokens.clear()
-        _known_tokens[key] = (now, operator)
-    return operator
+    _remember(key, *found)
+    return found[0]
 
 
 def authenticate(engine: Engine, authorization: str | None) -> Operator:
     """The operator behind an Authorization header; Unauthenticated if none."""
     if not authorization:
         raise Unauthenticated(NEEDS_CREDENTIALS)
-    operator = get_by_token(engine, bearer_token(authorization, "'Authorization: Bearer <operator token>'"))
+    operator = get_by_token(engine, bearer_token(authorization, _BEARER))
     if operator is None:
-        raise Unauthenticated("unknown operator token")
+        raise Unauthenticated("unknown, expired or ended session or operator token")
     return operator
 
 
-def sign_in(engine: Engine, *, username: str, token: str) -> Operator:
-    """The operator whose username and token both match; Unauthenticated (saying no more) otherwise."""
-    operator = get_by_token(engine, token.strip()) if token.strip() else None
-    if operator is None or not hmac.compare_digest(operator.username.encode(), username.strip().encode()):
-        raise Unauthenticated("unknown username or token")
-    return operator
+def policy(request: Request) -> sessions.Policy:
+    """The session and lockout policy of the app (gateway settings)."""
+    found: sessions.Policy = request.app.state.settings.sessions
+    return found
 
 
-# ---------------------------------------------------------------- sessions
-
-_key_lock = threading.Lock()
-
-
-def session_key(request: Request) -> bytes:
-    """The key sessions are signed with: settings.session_key, else one made per process.
-
-    A per-process key signs everyone out at a restart and does not work across replicas; set the
-    variable (the same on every replica) in production."""
-    state = request.app.state
-    with _key_lock:
-        key = getattr(state, "session_key", None)
-        if key is None:
-            configured = state.settings.session_key
-            key = state.session_key = configured.encode() if configured else secrets.token_bytes(32)
-    return key  # type: ignore[no-any-return]
-
-
-def _mac(key: bytes, username: str, expires: int, token_sha256: str) -> str:
-    # The account's token hash is in the MAC, so replacing an operator's token ends their sessions.
-    message = f"{username}\n{expires}\n{token_sha256}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
-
-
-def session_value(key: bytes, engine: Engine, operator: Operator, now: float | None = None) -> str:
-    """The signed cookie value for a signed-in operator: username, expiry, MAC."""
-    row = _row(engine, operators.c.username == operator.username)
-    if row is None:
-        raise Unauthenticated("unknown username or token")
-    expires = int((now if now is not None else time.time()) + SESSION_SECONDS)
-    name = base64.urlsafe_b64encode(operator.username.encode()).decode().rstrip("=")
-    return f"{name}.{expires}.{_mac(key, operator.username, expires, row.token_sha256)}"
-
-
-def from_session(key: bytes, engine: Engine, value: str, now: float | None = None) -> Operator | None:
-    """The operator a session cookie names, if its signature holds and it has not expired."""
-    name, _, rest = value.partition(".")
-    expires_raw, _, mac = rest.partition(".")
-    if not (name and expires_raw.isdigit() and mac):
-        return None
-    try:
-        username = base64.urlsafe_b64decode(name + "=" * (-len(name) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    expires = int(expires_raw)
-    if expires <= (now if now is not None else time.time()):
-        return None
-    row = _row(engine, operators.c.username == username)
-    if row is None or not hmac.compare_digest(mac, _mac(key, username, expires, row.token_sha256)):
-        return None
-    if _is_revoked(engine, mac):
-        return None
-    return _operator(row)
-
-
-def _is_revoked(engine: Engine, mac: str) -> bool:
-    with engine.connect() as conn:
-        return (
-            conn.execute(sa.select(revoked_sessions.c.mac).where(revoked_sessions.c.mac == mac)).first()
-            is not None
-        )
-
-
-def revoke_session(key: bytes, engine: Engine, value: str, now: float | None = None) -> bool:
-    """Sign a session out on the server (POST /logout): a copy of its cookie kept elsewhere stops
-    working too. Only a valid session is recorded; expired records are dropped on the way."""
-    if from_session(key, engine, value, now=now) is None:
-        return False
-    expires, mac = value.split(".")[1:3]
-    moment = int(now if now is not None else time.time())
-    with engine.begin() as conn:
-        conn.execute(sa.delete(revoked_sessions).where(revoked_sessions.c.expires_at <= moment))
-        conn.execute(revoked_sessions.insert().values(mac=mac, expires_at=int(expires)))
-    return True
+def client_address(request: Request) -> str:
+    """The caller's address, for the audit."""
+    return request.client.host if request.client else ""
 
 
 def _cross_site(request: Request) -> bool:
@@ -207,54 +166,78 @@ def _from_cookie(request: Request) -> Operator | None:
     value = request.cookies.get(SESSION_COOKIE)
     if not value:
         return None
-    operator = from_session(session_key(request), request.app.state.engine, value)
+    operator = get_by_token(request.app.state.engine, value, kind=sessions.COOKIE)
     if operator is not None and request.method in UNSAFE_METHODS and _cross_site(request):
         raise PermissionDenied("a signed-in session cannot be used from another site")
     return operator
 
 
 def current(request: Request) -> Operator:
-    """The operator of a request: its Bearer token if it has one, else its session cookie."""
+    """The operator of a request: its bearer value if it has one, else its session cookie."""
+    known = getattr(request.state, "operator", None)
+    if isinstance(known, Operator):
+        return known
     header = request.headers.get("authorization")
     if header:
-        return authenticate(request.app.state.engine, header)
-    operator = _from_cookie(request)
-    if operator is None:
-        raise Unauthenticated(NEEDS_CREDENTIALS)
+        operator = authenticate(request.app.state.engine, header)
+    else:
+        found = _from_cookie(request)
+        if found is None:
+            raise Unauthenticated(NEEDS_CREDENTIALS)
+        operator = found
+    request.state.operator = operator
     return operator
 
 
-def _admit(operator: Operator, roles: tuple[str, ...]) -> Operator:
-    if roles and operator.role not in roles:
-        raise PermissionDenied(f"role {operator.role!r} may not do this; needs one of {', '.join(roles)}")
+async def current_on_loop(request: Request) -> Operator:
+    """`current` for async code: a value seen in the last seconds is admitted on the event loop;
+    anything that needs the database is looked up in a worker thread."""
+    known = getattr(request.state, "operator", None)
+    if isinstance(known, Operator):
+        return known
+    header = request.headers.get("authorization")
+    if header:
+        try:
+            token = bearer_token(header, _BEARER)
+        except Unauthenticated:
+            token = ""
+        engine = request.app.state.engine
+        hit = _remembered((f"{engine.url}|{sessions.BEARER}", token_digest(token))) if token else None
+        if hit is not None:
+            request.state.operator = hit
+            return hit
+    return await run_in_threadpool(current, request)
+
+
+def admit(operator: Operator, allowed: frozenset[str] | tuple[str, ...]) -> Operator:
+    """The operator if their role is one of `allowed` (any when empty); PermissionDenied otherwise."""
+    if allowed and operator.role not in allowed:
+        raise PermissionDenied(
+            f"role {operator.role!r} may not do this; needs one of {', '.join(sorted(allowed))}"
+        )
     return operator
 
 
-def require(*roles: str) -> Callable[[Request], Operator]:
-    """A FastAPI dependency admitting operators with one of the roles (any role when none given)."""
+def require(*names: str) -> Callable[[Request], Operator]:
+    """A FastAPI dependency giving the route its operator, admitting the roles named (any when none;
+    first-release names are mapped). The route's rule in gateway.roles applies in any case."""
+    allowed = tuple(roles.normalise(n) for n in names)
 
     def dependency(request: Request) -> Operator:
-        return _admit(current(request), roles)
+        return admit(current(request), allowed)
 
+    dependency.roles = allowed  # type: ignore[attr-defined]  # read by the route-rule tests
     return dependency
 
 
-def require_on_loop(*roles: str) -> Callable[[Request], Awaitable[Operator]]:
-    """`require` for async routes: a bearer token seen in the last seconds is admitted on the event
-    loop; anything that needs the database is looked up in a worker thread."""
+def require_on_loop(*names: str) -> Callable[[Request], Awaitable[Operator]]:
+    """`require` for async routes (no worker thread for a value seen in the last seconds)."""
+    allowed = tuple(roles.normalise(n) for n in names)
 
     async def dependency(request: Request) -> Operator:
-        header = request.headers.get("authorization")
-        if header:
-            try:
-                token = bearer_token(header, "'Authorization: Bearer <operator token>'")
-            except Unauthenticated:
-                token = ""
-            known = _remembered((str(request.app.state.engine.url), token_digest(token))) if token else None
-            if known is not None:
-                return _admit(known, roles)
-        return _admit(await run_in_threadpool(current, request), roles)
+        return admit(await current_on_loop(request), allowed)
 
+    dependency.roles = allowed  # type: ignore[attr-defined]
     return dependency
 
 
@@ -264,3 +247,9 @@ def optional(request: Request) -> Operator | None:
         return current(request)
     except (Unauthenticated, PermissionDenied):
         return None
+
+
+def declared_roles(dependency: Any) -> tuple[str, ...] | None:
+    """The roles a `require(...)` dependency names (None for any other callable)."""
+    found = getattr(dependency, "roles", None)
+    return tuple(found) if isinstance(found, tuple) else None

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import grpc
 
-from deploy.demo import city, credit, enforcement, monitoring, network, risk, story
+from deploy.demo import accounts, city, credit, enforcement, inspections, monitoring, network, risk, story
 from deploy.demo.dates import load_day
 from deploy.demo.registry import DemoRegistry
 from eco.v1 import (
@@ -31,21 +31,13 @@ from eco.v1 import (
     risk_pb2_grpc,
 )
 from gateway import config as gateway_config
-from gateway import operators
 from shared.clock import SystemClock
-from shared.db import make_engine
 from shared.grpc.client import call_metadata, channel
 from shared.settings import service_address
 
 T = TypeVar("T")
 
 TOKEN = os.environ.get("ECO_DEMO_TOKEN", "dev-platform-token")
-DEMO_OPERATORS = [
-    ("admin", "平台管理员", "admin", "dev-admin-token"),
-    ("officer", "执法科 王警官", "officer", "dev-officer-token"),
-    ("inspector", "监察员 李工", "inspector", "dev-inspector-token"),
-    ("grid-hushan", "浒山街道网格员", "grid", "dev-grid-hushan-token"),
-]
 CODE_WAIT_SECONDS = 60
 
 
@@ -55,17 +47,6 @@ def progress(label: str, items: list[T], each: Callable[[T], str]) -> None:
     for done, item in enumerate(items, start=1):
         outcome = each(item)
         print(f"  {label} {done:>3}/{total}  {outcome}", flush=True)
-
-
-def load_operators() -> None:
-    """Demo operator accounts in the gateway's database."""
-    engine = make_engine(gateway_config.load().base.database_url)
-    try:
-        for username, display, role, token in DEMO_OPERATORS:
-            operators.create(engine, username=username, display_name=display, role=role, token=token)
-    finally:
-        engine.dispose()
-    print(f"  operators: {', '.join(u for u, *_ in DEMO_OPERATORS)} (tokens dev-<name>-token, see README)")
 
 
 def load_enterprises(
@@ -167,13 +148,14 @@ def load_city(now: datetime, token: str = TOKEN) -> LoadedCity:
         credit_story, lines = credit.check(*stubs, token, now, codes)
     for line in lines:
         print(f"  {line}")
+    inspections.load_all(now, token)
     return LoadedCity(stations, told, codes, loaded_risk, credit_story)
 
 
 def main() -> int:
     """Load everything; returns a process exit code (1, with the reason, when a part failed)."""
-    print("Operators")
-    load_operators()
+    print("Operators (through the gateway's account API)")
+    print("\n".join(f"  {line}" for line in accounts.load()), flush=True)
     try:
         loaded = load_city(SystemClock().now())
     except (story.StoryNotTold, TimeoutError) as exc:
@@ -191,5 +173,5 @@ def show_a_code(enterprise: city.DemoEnterprise, code: codes_pb2.Code) -> None:
     print(f"    public page (what a scan opens)  {code.url}")
     print(
         f"    QR code image (operators)        http://{base.host}:{base.port}/api/v1/enterprises/"
-        f"{enterprise.uscc}/code.png   with 'Authorization: Bearer dev-officer-token'"
+        f"{enterprise.uscc}/code.png   with a bearer session (POST /api/v1/session)"
     )

@@ -1,12 +1,13 @@
 """The demo city's risk part (services/risk) through its gRPC API, safe to load again: supply depots
 with stock across the towns, HJ 941-2018 assessments of the chemical and electroplating plants, hidden
 hazards (one overdue, one rectified and verified, one open), hazardous-waste manifests (one whose
-received weight does not match) and one past emergency whose dispatches were delivered and closed
+received weight does not match), disused radioactive sources (one disposed, one held) and one past
+emergency whose dispatches were delivered and closed
 (the data: risk_data.py).
 
 The risk API has no natural keys (its ids are the server's UUIDs), so each step first lists what
 exists and matches it by what the demo names it: a depot's name, an assessment's filing number, a
-hazard's or an emergency's title, a manifest's producer and waste code.
+hazard's or an emergency's title, a manifest's producer and waste code, a source's serial.
 """
 
 from __future__ import annotations
@@ -31,11 +32,14 @@ from deploy.demo.risk_data import (
     MANIFESTS,
     PAGE,
     RECEIVER,
+    SOURCE_RECEIVER,
+    SOURCES,
     STEPS,
     DemoAssessment,
     DemoDepot,
     DemoHazard,
     DemoManifest,
+    DemoSource,
     amounts,
     enterprise,
     point,
@@ -195,6 +199,41 @@ class RiskLoader:
             " (quantity mismatch)" if found.mismatched else ""
         )
 
+    def source(self, s: DemoSource) -> str:
+        """The disused source recorded (once) and, when the demo says so, its safe disposal."""
+        e = enterprise(s.serial)
+        listed = self.stub.ListDisusedSources(
+            R.ListDisusedSourcesRequest(uscc=e.uscc, page=PAGE), metadata=self.md
+        )
+        found = next((x for x in listed.sources if x.serial == s.source_serial), None)
+        if found is None:
+            found = self.stub.RecordDisusedSource(
+                R.RecordDisusedSourceRequest(
+                    uscc=e.uscc,
+                    kind="source",
+                    nuclide=s.nuclide,
+                    category=s.category,
+                    serial=s.source_serial,
+                    disused_on=pb_date(local_day(self.now) - timedelta(days=s.disused_days_ago)),
+                    actor=DEMO_ACTOR,
+                ),
+                metadata=self.md,
+            )
+        if s.disposed_days_ago is not None and not found.HasField("disposed_on"):
+            found = self.stub.RecordSourceDisposal(
+                R.RecordSourceDisposalRequest(
+                    source_id=found.source_id,
+                    route="returned_to_producer",
+                    receiver=SOURCE_RECEIVER,
+                    certificate_ref=f"RET-{s.source_serial}",
+                    disposed_on=pb_date(local_day(self.now) - timedelta(days=s.disposed_days_ago)),
+                    actor=DEMO_ACTOR,
+                ),
+                metadata=self.md,
+            )
+        state = "disposed" if found.HasField("disposed_on") else "held"
+        return f"{e.name}: {s.nuclide} {s.source_serial}, {state}"
+
     def emergency(self) -> Iterator[str]:
         """The past emergency: declared (its first dispatch in the same step), a follow-up dispatch,
         both delivered, then closed; says what it did."""
@@ -258,6 +297,7 @@ def load(stub: risk_pb2_grpc.RiskServiceStub, token: str, now: datetime) -> Iter
     """Every part of the demo's risk, a line for each thing loaded or found."""
     loader = RiskLoader(stub, token, now)
     serials = [a.serial for a in ASSESSMENTS] + [h.serial for h in HAZARDS] + [m.serial for m in MANIFESTS]
+    serials += [src.serial for src in SOURCES]
     loader.wait_until_known(serials)
     for d in DEPOTS:
         yield f"depot {loader.depot(d)}"
@@ -267,5 +307,7 @@ def load(stub: risk_pb2_grpc.RiskServiceStub, token: str, now: datetime) -> Iter
         yield f"hazard {loader.hazard(h)}"
     for m in MANIFESTS:
         yield f"manifest {loader.manifest(m)}"
+    for src in SOURCES:
+        yield f"disused source {loader.source(src)}"
     for line in loader.emergency():
         yield f"emergency {line}"

@@ -250,3 +250,25 @@ EMERGENCY_DAYS_AGO = 40
 EMERGENCY_NEEDS = {"absorbent": 300, "neutraliser": 1200, "protective_suit": 20, "gas_mask": 20}
 # Sent later in the response: sandbags to close the rain drains, pumps to empty the bund.
 FOLLOW_UP_NEEDS = {"sandbag": 200, "pump": 2}
+
+
+@dataclass(frozen=True)
+class DemoSource:
+    """A disused sealed source at a licensed user, matched on reload by its serial."""
+
+    serial: int  # the enterprise's demo serial
+    source_serial: str  # the source's own serial number (its natural key in the demo)
+    nuclide: str
+    category: int  # 放射源分类办法 (原国家环保总局公告 2005 年第 62 号): I..V as 1..5
+    disused_days_ago: int
+    # Days ago it went to safe disposal (returned to the producer); None: still held.
+    disposed_days_ago: int | None = None
+
+
+# The hospital's two disused sources: one returned to its producer, one still awaiting disposal,
+# so evaluation's radioactive_disposal_rate has a value (1 of 2).
+SOURCES = [
+    DemoSource(116, "CS137-DEMO-0001", "Cs-137", 5, 60, 20),
+    DemoSource(116, "IR192-DEMO-0002", "Ir-192", 3, 10),
+]
+SOURCE_RECEIVER = "中国同辐股份有限公司"  # the producer the used source goes back to

@@ -14,6 +14,9 @@ services=(permits monitoring enforcement risk evaluation codes)
 export ECO_RUN_DIR=$run_dir PYTHONPATH=$repo
 # Each component has its own database; a DATABASE_URL from the shell would point them all at one.
 unset DATABASE_URL
+# The first administrator's token: the gateway makes the "admin" account with it, and the demo loader
+# creates the demo's operators through the account API with it (development only).
+export ECO_GATEWAY_ADMIN_TOKEN=${ECO_GATEWAY_ADMIN_TOKEN:-dev-admin-token}
 export ECO_CODES_ALLOW_DEV_KEY=${ECO_CODES_ALLOW_DEV_KEY:-1}  # local demo: dev signing key and loopback URL (codes README)
 
 pidfile() { echo "$run_dir/pids/$1.pid"; }
@@ -55,10 +58,12 @@ up() {
     "$py" -m deploy.ready --timeout 120
     echo "== Demo city (Cixi)"
     "$py" -m deploy.demo
+    sign_ins=$("$py" -m deploy.demo.accounts)
     cat <<INFO
 
 The platform is up.
-  Map (operators)        http://127.0.0.1:${ECO_GATEWAY_PORT:-8000}/console/map   sign in: officer / dev-officer-token
+${sign_ins}
+  Map (operators)        http://127.0.0.1:${ECO_GATEWAY_PORT:-8000}/console/map
   API docs               http://127.0.0.1:${ECO_GATEWAY_PORT:-8000}/docs
   Health                 http://127.0.0.1:${ECO_GATEWAY_PORT:-8000}/healthz
   Logs                   .run/logs/      Stop with: make stop

@@ -13,16 +13,27 @@ import grpc
 from fastapi import Request
 
 from eco.v1 import permits_pb2
+from gateway.access import outside
 from gateway.clients import clients_of
 from gateway.operators import RECORD_READERS, Operator
 from gateway.proto_json import to_json
+from gateway.roles import GRID_COMMISSIONER
 
 CALL_TIMEOUT = 3.0
 
 
 def may_read_records(operator: Operator | None) -> bool:
-    """Whether the page should show this operator the full record."""
-    return operator is not None and operator.role in RECORD_READERS
+    """Whether the page may show this operator the full record (a grid commissioner's: only if the
+    enterprise is in their area, `in_area`)."""
+    return operator is not None and (operator.role in RECORD_READERS or operator.role == GRID_COMMISSIONER)
+
+
+def in_area(operator: Operator, record: dict[str, Any]) -> bool:
+    """Whether a record read for the page lies in the operator's area (always, for city-wide roles)."""
+    fields = (record.get("enterprise") or {}).get("fields") or {}
+    return record.get("available", False) and not outside(
+        operator, town=str(fields.get("town", "")), grid=str(fields.get("grid", ""))
+    )
 
 
 def full_record(request: Request, uscc: str) -> dict[str, Any]:

@@ -6,13 +6,18 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from gateway.routers import (
+    accounts,
     codes,
     console,
     enterprises,
     evaluation,
     grids,
     health,
+    inspections,
     map,
+    monitoring,
+    permits,
+    petitions,
     problems,
     public,
     risk,
@@ -30,10 +35,15 @@ def all_routers() -> list[APIRouter]:
         enterprises.router,
         risk.router,
         session.router,
+        accounts.router,
         search.router,
         grids.router,  # before map: its path is a special case of map's
         map.router,
         problems.router,
         console.router,
+        monitoring.router,
+        permits.router,
         evaluation.router,
+        inspections.router,
+        petitions.router,
     ]

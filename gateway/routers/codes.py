@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import Field
 
 from eco.v1 import codes_pb2, codes_pb2_grpc, common_pb2
-from gateway import operators
+from gateway import operators, roles
 from gateway.clients import clients_of
 from gateway.contract import Out, PageOut, PageSize, PageToken, Uscc, uscc_query
 from gateway.errors import API_ERRORS
@@ -24,12 +24,12 @@ router = APIRouter(prefix="/api/v1", tags=["codes"], responses=API_ERRORS)
 CALL_TIMEOUT = 10.0
 CODE_STATUSES = {codes_pb2.CODE_STATUS_ACTIVE: "active", codes_pb2.CODE_STATUS_REVOKED: "revoked"}
 # Who may change a code (print runs and revocations are the bureau's decisions).
-CODE_MANAGERS = ("admin", "officer")
+CODE_MANAGERS = (roles.ADMIN, roles.PERMIT_OFFICER, roles.DISPATCHER)
 
 AnyOperator = Annotated[operators.Operator, Depends(operators.require())]
 CodeManager = Annotated[operators.Operator, Depends(operators.require(*CODE_MANAGERS))]
 # Retiring a signing key re-prints every sticker it signed: an administrator's decision.
-KeyManager = Annotated[operators.Operator, Depends(operators.require("admin"))]
+KeyManager = Annotated[operators.Operator, Depends(operators.require(roles.ADMIN))]
 
 
 class ReasonIn(In):

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import Field
 
 from eco.v1 import common_pb2, permits_pb2, permits_pb2_grpc
-from gateway import operators
+from gateway import operators, roles
 from gateway.clients import clients_of
 from gateway.contract import USCC_DESCRIPTION, USCC_SCHEMA, PageOut, PageSize, PageToken, Uscc
 from gateway.errors import API_ERRORS
@@ -27,9 +27,10 @@ from shared.errors import InvalidArgument
 router = APIRouter(prefix="/api/v1", tags=["enterprises"], responses=API_ERRORS)
 CALL_TIMEOUT = 10.0
 # Registering an enterprise is the bureau's act, not a field team's.
-REGISTRARS = ("admin", "officer")
+REGISTRARS = (roles.ADMIN, roles.PERMIT_OFFICER)
 
-RecordReader = Annotated[operators.Operator, Depends(operators.require(*operators.RECORD_READERS))]
+# Who reads the registry and the record, and a grid commissioner's area: gateway.roles.
+RecordReader = Annotated[operators.Operator, Depends(operators.require())]
 Registrar = Annotated[operators.Operator, Depends(operators.require(*REGISTRARS))]
 
 

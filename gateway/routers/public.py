@@ -25,7 +25,7 @@ from gateway import operators
 from gateway.clients import clients_of
 from gateway.errors import ErrorOut
 from gateway.public import page
-from gateway.public.internal import full_record, may_read_records
+from gateway.public.internal import full_record, in_area, may_read_records
 from gateway.public.live import Known, LiveStatus
 from gateway.public.models import (
     PetitionReceivedOut,
@@ -46,6 +46,7 @@ from gateway.public.petitions import (
 from gateway.public.scans import ScanCounter
 from gateway.public.views import CALL_TIMEOUT, enforcement_view, iso, status_view
 from gateway.ratelimit import RateLimited, hit_public
+from gateway.roles import GRID_COMMISSIONER
 from shared.china_time import local_day
 from shared.errors import InvalidArgument
 
@@ -219,10 +220,16 @@ def _code_page(token: str, request: Request, *, record_scan: bool) -> Response:
     if record_scan:
         _count(request, known)
     shown = page.body(known, token, answer.stale_seconds)
-    internal = may_read_records(officer)
-    if internal:
+    record = full_record(request, known.found.status.uscc) if officer and may_read_records(officer) else None
+    # A grid commissioner sees the record of an enterprise in their area only; elsewhere, the public page.
+    internal = (
+        officer is not None
+        and record is not None
+        and (officer.role != GRID_COMMISSIONER or in_area(officer, record))
+    )
+    if internal and record is not None:
         shown["full_record"] = f"/api/v1/enterprises/{known.found.status.uscc}"
-        shown["internal"] = full_record(request, known.found.status.uscc)
+        shown["internal"] = record
     response = _page(request, "public/code.html", page.context(shown, token, officer), 200)
     # The same URL answers differently per caller: never let a shared cache hand one to another.
     response.headers["Vary"] = VARY
@@ -283,12 +290,13 @@ async def submit_petition(token: str, request: Request) -> Response:
     except grpc.RpcError as error:
         if error.code() not in INTAKE_DOWN:  # type: ignore[attr-defined]
             raise
-        message = f"petition intake is not available yet; call {HOTLINE}"
+        message = f"petition intake is not available right now; call {HOTLINE}"
         return _page(
             request, "public/petition.html", {"body": {"error": "unavailable", "message": message}}, 503
         )
     body = {
         "tracking_code": filed.tracking_code,
+        "track_url": f"/petitions/track/{filed.tracking_code}",
         "received_at": iso(filed.received_at),
         "accept_due_at": iso(filed.accept_due_at),
         "message": "received; the bureau decides within 15 days whether to accept it (信访工作条例, 2022)",

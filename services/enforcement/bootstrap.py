@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import grpc
+from google.protobuf.message import Message
 from sqlalchemy.engine import Engine
 
 from eco.v1 import enforcement_pb2_grpc
@@ -14,9 +15,16 @@ from services.enforcement.adapters import data_files
 from services.enforcement.adapters.content_store import ContentStore, FileStore
 from services.enforcement.adapters.monitoring_client import MonitoringReadings
 from services.enforcement.adapters.s3_store import S3Store
-from services.enforcement.entrypoints import consumers, messages
+from services.enforcement.entrypoints import (
+    consumers,
+    inspection_messages,
+    messages,
+    petition_messages,
+    target_consumers,
+)
 from services.enforcement.entrypoints.grpc_servicer import EnforcementServicer
 from services.enforcement.migrations import HISTORY
+from services.enforcement.service_layer import petitions
 from services.enforcement.service_layer.escalation import escalate_overdue
 from services.enforcement.service_layer.rectification import announce_overdue
 from services.enforcement.service_layer.unit_of_work import Deps, MovementReader, no_movements
@@ -27,6 +35,15 @@ from shared.settings import Settings
 
 ESCALATION_WORKER = "enforcement-escalation"
 RECTIFICATION_WORKER = "enforcement-rectification"
+PETITIONS_WORKER = "enforcement-petitions"
+# The translation tables of the inspection and petition halves, beside the ledger's (messages.py).
+_EXTRA_EVENTS = {**inspection_messages.EVENTS, **petition_messages.EVENTS}
+
+
+def event_message(event: object) -> Message:
+    """The contract message of any enforcement domain event (Deps.translate)."""
+    build = _EXTRA_EVENTS.get(type(event))
+    return build(event) if build else messages.event_message(event)
 
 
 def make_deps(
@@ -45,7 +62,7 @@ def make_deps(
         engine=engine,
         clock=clock,
         notify=notify,
-        translate=messages.event_message,
+        translate=event_message,
         store=store,
         rivers=data_files.rivers(rivers_file),
         movements=movements,
@@ -92,7 +109,13 @@ def build(
             consumers.build(
                 deps, settings.kafka_bootstrap_servers, group_id=consumer_group or settings.consumer_group
             ),
+            target_consumers.build(
+                deps,
+                settings.kafka_bootstrap_servers,
+                group_id=f"{consumer_group or settings.consumer_group}-targets",
+            ),
             Periodic(ESCALATION_WORKER, every, lambda: escalate_overdue(deps)),
             Periodic(RECTIFICATION_WORKER, every, lambda: announce_overdue(deps)),
+            Periodic(PETITIONS_WORKER, every, lambda: petitions.periodic(deps)),
         ],
     )

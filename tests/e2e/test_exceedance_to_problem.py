@@ -161,7 +161,9 @@ def test_a_streamed_river_exceedance_becomes_a_routed_problem_with_its_readings(
         assert enforcement.VerifyEvidenceChain(check, metadata=bureau).intact
 
     engine = make_engine(env["ECO_GATEWAY_DATABASE_URL"])
-    operators.create(engine, username="e2e.officer", display_name="E2E", role="officer", token=OPERATOR_TOKEN)
+    operators.create(
+        engine, username="e2e.officer", display_name="E2E", role="dispatcher", token=OPERATOR_TOKEN
+    )
     engine.dispose()
     base = f"http://127.0.0.1:{env['ECO_GATEWAY_PORT']}/api/v1"
     auth = {"Authorization": f"Bearer {OPERATOR_TOKEN}"}

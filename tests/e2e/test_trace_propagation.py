@@ -37,7 +37,7 @@ def test_trace_id_travels_from_http_to_audit_and_event(
                 client.app.state.engine,  # type: ignore[attr-defined]
                 username="tracer",
                 display_name="trace test",
-                role="officer",
+                role="permit_officer",
                 token="tok-trace",
             )
             response = client.post(

@@ -258,3 +258,92 @@ editions = sa.Table(
     sa.Column("document", sa.JSON, nullable=False),
     sa.UniqueConstraint("kind", "version", name="uq_editions_kind_version"),
 )
+
+
+# ---- Double-random inspections (双随机、一公开) and petitions (信访): revision enforcement_0110 ----
+# Records whose shape the service reads whole are kept as a JSON document, with the columns the
+# lists filter and sort on beside it.
+
+inspectors = sa.Table(
+    "inspectors",
+    metadata,
+    sa.Column("inspector_id", sa.String(64), primary_key=True),
+    sa.Column("department", sa.String(100), nullable=False, index=True),
+    sa.Column("town", sa.String(50), nullable=False, server_default="", index=True),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("document", sa.JSON, nullable=False),
+)
+
+# The draw's view of each regulated unit: fed by permits' registry, evaluation's CreditChanged and
+# risk's RiskLevelChanged (each column by its own event, so their order does not matter).
+inspection_targets = sa.Table(
+    "inspection_targets",
+    metadata,
+    sa.Column("uscc", sa.String(18), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("town", sa.String(50), nullable=False, server_default=""),
+    sa.Column("grid_id", sa.String(64), nullable=False, server_default=""),
+    sa.Column("permit_class", sa.String(20), nullable=False, server_default=""),
+    sa.Column("risk_flags", sa.JSON, nullable=False),
+    sa.Column("credit", sa.String(10), nullable=False, server_default="unrated"),
+    sa.Column("risk_level", sa.String(20), nullable=False, server_default=""),
+    sa.Column("registered", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("lat", sa.Float, nullable=True),
+    sa.Column("lon", sa.Float, nullable=True),
+)
+
+inspection_plans = sa.Table(
+    "inspection_plans",
+    metadata,
+    sa.Column("plan_id", sa.String(36), primary_key=True),
+    sa.Column("department", sa.String(100), nullable=False, index=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("document", sa.JSON, nullable=False),
+)
+
+# Draws are written once and never updated: the published document is what anyone verifies.
+draws = sa.Table(
+    "draws",
+    metadata,
+    sa.Column("draw_id", sa.String(36), primary_key=True),
+    sa.Column("plan_id", sa.String(36), nullable=False, index=True),
+    sa.Column("drawn_at", UtcDateTime, nullable=False),
+    sa.Column("drawn_by", sa.JSON, nullable=False),
+    sa.Column("inputs_sha256", sa.String(64), nullable=False),
+    sa.Column("published", sa.JSON, nullable=False),
+    sa.Column("exclusions", sa.JSON, nullable=False),
+)
+
+inspection_tasks = sa.Table(
+    "inspection_tasks",
+    metadata,
+    sa.Column("task_id", sa.String(36), primary_key=True),
+    sa.Column("draw_id", sa.String(36), nullable=False, index=True),
+    sa.Column("plan_id", sa.String(36), nullable=False, index=True),
+    sa.Column("uscc", sa.String(18), nullable=False, index=True),
+    sa.Column("status", sa.String(12), nullable=False, index=True),
+    sa.Column("inspector_ids", sa.JSON, nullable=False),
+    sa.Column("published_at", UtcDateTime, nullable=True),
+    sa.Column("document", sa.JSON, nullable=False),
+)
+
+petitions = sa.Table(
+    "petitions",
+    metadata,
+    sa.Column("petition_id", sa.String(36), primary_key=True),
+    sa.Column("tracking_code", sa.String(40), nullable=False, unique=True),
+    sa.Column("uscc", sa.String(18), nullable=False, server_default="", index=True),
+    sa.Column("category", sa.String(20), nullable=False),
+    sa.Column("town", sa.String(50), nullable=False, server_default="", index=True),
+    sa.Column("grid_id", sa.String(64), nullable=False, server_default="", index=True),
+    sa.Column("status", sa.String(12), nullable=False, index=True),
+    sa.Column("received_at", UtcDateTime, nullable=False, index=True),
+    # The deadline of the current step (null once answered, declined or closed).
+    sa.Column("due_at", UtcDateTime, nullable=True, index=True),
+    # The deadline already escalated for: one escalation per lapse.
+    sa.Column("escalated_due_at", UtcDateTime, nullable=True),
+    # Private: the petitioner's contact, erased at purge_after (data/petition_retention.json).
+    sa.Column("contact", sa.String(100), nullable=False, server_default=""),
+    sa.Column("purge_after", UtcDateTime, nullable=True, index=True),
+    sa.Column("document", sa.JSON, nullable=False),
+)

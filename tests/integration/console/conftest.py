@@ -30,7 +30,7 @@ from tests.integration.search.harness import SearchHarness, search_harness
 from tests.support import infra, topics
 
 START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
-OPERATOR = ("zhou.li", "tok-console-browser")
+OPERATOR = ("zhou.li", "console-browser-passphrase")  # username, password
 
 
 @dataclass
@@ -92,8 +92,10 @@ def console(tmp_path: Path, es: Elasticsearch, kafka_bootstrap: str) -> Iterator
             infra.wait_for(lambda: server.started, timeout=30, what="the gateway to serve")
             engine = make_engine(env["ECO_GATEWAY_DATABASE_URL"])
             try:
-                username, token = OPERATOR
-                operators.create(engine, username=username, display_name="周丽", role="officer", token=token)
+                username, password = OPERATOR
+                operators.create(
+                    engine, username=username, display_name="周丽", role="dispatcher", password=password
+                )
             finally:
                 engine.dispose()
             permits_channel, enforcement_channel = channel(permits.address), channel(enforcement.address)

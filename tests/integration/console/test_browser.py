@@ -42,7 +42,7 @@ def sign_in(page: Page, base_url: str, next_path: str) -> None:
     username, secret = OPERATOR
     page.goto(f"{base_url}/login?next={next_path}")
     page.fill("#username", username)
-    page.fill("#token", secret)
+    page.fill("#password", secret)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}{next_path}")
 

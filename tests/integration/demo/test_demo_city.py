@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.demo import city, enforcement, loader, risk_data
+from deploy.demo import city, enforcement, inspections, loader, risk_data
 from deploy.demo import risk as demo_risk
 from deploy.demo.dates import last_month, permit_valid_from
 from deploy.demo.registry import DemoRegistry, pb_date
@@ -90,7 +90,7 @@ def platform_on(
     topics = [topic_for(name) for name in SERVICES]
     create_topics_if_missing(*topics)
     groups = {name: infra.unique(f"g-demo-{name}-") for name in LOADED}
-    for group in groups.values():
+    for group in (*groups.values(), f"{groups['enforcement']}-targets"):
         start_group_at_end(group, *topics)
     env = infra.service_env(database_url="", run_dir=tmp_path)
     # Its own group, like the others: the default one is shared by every run on the broker.
@@ -190,6 +190,7 @@ def _risk_counts(stub: risk_pb2_grpc.RiskServiceStub) -> dict[str, int]:
             stub.ListEmergencies(R.ListEmergenciesRequest(page=page), metadata=MD).emergencies
         ),
         "orders": len(stub.ListDispatchOrders(R.ListDispatchOrdersRequest(page=page), metadata=MD).orders),
+        "sources": len(stub.ListDisusedSources(R.ListDisusedSourcesRequest(page=page), metadata=MD).sources),
     }
 
 
@@ -227,6 +228,12 @@ def _check_risk(stub: risk_pb2_grpc.RiskServiceStub, now: datetime) -> None:
         (R.MANIFEST_STATUS_RECEIVED, True),
         (R.MANIFEST_STATUS_TRANSPORTED, False),
     ]
+
+    sources = stub.ListDisusedSources(R.ListDisusedSourcesRequest(page=page), metadata=MD).sources
+    held_at = {x.serial: x.HasField("disposed_on") for x in sources}
+    assert held_at == {x.source_serial: x.disposed_days_ago is not None for x in risk_data.SOURCES}
+    rate = stub.GetSafeDisposalRate(R.GetSafeDisposalRateRequest(), metadata=MD)
+    assert (rate.disused, rate.disposed) == (2, 1) and rate.rate == pytest.approx(0.5)
 
     [emergency] = stub.ListEmergencies(R.ListEmergenciesRequest(page=page), metadata=MD).emergencies
     assert emergency.status == R.EMERGENCY_STATUS_CLOSED
@@ -332,6 +339,16 @@ def test_the_demo_city_loads_whole_and_tells_its_story_on_any_date(platform_on: 
         stages = {c.stage for c in listed.cases}
         assert stages >= {d.target for d in enforcement.CASES}
         assert any(c.escalation_level > 0 for c in listed.cases)
+        [draw] = stub_e.ListDraws(enforcement_pb2.ListDrawsRequest(), metadata=MD).draws
+        verified = stub_e.VerifyDraw(enforcement_pb2.VerifyDrawRequest(draw_id=draw.draw_id), metadata=MD)
+        assert verified.reproduced and draw.selections
+        published = enforcement_pb2.ListInspectionTasksRequest(
+            status=enforcement_pb2.INSPECTION_TASK_STATUS_PUBLISHED
+        )
+        assert len(stub_e.ListInspectionTasks(published, metadata=MD).tasks) == len(inspections.OUTCOMES)
+        petitions = stub_e.ListPetitions(enforcement_pb2.ListPetitionsRequest(), metadata=MD).petitions
+        assert {p.status for p in petitions} == set(inspections.PATHS)
+        assert len(petitions) == len(inspections.PETITIONS)
     assert set(loaded.codes) == {e.uscc for e in city.ENTERPRISES}
 
     with channel(service_address("risk")) as ch:

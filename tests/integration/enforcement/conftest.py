@@ -12,6 +12,7 @@ import pytest
 
 from eco.v1 import enforcement_pb2_grpc
 from services.enforcement import bootstrap
+from services.enforcement.entrypoints import target_consumers
 from services.enforcement.entrypoints.consumers import TOPICS
 from shared.clock import ManualClock
 from shared.grpc.client import call_metadata, channel
@@ -48,6 +49,9 @@ def start_enforcement(
         group = infra.unique("enforcement-test-")
         for topic in TOPICS:
             topics.start_group_at_end(group, topic)
+        # The targets consumer (issue 12) has a group of its own; it too starts from now.
+        topics.create_topics_if_missing(*target_consumers.TOPICS)
+        topics.start_group_at_end(f"{group}-targets", *target_consumers.TOPICS)
         clock = ManualClock(START)
         service = start_service(
             "enforcement",

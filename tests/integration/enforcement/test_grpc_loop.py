@@ -155,7 +155,7 @@ def test_the_whole_loop_through_grpc(enforcement: Enforcement) -> None:
     assert listed.problems[0].history[-1].what == "closed"
 
 
-def test_bad_input_changes_nothing_and_unimplemented_methods_say_so(enforcement: Enforcement) -> None:
+def test_bad_input_changes_nothing_and_a_draw_names_the_missing_plan(enforcement: Enforcement) -> None:
     e = enforcement
     code, message = _code(lambda: e.stub.OpenProblem(pb.OpenProblemRequest(title="x"), metadata=e.md()))
     assert (code, message) == (grpc.StatusCode.INVALID_ARGUMENT, "source: required")
@@ -175,8 +175,9 @@ def test_bad_input_changes_nothing_and_unimplemented_methods_say_so(enforcement:
         )
     )
     assert code == grpc.StatusCode.INVALID_ARGUMENT
-    code, _ = _code(lambda: e.stub.MakeDraw(pb.MakeDrawRequest(plan_id="p"), metadata=e.md()))
-    assert code == grpc.StatusCode.UNIMPLEMENTED
+    code, message = _code(lambda: e.stub.MakeDraw(pb.MakeDrawRequest(plan_id="p"), metadata=e.md()))
+    assert code == grpc.StatusCode.NOT_FOUND and "p" in message
+    assert e.stub.ListDraws(pb.ListDrawsRequest(), metadata=e.md()).page.total == 0
 
 
 def test_grids_route_points_and_commissioners_follow_updates(enforcement: Enforcement) -> None:

@@ -41,7 +41,7 @@ def client(tmp_path: Path, permits_service: RunningService) -> Iterator[TestClie
             yield test_client
 
 
-def _as(client: TestClient, role: str) -> dict[str, str]:
+def _as(client: TestClient, role: str, town: str = "") -> dict[str, str]:
     token = infra.unique("tok-")
     operators.create(
         client.app.state.engine,  # type: ignore[attr-defined]
@@ -49,6 +49,7 @@ def _as(client: TestClient, role: str) -> dict[str, str]:
         display_name="测试",
         role=role,
         token=token,
+        town=town,
     )
     return {"Authorization": f"Bearer {token}"}
 
@@ -73,7 +74,7 @@ def _body(uscc: str, **overrides: object) -> dict[str, object]:
 
 
 def test_officer_registers_and_errors_keep_the_services_message(client: TestClient) -> None:
-    officer = _as(client, "officer")
+    officer = _as(client, "permit_officer")
     code = random_uscc()
     created = client.post("/api/v1/enterprises", json=_body(code), headers=officer)
     assert created.status_code == 201, created.text
@@ -113,7 +114,7 @@ def test_roles(client: TestClient) -> None:
 
 
 def test_full_record_and_filtered_list(client: TestClient, permits_service: RunningService) -> None:
-    officer = _as(client, "officer")
+    officer = _as(client, "permit_officer")
     codes = sorted(random_uscc() for _ in range(3))
     for i, code in enumerate(codes):
         town = "周巷" if i < 2 else "观海卫"
@@ -152,7 +153,7 @@ def test_full_record_and_filtered_list(client: TestClient, permits_service: Runn
     )
     ch.close()
 
-    grid = _as(client, "grid")
+    grid = _as(client, "inspector")  # a city-wide reader
     record = client.get(f"/api/v1/enterprises/{codes[0].lower()}", headers=grid)
     assert record.status_code == 200, record.text
     body = record.json()
@@ -187,3 +188,14 @@ def test_full_record_and_filtered_list(client: TestClient, permits_service: Runn
     ).json()
     assert flagged["total"] == 3
     assert client.get("/api/v1/enterprises", params={"flag": "radiation"}, headers=grid).status_code == 400
+
+    # A grid commissioner of 周巷 sees 周巷's records and list, and nothing of 观海卫.
+    commissioner = _as(client, "grid_commissioner", town="周巷")
+    assert client.get(f"/api/v1/enterprises/{codes[0]}", headers=commissioner).status_code == 200
+    elsewhere = client.get(f"/api/v1/enterprises/{codes[2]}", headers=commissioner)
+    assert elsewhere.status_code == 403 and "outside your area" in elsewhere.json()["message"]
+    mine = client.get("/api/v1/enterprises", params={"page_size": 500}, headers=commissioner).json()
+    assert {e["fields"]["town"] for e in mine["enterprises"]} == {"周巷"}
+    assert set(codes[:2]) <= {e["uscc"] for e in mine["enterprises"]}
+    asked = client.get("/api/v1/enterprises", params={"town": "观海卫"}, headers=commissioner)
+    assert asked.status_code == 403

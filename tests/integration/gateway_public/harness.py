@@ -61,21 +61,26 @@ def gateway(
             yield client
 
 
-def operator_headers(client: TestClient, role: str) -> dict[str, str]:
-    """A new operator account with the role; the Authorization header it calls with."""
+def operator_headers(client: TestClient, role: str, town: str = "") -> dict[str, str]:
+    """A new operator account with the role (and area); the Authorization header it calls with."""
     token = infra.unique("op-token-")
     name = infra.unique("op-")
-    operators.create(client.app.state.engine, username=name, display_name=name, role=role, token=token)  # type: ignore[attr-defined]
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    operators.create(engine, username=name, display_name=name, role=role, token=token, town=town)
     return {"Authorization": f"Bearer {token}"}
 
 
-def sign_in(client: TestClient, role: str) -> str:
-    """A new operator account with the role, signed in through POST /login (the client keeps the
-    session cookie); returns the username."""
-    token, name = infra.unique("op-token-"), infra.unique("op-")
-    operators.create(client.app.state.engine, username=name, display_name=name, role=role, token=token)  # type: ignore[attr-defined]
+PASSWORD = "harness-passphrase"
+
+
+def sign_in(client: TestClient, role: str, town: str = "") -> str:
+    """A new operator account with the role (and area), signed in through POST /login (the client
+    keeps the session cookie); returns the username."""
+    name = infra.unique("op-")
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    operators.create(engine, username=name, display_name=name, role=role, password=PASSWORD, town=town)
     response = client.post(
-        "/login", data={"username": name, "token": token, "next": "/docs"}, follow_redirects=False
+        "/login", data={"username": name, "password": PASSWORD, "next": "/docs"}, follow_redirects=False
     )
     assert response.status_code == 303 and operators.SESSION_COOKIE in response.cookies, response.text
     return name

@@ -82,7 +82,7 @@ def _appears(text: str, page: str) -> bool:
 
 def _register_with_outlet_and_permit(client: TestClient, permits_address: str) -> str:
     uscc = random_uscc()
-    officer = operator_headers(client, "officer")
+    officer = operator_headers(client, "permit_officer")
     created = client.post("/api/v1/enterprises", json={"uscc": uscc, **ENTERPRISE}, headers=officer)
     assert created.status_code == 201, created.text
     ch = channel(permits_address)
@@ -131,7 +131,7 @@ def test_the_public_sees_no_private_field_of_the_real_record_and_an_officer_sees
     infra.wait_for(
         lambda: client.get(path, headers=JSON).json()["permit"]["state"] == "valid", what="the permit"
     )
-    record = client.get(f"/api/v1/enterprises/{uscc}", headers=operator_headers(client, "officer"))
+    record = client.get(f"/api/v1/enterprises/{uscc}", headers=operator_headers(client, "permit_officer"))
     assert record.status_code == 200
     leaves = _leaves(record.json())
     public = {text for key, text in leaves if key in ALLOWED}
@@ -153,7 +153,7 @@ def test_the_public_sees_no_private_field_of_the_real_record_and_an_officer_sees
     assert f'href="/login?next=/c/{path.removeprefix("/c/")}"' in html and "内部 internal" not in html
 
     # An officer who signed in on the phone's browser sees the record inline, marked internal.
-    sign_in(client, "officer")
+    sign_in(client, "dispatcher")
     officer_html = client.get(path)
     assert "内部 internal" in officer_html.text and "13858291746" in officer_html.text
     assert "潮塘江" in officer_html.text and officer_html.headers["cache-control"] == "private, no-store"
@@ -172,16 +172,21 @@ def test_the_public_sees_no_private_field_of_the_real_record_and_an_officer_sees
 def test_sign_in_sets_a_guarded_cookie_and_sign_out_ends_it(platform: Platform) -> None:
     client = platform.client
     form = client.get("/login", params={"next": "/c/abc"})
-    assert form.status_code == 200 and 'name="token"' in form.text and 'value="/c/abc"' in form.text
-    token, name = infra.unique("tok-"), infra.unique("officer-")
-    operators.create(client.app.state.engine, username=name, display_name=name, role="officer", token=token)  # type: ignore[attr-defined]
-    wrong = client.post("/login", data={"username": name, "token": "not-it"}, follow_redirects=False)
+    assert form.status_code == 200 and 'name="password"' in form.text and 'value="/c/abc"' in form.text
+    password, name = "officer-passphrase", infra.unique("officer-")
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    operators.create(engine, username=name, display_name=name, role="dispatcher", password=password)
+    wrong = client.post("/login", data={"username": name, "password": "not-it"}, follow_redirects=False)
     assert wrong.status_code == 401 and "set-cookie" not in wrong.headers
-    other = client.post("/login", data={"username": "someone-else", "token": token}, follow_redirects=False)
+    other = client.post(
+        "/login", data={"username": "someone-else", "password": password}, follow_redirects=False
+    )
     assert other.status_code == 401
     # A `next` pointing at another site is not followed.
     ok = client.post(
-        "/login", data={"username": name, "token": token, "next": "//evil.example/x"}, follow_redirects=False
+        "/login",
+        data={"username": name, "password": password, "next": "//evil.example/x"},
+        follow_redirects=False,
     )
     assert (ok.status_code, ok.headers["location"]) == (303, "/docs")
     cookie = ok.headers["set-cookie"]
@@ -190,9 +195,11 @@ def test_sign_in_sets_a_guarded_cookie_and_sign_out_ends_it(platform: Platform) 
         client.get("/api/v1/codes/scans", params={"from": "2025-01-01", "to": "2025-01-01"}).status_code
         == 200
     )
-    # A forged cookie (someone else's name under this MAC) is nobody.
+    # A forged cookie (the value altered) is nobody.
     value = client.cookies[operators.SESSION_COOKIE]
-    forged = TestClient(client.app, cookies={operators.SESSION_COOKIE: "YWRtaW4" + value[value.index(".") :]})
+    forged = TestClient(
+        client.app, cookies={operators.SESSION_COOKIE: value[:-2] + ("AA" if value[-2:] != "AA" else "BB")}
+    )
     assert (
         forged.get("/api/v1/codes/scans", params={"from": "2025-01-01", "to": "2025-01-01"}).status_code
         == 401
@@ -219,15 +226,17 @@ def test_over_https_the_session_cookie_is_secure(codes: CodesHarness, tmp_path: 
         enforcement_address=dead_address(),
         base_url="https://testserver",
     ) as client:
-        token, name = infra.unique("tok-"), infra.unique("officer-")
+        name = infra.unique("officer-")
         operators.create(
             client.app.state.engine,  # type: ignore[attr-defined]
             username=name,
             display_name=name,
-            role="officer",
-            token=token,
+            role="dispatcher",
+            password="officer-passphrase",
         )
-        ok = client.post("/login", data={"username": name, "token": token}, follow_redirects=False)
+        ok = client.post(
+            "/login", data={"username": name, "password": "officer-passphrase"}, follow_redirects=False
+        )
         assert ok.status_code == 303 and "Secure" in ok.headers["set-cookie"]
 
 
@@ -268,7 +277,7 @@ def test_an_officer_issues_a_code_on_demand(
             permits_address=permits.address,
         ) as client,
     ):
-        officer, viewer = operator_headers(client, "officer"), operator_headers(client, "viewer")
+        officer, viewer = operator_headers(client, "permit_officer"), operator_headers(client, "viewer")
         uscc = random_uscc()
         assert (
             client.post("/api/v1/enterprises", json={"uscc": uscc, **ENTERPRISE}, headers=officer).status_code

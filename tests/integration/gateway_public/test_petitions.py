@@ -45,7 +45,7 @@ def test_while_enforcement_answers_unimplemented_the_form_says_call_12369(platfo
     path = _path(platform.codes)
     response = platform.client.post(f"{path}/petitions", data=GOOD)
     assert response.status_code == 503
-    assert "petition intake is not available yet; call 12369" in response.text
+    assert "petition intake is not available right now; call 12369" in response.text
     as_json = platform.client.post(f"{path}/petitions", json=GOOD, headers={"Accept": "application/json"})
     assert as_json.status_code == 503 and as_json.json()["error"] == "unavailable"
 

@@ -25,7 +25,7 @@ JSON = {"Accept": "application/json"}
 
 def _scan(platform: Platform, uscc: str) -> str:
     """Fetch the printed PNG as an officer would, decode it with zbar, return the path it opens."""
-    headers = operator_headers(platform.client, "officer")
+    headers = operator_headers(platform.client, "permit_officer")
     png = platform.client.get(f"/api/v1/enterprises/{uscc}/code.png", headers=headers)
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
     [symbol] = decode(Image.open(io.BytesIO(png.content)))
@@ -61,7 +61,7 @@ def test_a_decoded_png_opens_the_live_public_page(platform: Platform) -> None:
 def test_each_kind_of_bad_token_is_refused_with_its_status(platform: Platform) -> None:
     uscc = make_uscc()
     platform.codes.register(uscc)
-    client, officer = platform.client, operator_headers(platform.client, "officer")
+    client, officer = platform.client, operator_headers(platform.client, "permit_officer")
     old_path = _scan(platform, uscc)
     old_token = old_path.removeprefix("/c/")
     rotated = client.post(

@@ -18,6 +18,7 @@ from shared.settings import SettingsError
 from shared.vocabulary import CREDIT_LEVELS, TOWNS
 
 TOKEN = "tok-console-officer"
+PASSWORD = "console-officer-passphrase"
 PAGES = [
     "/console",
     "/console/map",
@@ -36,7 +37,9 @@ def _client(tmp_path: Path, **extra: str) -> Iterator[TestClient]:
     }
     with TestClient(create_app(config.load(env))) as client:
         engine = client.app.state.engine  # type: ignore[attr-defined]
-        operators.create(engine, username="zhou.li", display_name="周丽", role="officer", token=TOKEN)
+        operators.create(
+            engine, username="zhou.li", display_name="周丽", role="dispatcher", token=TOKEN, password=PASSWORD
+        )
         yield client
 
 
@@ -83,7 +86,9 @@ def test_every_page_loads_only_its_own_scripts_with_the_nonce(client: TestClient
 
 def test_the_map_page_has_every_layer_toggle_and_the_city_in_its_data(client: TestClient) -> None:
     signed_in = client.post(
-        "/login", data={"username": "zhou.li", "token": TOKEN, "next": "/console/map"}, follow_redirects=False
+        "/login",
+        data={"username": "zhou.li", "password": PASSWORD, "next": "/console/map"},
+        follow_redirects=False,
     )
     assert signed_in.status_code == 303 and signed_in.headers["location"] == "/console/map"
     page = client.get("/console/map").text  # the client carries the session cookie now

@@ -15,6 +15,7 @@ from gateway.app import create_app
 from shared.topology import SERVICES
 
 OFFICER_TOKEN = "tok-edge-officer"
+OFFICER_PASSWORD = "edge-officer-passphrase"
 NOWHERE = "127.0.0.1:9"  # the discard port: nothing listens there on a test machine
 
 
@@ -35,12 +36,18 @@ def gateway_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 def gateway(
     tmp_path: Path, client: tuple[str, int] = ("203.0.113.7", 50000), **env: str
 ) -> Iterator[TestClient]:
-    """A started gateway with one officer (OFFICER_TOKEN), called from `client` (a public address by
-    default, so nothing counts as the local host unless a test says so)."""
+    """A started gateway with one dispatcher (OFFICER_TOKEN, or signing in with OFFICER_PASSWORD),
+    called from `client` (a public address by default, so nothing counts as the local host unless a
+    test says so)."""
     with TestClient(create_app(config.load(gateway_env(tmp_path, **env))), client=client) as test_client:
         engine = test_client.app.state.engine  # type: ignore[attr-defined]
         operators.create(
-            engine, username="edge.officer", display_name="E", role="officer", token=OFFICER_TOKEN
+            engine,
+            username="edge.officer",
+            display_name="E",
+            role="dispatcher",
+            token=OFFICER_TOKEN,
+            password=OFFICER_PASSWORD,
         )
         yield test_client
 

@@ -1,5 +1,6 @@
 """Request validation errors read like every other refusal: 400, INVALID_ARGUMENT, the field named."""
 
+import pytest
 from fastapi import FastAPI, Query
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
@@ -48,10 +49,11 @@ def test_malformed_json_is_400() -> None:
     assert response.json()["error"] == "INVALID_ARGUMENT"
 
 
-def test_an_unexpected_error_is_a_json_500_with_the_trace_id() -> None:
-    from gateway import config
+def test_an_unexpected_error_is_a_json_500_with_the_trace_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gateway import config, roles
     from gateway.app import create_app
 
+    monkeypatch.setitem(roles.ROUTES, ("GET", "/boom"), roles.PUBLIC)  # a route anyone may call
     app = create_app(config.load({"ECO_RUN_DIR": "/tmp/eco-unit-gateway"}))
 
     @app.get("/boom")

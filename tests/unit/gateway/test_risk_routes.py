@@ -90,6 +90,7 @@ def _as(client: TestClient, role: str) -> dict[str, str]:
         display_name=role,
         role=role,
         token=token,
+        town="浒山" if role in ("grid", "grid_commissioner") else "",  # a commissioner has an area
     )
     return {"Authorization": f"Bearer {token}"}
 
