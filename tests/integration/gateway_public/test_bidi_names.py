@@ -42,7 +42,7 @@ def test_a_bidi_control_in_the_name_is_refused_naming_it_and_never_shown(
     full_platform: Platform, permits: Any
 ) -> None:
     client = full_platform.client
-    officer = operator_headers(client, "officer")
+    officer = operator_headers(client, "permit_officer")  # registering is a permit officer's act
     stub = permits_pb2_grpc.PermitsServiceStub(channel(permits.address))
     metadata = call_metadata(infra.BUREAU_TOKEN)
     refused_uscc = random_uscc()
