@@ -10,13 +10,14 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from eco.v1 import codes_pb2, codes_pb2_grpc, common_pb2
 from gateway import operators, roles
 from gateway.clients import clients_of
 from gateway.contract import Out, PageOut, PageSize, PageToken, Uscc, uscc_query
 from gateway.errors import API_ERRORS
+from gateway.inputs import In
 from shared.errors import InvalidArgument
 
 router = APIRouter(prefix="/api/v1", tags=["codes"], responses=API_ERRORS)
@@ -31,7 +32,7 @@ CodeManager = Annotated[operators.Operator, Depends(operators.require(*CODE_MANA
 KeyManager = Annotated[operators.Operator, Depends(operators.require(roles.ADMIN))]
 
 
-class ReasonIn(BaseModel):
+class ReasonIn(In):
     """Why a code is rotated, revoked or reissued (kept in the audit trail)."""
 
     reason: str = Field(default="", max_length=500, description="Required to revoke")

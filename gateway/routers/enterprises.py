@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from eco.v1 import common_pb2, permits_pb2, permits_pb2_grpc
 from gateway import operators, roles
 from gateway.clients import clients_of
 from gateway.contract import USCC_DESCRIPTION, USCC_SCHEMA, PageOut, PageSize, PageToken, Uscc
 from gateway.errors import API_ERRORS
+from gateway.inputs import In
 from gateway.proto_json import model_of, to_json
 from gateway.routers import risk
 from shared.errors import InvalidArgument
@@ -64,7 +65,7 @@ def _documented(description: str = "", **schema: Any) -> Any:
     return Field(default="", description=description, json_schema_extra=schema)
 
 
-class ContactIn(BaseModel):
+class ContactIn(In):
     """Who to call at the enterprise (shown to operators only)."""
 
     person: str = _documented(maxLength=100)
@@ -72,7 +73,7 @@ class ContactIn(BaseModel):
     email: str = _documented(maxLength=200)
 
 
-class EnterpriseIn(BaseModel):
+class EnterpriseIn(In):
     """An enterprise to register. Fields are checked by the permits service, which names the bad one."""
 
     uscc: str = _documented(f"{USCC_DESCRIPTION}; lower case is accepted", **USCC_SCHEMA)

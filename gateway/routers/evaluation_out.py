@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import UTC
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from eco.v1 import common_pb2, evaluation_pb2
+from gateway.contract import Out
+from gateway.inputs import In
 from gateway.public import names
 from shared.china_time import local_iso
 from shared.vocabulary import CREDIT_LEVELS
@@ -42,7 +44,7 @@ def day(value: common_pb2.Date) -> str | None:
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}" if value.year else None
 
 
-class LevelOut(BaseModel):
+class LevelOut(Out):
     """A credit level as shown everywhere: its word, colour, official label and meaning."""
 
     level: str = Field(examples=["yellow"])
@@ -58,7 +60,7 @@ def level_out(value: int) -> LevelOut:
     return LevelOut(level=word, colour=look.colour, label=look.label, meaning=look.meaning)
 
 
-class ReasonOut(BaseModel):
+class ReasonOut(Out):
     """One event that counted, the rule it matched and the points it cost."""
 
     rule_id: str = Field(examples=["penalty.fine"])
@@ -72,7 +74,7 @@ class ReasonOut(BaseModel):
     at_best: str | None = Field(None, description="The best level possible while this event counts")
 
 
-class CreditOut(BaseModel):
+class CreditOut(Out):
     """An enterprise's credit level, the record that explains it, and since when it holds."""
 
     uscc: str = Field(examples=["91330100716105852F"])
@@ -116,7 +118,7 @@ def credit_out(c: evaluation_pb2.Credit) -> CreditOut:
     )
 
 
-class CreditPageOut(BaseModel):
+class CreditPageOut(Out):
     """One page of enterprises' credit."""
 
     credits: list[CreditOut]
@@ -124,7 +126,7 @@ class CreditPageOut(BaseModel):
     total: int
 
 
-class HistoryEntryOut(BaseModel):
+class HistoryEntryOut(Out):
     """One stretch of an enterprise's credit: from when, which level, under which rules version."""
 
     since: str | None = Field(examples=["2026-11-20T10:00:05+08:00"])
@@ -133,7 +135,7 @@ class HistoryEntryOut(BaseModel):
     rules_version: str = Field(examples=["cixi-credit-1"])
 
 
-class CreditHistoryOut(BaseModel):
+class CreditHistoryOut(Out):
     """An enterprise's credit over time, oldest first."""
 
     uscc: str
@@ -153,7 +155,7 @@ def history_out(h: evaluation_pb2.CreditHistory) -> CreditHistoryOut:
     )
 
 
-class RuleOut(BaseModel):
+class RuleOut(Out):
     """One point rule of a rules version."""
 
     rule_id: str
@@ -166,7 +168,7 @@ class RuleOut(BaseModel):
     conditions: list[str] = Field(examples=[["penalties=FINE|CONFISCATION"]])
 
 
-class RulesOut(BaseModel):
+class RulesOut(Out):
     """A version of the credit point rules (rules are data, versioned), so anyone can check a level."""
 
     version: str = Field(examples=["cixi-credit-1"])
@@ -209,21 +211,21 @@ def rules_out(r: evaluation_pb2.CreditRules) -> RulesOut:
     )
 
 
-class RepairIn(BaseModel):
+class RepairIn(In):
     """A credit-repair request (信用修复) for a case whose rectification was verified."""
 
     case_id: str = Field(examples=["case-1"], max_length=200)
     reason: str = Field(default="", examples=["整改已完成并经现场核查"], max_length=1000)
 
 
-class RepairDecisionIn(BaseModel):
+class RepairDecisionIn(In):
     """The bureau's decision on a credit-repair request."""
 
     approve: bool
     note: str = Field(default="", examples=["整改到位，同意修复"], max_length=1000)
 
 
-class RepairOut(BaseModel):
+class RepairOut(Out):
     """A credit-repair request and, once decided, the decision."""
 
     request_id: str
@@ -252,7 +254,7 @@ def repair_out(r: evaluation_pb2.CreditRepair) -> RepairOut:
     )
 
 
-class RepairPageOut(BaseModel):
+class RepairPageOut(Out):
     """One page of credit-repair requests."""
 
     repairs: list[RepairOut]
@@ -260,7 +262,7 @@ class RepairPageOut(BaseModel):
     total: int
 
 
-class KpiOut(BaseModel):
+class KpiOut(Out):
     """One KPI: value = numerator / denominator, its target, and the newest event it counts."""
 
     name: str = Field(examples=["problem_closure_rate"])
@@ -301,13 +303,13 @@ def kpi_out(k: evaluation_pb2.Kpi) -> KpiOut:
     )
 
 
-class KpiListOut(BaseModel):
+class KpiListOut(Out):
     """Every KPI at a date and over a period."""
 
     kpis: list[KpiOut]
 
 
-class ScorecardOut(BaseModel):
+class ScorecardOut(Out):
     """A town's or department's scorecard: each KPI's target, actual and weighted score, and the rank."""
 
     subject: str = Field(examples=["town:浒山"])
@@ -336,7 +338,7 @@ def scorecard_out(s: evaluation_pb2.Scorecard) -> ScorecardOut:
     )
 
 
-class ScorecardPageOut(BaseModel):
+class ScorecardPageOut(Out):
     """One page of the towns' scorecards, best first."""
 
     scorecards: list[ScorecardOut]
@@ -344,7 +346,7 @@ class ScorecardPageOut(BaseModel):
     total: int
 
 
-class HotspotOut(BaseModel):
+class HotspotOut(Out):
     """One place (or industry, pollutant, month) and its problems and petitions, with the trend."""
 
     key: str = Field(examples=["浒山"])
@@ -356,7 +358,7 @@ class HotspotOut(BaseModel):
     rank: int
 
 
-class OffenderOut(BaseModel):
+class OffenderOut(Out):
     """An enterprise with more than one problem in the period."""
 
     uscc: str
@@ -365,7 +367,7 @@ class OffenderOut(BaseModel):
     problems: int
 
 
-class HotspotsOut(BaseModel):
+class HotspotsOut(Out):
     """Where problems and petitions concentrate (矛盾焦点), against the previous period."""
 
     dimension: str = Field(examples=["town"])

@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from eco.v1 import common_pb2, enforcement_pb2
 from gateway import operators
 from gateway.clients import clients_of
+from gateway.contract import Out
 from gateway.errors import API_ERRORS
 from shared.errors import InvalidArgument
 
@@ -25,7 +26,7 @@ MAX_PAGES = 20
 PAGE_SIZE = 500
 
 
-class GridProperties(BaseModel):
+class GridProperties(Out):
     """What the map shows of a grid (no commissioner's personal data)."""
 
     grid_id: str
@@ -35,14 +36,14 @@ class GridProperties(BaseModel):
     parent_grid_id: str
 
 
-class Polygon(BaseModel):
+class Polygon(Out):
     """An RFC 7946 polygon: one closed ring of [lon, lat]."""
 
     type: Literal["Polygon"] = "Polygon"
     coordinates: list[list[list[float]]]
 
 
-class GridFeature(BaseModel):
+class GridFeature(Out):
     """One grid."""
 
     type: Literal["Feature"] = "Feature"
@@ -51,7 +52,7 @@ class GridFeature(BaseModel):
     properties: GridProperties
 
 
-class GridCollection(BaseModel):
+class GridCollection(Out):
     """Every grid of the level asked for (all levels by default), city first."""
 
     type: Literal["FeatureCollection"] = "FeatureCollection"

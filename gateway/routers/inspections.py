@@ -9,11 +9,11 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from eco.v1 import common_pb2, enforcement_pb2
 from gateway.clients import clients_of
+from gateway.contract import Out
 from gateway.errors import API_ERRORS
 from gateway.public.views import INSPECTION_OUTCOMES, iso
 from gateway.ratelimit import RateLimited, hit_public
@@ -27,7 +27,7 @@ CALL_TIMEOUT = 10.0
 pb = enforcement_pb2
 
 
-class DrawOut(BaseModel):
+class DrawOut(Out):
     """A published draw: the document the standalone verifier reads, and when it was made."""
 
     draw_id: str
@@ -39,7 +39,7 @@ class DrawOut(BaseModel):
     published: dict[str, Any]
 
 
-class DrawPage(BaseModel):
+class DrawPage(Out):
     """One page of draws."""
 
     draws: list[DrawOut]
@@ -47,7 +47,7 @@ class DrawPage(BaseModel):
     total: int
 
 
-class ResultOut(BaseModel):
+class ResultOut(Out):
     """A published inspection result."""
 
     task_id: str
@@ -59,7 +59,7 @@ class ResultOut(BaseModel):
     published_at: str | None
 
 
-class ResultPage(BaseModel):
+class ResultPage(Out):
     """One page of published results."""
 
     results: list[ResultOut]

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, Field
 
+from gateway.inputs import In
 from shared.errors import InvalidArgument
 
 
@@ -27,17 +27,6 @@ def enum_value(field: str, raw: str, enum_type: Any, prefix: str) -> int:
     if key not in names:
         raise InvalidArgument(field, f"must be one of {', '.join(names)}, got {raw!r}")
     return int(enum_type.Value(prefix + key.upper()))
-
-
-def timestamp(field: str, when: datetime | None) -> Timestamp | None:
-    """A contract Timestamp from an aware time; a time without its zone is refused (it is ambiguous)."""
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        raise InvalidArgument(field, "must carry its time zone, e.g. 2026-03-02T10:00:00+08:00")
-    ts = Timestamp()
-    ts.FromDatetime(when)
-    return ts
 
 
 # ---- answers ----
@@ -263,7 +252,7 @@ class ChainCheckOut(BaseModel):
 # ---- requests ----
 
 
-class ProblemIn(BaseModel):
+class ProblemIn(In):
     """A problem entered by hand: a title, and a location or a subject (enterprise or station)."""
 
     source: str = Field(default="manual", description="Where it came from, e.g. manual, petition, inspection")
@@ -286,7 +275,7 @@ class ProblemIn(BaseModel):
     reason: str = ""
 
 
-class AssignIn(BaseModel):
+class AssignIn(In):
     """The owner and deadline of a case's current stage."""
 
     department: str = ""
@@ -296,7 +285,7 @@ class AssignIn(BaseModel):
     reason: str = ""
 
 
-class EscalateIn(BaseModel):
+class EscalateIn(In):
     """A case raised one level by hand (overdue escalations are the deadline worker's)."""
 
     reason: str = Field(default="manual", description="manual or severity")
@@ -307,7 +296,7 @@ class EscalateIn(BaseModel):
     note: str = ""
 
 
-class CandidateIn(BaseModel):
+class CandidateIn(In):
     """A candidate source kept on the case when it is traced."""
 
     uscc: str = ""
@@ -319,7 +308,7 @@ class CandidateIn(BaseModel):
     parameter: str = ""
 
 
-class TraceIn(BaseModel):
+class TraceIn(In):
     """DISCOVERED → TRACED: the enterprise found responsible (may be empty) and the candidates."""
 
     responsible_uscc: str = ""
@@ -328,14 +317,14 @@ class TraceIn(BaseModel):
     reason: str = ""
 
 
-class LockIn(BaseModel):
+class LockIn(In):
     """TRACED → EVIDENCE_LOCKED at the chain head the caller reviewed."""
 
     expected_head_sha256: str = ""
     reason: str = ""
 
 
-class InvestigationIn(BaseModel):
+class InvestigationIn(In):
     """EVIDENCE_LOCKED → INVESTIGATED: the findings."""
 
     findings: str = ""
@@ -347,7 +336,7 @@ class InvestigationIn(BaseModel):
     reason: str = ""
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(In):
     """INVESTIGATED → DECIDED: a penalty under a catalogue provision, or a waiver under a list item."""
 
     document_number: str = ""
@@ -364,7 +353,7 @@ class DecisionIn(BaseModel):
     reason: str = ""
 
 
-class RectificationIn(BaseModel):
+class RectificationIn(In):
     """DECIDED → RECTIFIED: the measures taken, verified by the caller."""
 
     measures: str = ""
@@ -373,7 +362,7 @@ class RectificationIn(BaseModel):
     reason: str = ""
 
 
-class CloseIn(BaseModel):
+class CloseIn(In):
     """Close a case (销号); the outcome follows the decision unless given (no_violation, transferred)."""
 
     outcome: str = ""
@@ -381,7 +370,7 @@ class CloseIn(BaseModel):
     reason: str = ""
 
 
-class EvidenceIn(BaseModel):
+class EvidenceIn(In):
     """An evidence item to append to a case's chain: small content inline (base64), or the location
     and SHA-256 of content kept elsewhere."""
 

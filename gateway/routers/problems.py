@@ -20,6 +20,7 @@ from eco.v1 import common_pb2, enforcement_pb2
 from gateway import operators
 from gateway.clients import clients_of
 from gateway.errors import API_ERRORS
+from gateway.inputs import timestamp
 from gateway.routers import problem_models as m
 from gateway.routers.enterprises import to_json
 from shared.errors import InvalidArgument
@@ -104,8 +105,8 @@ def list_problems(
             stages=_stages(stage or []),  # type: ignore[arg-type]
             severities=severity or [],
             overdue_only=overdue,
-            opened_from=m.timestamp("opened_from", opened_from),
-            opened_to=m.timestamp("opened_to", opened_to),
+            opened_from=timestamp("opened_from", opened_from),
+            opened_to=timestamp("opened_to", opened_to),
             page=_page(page_size, page_token),
         ),
     )
@@ -142,7 +143,7 @@ def open_problem(problem_in: m.ProblemIn, request: Request, operator: Reporter) 
             station_id=problem_in.station_id,
             location=where,
             grid_id=problem_in.grid_id,
-            occurred_at=m.timestamp("occurred_at", problem_in.occurred_at),
+            occurred_at=timestamp("occurred_at", problem_in.occurred_at),
             actor=_actor(operator, problem_in.reason),
             parameter=problem_in.parameter,
             severity=problem_in.severity,
@@ -202,7 +203,7 @@ def assign_case(case_id: str, assign_in: m.AssignIn, request: Request, operator:
     message = pb.AssignCaseRequest(
         case_id=case_id,
         owner=owner,
-        due_at=m.timestamp("due_at", assign_in.due_at),
+        due_at=timestamp("due_at", assign_in.due_at),
         actor=_actor(operator, assign_in.reason),
     )
     return _case(_call(request, "AssignCase", message))
@@ -222,7 +223,7 @@ def escalate_case(case_id: str, escalate_in: m.EscalateIn, request: Request, ope
         case_id=case_id,
         reason=m.enum_value("reason", escalate_in.reason, pb.EscalationReason, "ESCALATION_REASON_"),  # type: ignore[arg-type]
         owner=owner,
-        due_at=m.timestamp("due_at", escalate_in.due_at),
+        due_at=timestamp("due_at", escalate_in.due_at),
         actor=_actor(operator, escalate_in.note),
     )
     return _case(_call(request, "EscalateCase", message))
@@ -311,7 +312,7 @@ def decide_case(case_id: str, decision_in: m.DecisionIn, request: Request, opera
             confiscated_fen=d.confiscated_fen,
             permit_number=d.permit_number,
             suspension_days=d.suspension_days,
-            rectify_by=m.timestamp("decision.rectify_by", d.rectify_by),
+            rectify_by=timestamp("decision.rectify_by", d.rectify_by),
             decided_by=_actor(operator, d.reason),
         ),
     )
@@ -329,7 +330,7 @@ def record_rectification(
         rectification=pb.CaseRectification(
             measures=r.measures,
             evidence_ids=r.evidence_ids,
-            completed_at=m.timestamp("rectification.completed_at", r.completed_at),
+            completed_at=timestamp("rectification.completed_at", r.completed_at),
             verified_by=_actor(operator, r.reason),
         ),
     )
@@ -377,7 +378,7 @@ def add_evidence(
         description=e.description,
         media_type=e.media_type,
         source_ref=e.source_ref,
-        collected_at=m.timestamp("collected_at", e.collected_at),
+        collected_at=timestamp("collected_at", e.collected_at),
         collected_by=_actor(operator, e.reason),
     )
     if e.lat is not None or e.lon is not None:

@@ -16,8 +16,8 @@ from eco.v1 import common_pb2, risk_pb2, risk_pb2_grpc
 from gateway import operators
 from gateway.clients import clients_of
 from gateway.errors import API_ERRORS
+from gateway.inputs import timestamp
 from gateway.routers import risk_models as rm
-from shared.proto_values import timestamp
 
 router = APIRouter(prefix="/api/v1", tags=["risk"], responses=API_ERRORS)
 CALL_TIMEOUT = 10.0
@@ -109,7 +109,7 @@ def extend_hazard(hazard_id: str, body: rm.ExtendIn, request: Request, operator:
     """Move an open hazard's deadline later, once, with a reason (kept in its history)."""
     message = risk_pb2.ExtendHazardDeadlineRequest(
         hazard_id=hazard_id,
-        rectify_by=timestamp(body.rectify_by),
+        rectify_by=timestamp("rectify_by", body.rectify_by),
         reason=body.reason,
         actor=_actor(operator, body.reason),
     )
@@ -126,7 +126,7 @@ def record_rectification(
         hazard_id=hazard_id,
         measures=body.measures,
         evidence_refs=body.evidence_refs,
-        completed_at=timestamp(body.completed_at),
+        completed_at=timestamp("completed_at", body.completed_at),
         actor=_actor(operator),
     )
     stub, call = _risk(request)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, Field
 
 from eco.v1 import common_pb2, risk_pb2
+from gateway.contract import Out
+from gateway.inputs import In, timestamp
 from shared.errors import InvalidArgument
-from shared.proto_values import timestamp
 
 
 def _words(enum: Any, prefix: str) -> dict[str, int]:
@@ -75,7 +76,7 @@ def when(message: Any, field: str) -> str | None:
 # ----------------------------------------------------------------------------------- shared parts
 
 
-class Point(BaseModel):
+class Point(Out):
     """A WGS 84 location."""
 
     lat: float = Field(examples=[30.2])
@@ -90,7 +91,7 @@ def point_out(message: Any, field: str) -> Point | None:
     return Point(lat=pb.lat, lon=pb.lon)
 
 
-class ActorOut(BaseModel):
+class ActorOut(Out):
     """Who did something (department, operator) and why."""
 
     department: str
@@ -103,7 +104,7 @@ def actor_out(pb: common_pb2.Actor) -> ActorOut:
     return ActorOut(department=pb.department, user=pb.user, reason=pb.reason)
 
 
-class Amount(BaseModel):
+class Amount(Out):
     """A quantity of one supply item (each item keeps one unit, e.g. kg of activated carbon)."""
 
     item_code: str = Field(examples=["activated_carbon"])
@@ -135,7 +136,7 @@ def geo(lat: float | None, lon: float | None) -> common_pb2.GeoPoint | None:
     return common_pb2.GeoPoint(lat=lat, lon=lon)
 
 
-class Paged(BaseModel):
+class Paged(Out):
     """The paging fields of every list answer."""
 
     next_page_token: str = Field(description="Empty on the last page; pass it as page_token for the next")
@@ -145,7 +146,7 @@ class Paged(BaseModel):
 # ------------------------------------------------------------------------------------------ hazards
 
 
-class RectificationOut(BaseModel):
+class RectificationOut(Out):
     """A hazard's reported rectification and the officer's check."""
 
     measures: str
@@ -158,7 +159,7 @@ class RectificationOut(BaseModel):
     checked_at: str | None
 
 
-class DeadlineChangeOut(BaseModel):
+class DeadlineChangeOut(Out):
     """A moved rectification deadline (kept so an extension cannot hide an overdue hazard)."""
 
     previous: str | None
@@ -168,7 +169,7 @@ class DeadlineChangeOut(BaseModel):
     at: str | None
 
 
-class HazardOut(BaseModel):
+class HazardOut(Out):
     """A hidden hazard (环境安全隐患) and its rectification."""
 
     hazard_id: str
@@ -242,7 +243,7 @@ class HazardPage(Paged):
     hazards: list[HazardOut]
 
 
-class HazardIn(BaseModel):
+class HazardIn(In):
     """A hazard found at an enterprise, with its rectification deadline."""
 
     uscc: str = Field(examples=["91330282MA2PLAT01X"])
@@ -266,21 +267,21 @@ def report_pb(hazard_in: HazardIn, actor: common_pb2.Actor) -> risk_pb2.ReportHa
         grade=number_of("grade", hazard_in.grade, HAZARD_GRADES),  # type: ignore[arg-type]
         source=number_of("source", hazard_in.source, HAZARD_SOURCES),  # type: ignore[arg-type]
         location=geo(hazard_in.lat, hazard_in.lon),
-        found_at=timestamp(hazard_in.found_at),
-        rectify_by=timestamp(hazard_in.rectify_by),
+        found_at=timestamp("found_at", hazard_in.found_at),
+        rectify_by=timestamp("rectify_by", hazard_in.rectify_by),
         required_measures=hazard_in.required_measures,
         actor=actor,
     )
 
 
-class ExtendIn(BaseModel):
+class ExtendIn(In):
     """A later rectification deadline for an open hazard, with the reason (one extension)."""
 
     rectify_by: AwareDatetime = Field(examples=["2026-05-31T17:00:00+08:00"])
     reason: str = Field(examples=["防渗材料到货延迟"])
 
 
-class RectificationIn(BaseModel):
+class RectificationIn(In):
     """The enterprise's report that a hazard is rectified, with its evidence."""
 
     measures: str = Field(examples=["更换防渗层并做闭水试验"])
@@ -288,7 +289,7 @@ class RectificationIn(BaseModel):
     completed_at: AwareDatetime | None = Field(default=None, description="Defaults to now")
 
 
-class VerificationIn(BaseModel):
+class VerificationIn(In):
     """An officer's check of a reported rectification: accepted closes the hazard, rejected reopens it."""
 
     accepted: bool
@@ -298,7 +299,7 @@ class VerificationIn(BaseModel):
 # -------------------------------------------------------------------------------------- emergencies
 
 
-class EmergencyOut(BaseModel):
+class EmergencyOut(Out):
     """An emergency event (突发环境事件) at a location."""
 
     emergency_id: str
@@ -347,7 +348,7 @@ class EmergencyPage(Paged):
     emergencies: list[EmergencyOut]
 
 
-class EmergencyIn(BaseModel):
+class EmergencyIn(In):
     """An emergency declared at a location; its needs are dispatched from the nearest depots at once."""
 
     title: str = Field(examples=["宗汉电镀厂含铬废液泄漏"])
@@ -380,12 +381,12 @@ def declare_pb(emergency_in: EmergencyIn, actor: common_pb2.Actor) -> risk_pb2.D
         description=emergency_in.description,
         needs=[amount_pb(a) for a in emergency_in.needs],
         max_distance_m=emergency_in.max_distance_m,
-        occurred_at=timestamp(emergency_in.occurred_at),
+        occurred_at=timestamp("occurred_at", emergency_in.occurred_at),
         actor=actor,
     )
 
 
-class PlanIn(BaseModel):
+class PlanIn(In):
     """Needs at a location: what a dispatch would take from which depots (nothing is reserved)."""
 
     lat: float = Field(examples=[30.2])
@@ -394,7 +395,7 @@ class PlanIn(BaseModel):
     max_distance_m: float = 0
 
 
-class DispatchIn(BaseModel):
+class DispatchIn(In):
     """Needs of an emergency to dispatch from the nearest depots that hold them."""
 
     needs: list[Amount] = Field(examples=[[{"item_code": "activated_carbon", "value": 500, "unit": "kg"}]])
@@ -402,13 +403,13 @@ class DispatchIn(BaseModel):
     reason: str = ""
 
 
-class CloseIn(BaseModel):
+class CloseIn(In):
     """The summary an emergency closes with."""
 
     summary: str = Field(examples=["泄漏已封堵，下游断面六价铬恢复达标"])
 
 
-class DispatchLineOut(BaseModel):
+class DispatchLineOut(Out):
     """Supplies taken from one depot, its distance and estimated arrival."""
 
     depot_id: str
@@ -430,7 +431,7 @@ def _line_out(line: risk_pb2.DispatchLine) -> DispatchLineOut:
     )
 
 
-class DispatchPlanOut(BaseModel):
+class DispatchPlanOut(Out):
     """What a dispatch would take, nearest depots first, and what no depot in reach holds."""
 
     lines: list[DispatchLineOut]
@@ -444,7 +445,7 @@ def plan_out(plan: risk_pb2.DispatchPlan) -> DispatchPlanOut:
     )
 
 
-class DispatchOrderOut(BaseModel):
+class DispatchOrderOut(Out):
     """Supplies sent to an emergency."""
 
     dispatch_id: str
@@ -474,7 +475,7 @@ def order_out(order: risk_pb2.DispatchOrder) -> DispatchOrderOut:
 # ------------------------------------------------------------------------------------------- depots
 
 
-class StockLineOut(BaseModel):
+class StockLineOut(Out):
     """One item's stock at a depot: on hand, reserved by dispatches on the way, and its minimum."""
 
     item_code: str
@@ -487,7 +488,7 @@ class StockLineOut(BaseModel):
     updated_at: str | None
 
 
-class DepotOut(BaseModel):
+class DepotOut(Out):
     """A depot of emergency supplies (应急物资库) with its stock."""
 
     depot_id: str
@@ -537,7 +538,7 @@ class DepotPage(Paged):
     depots: list[DepotOut]
 
 
-class StockIn(BaseModel):
+class StockIn(In):
     """Restock (positive delta) or write off (negative), and/or set the item's minimum level."""
 
     item_code: str = Field(examples=["activated_carbon"])
@@ -564,7 +565,7 @@ def stock_pb(depot_id: str, stock_in: StockIn, actor: common_pb2.Actor) -> risk_
 # ---------------------------------------------------------------------------------------- manifests
 
 
-class ManifestStepOut(BaseModel):
+class ManifestStepOut(Out):
     """One step of a manifest and the quantity weighed there."""
 
     step: str | None
@@ -573,7 +574,7 @@ class ManifestStepOut(BaseModel):
     by: str
 
 
-class ManifestOut(BaseModel):
+class ManifestOut(Out):
     """A hazardous-waste transfer manifest (危险废物转移联单)."""
 
     manifest_id: str
@@ -620,7 +621,7 @@ class ManifestPage(Paged):
 # ------------------------------------------------------------------------------------ enterprise risk
 
 
-class MediumOut(BaseModel):
+class MediumOut(Out):
     """One medium's grading by HJ 941-2018: level, Q and its band, M, E."""
 
     level: str | None
@@ -642,7 +643,7 @@ def _medium(m: risk_pb2.MediumRisk) -> MediumOut:
     )
 
 
-class AssessmentOut(BaseModel):
+class AssessmentOut(Out):
     """A risk assessment (filed self-assessment or the bureau's review) graded by HJ 941-2018."""
 
     assessment_id: str
@@ -689,7 +690,7 @@ class AssessmentPage(Paged):
     assessments: list[AssessmentOut]
 
 
-class AdjustmentOut(BaseModel):
+class AdjustmentOut(Out):
     """Something that raises the level above the assessed one while it lasts."""
 
     cause: str | None
@@ -699,7 +700,7 @@ class AdjustmentOut(BaseModel):
     reason: str
 
 
-class ScoreReasonOut(BaseModel):
+class ScoreReasonOut(Out):
     """One contribution to the dynamic risk score."""
 
     signal: str
@@ -709,7 +710,7 @@ class ScoreReasonOut(BaseModel):
     note: str
 
 
-class EnterpriseRiskOut(BaseModel):
+class EnterpriseRiskOut(Out):
     """An enterprise's current risk: assessed level, what raised it, the dynamic score and its reasons."""
 
     uscc: str

@@ -1,10 +1,10 @@
 """A gateway with real services behind it and one enterprise in every store, for the tests that
 hold the OpenAPI document to the gateway's real answers.
 
-Real: permits (PostgreSQL), the code service (PostgreSQL, Kafka), Elasticsearch with the gateway's
-indexer on topics of the test's own, the gateway's PostgreSQL database. Enforcement is the bare
-generated servicer (UNIMPLEMENTED), as in tests/integration/gateway_public; monitoring, risk and
-evaluation are not started (the health check reports them down, which it documents).
+Real: permits, enforcement, risk and evaluation (each on a PostgreSQL database of its own, Kafka),
+the code service (PostgreSQL, Kafka), Elasticsearch with the gateway's indexer on topics of the
+test's own, the gateway's PostgreSQL database. Monitoring is not started (the health check reports
+it down, which it documents).
 """
 
 from __future__ import annotations
@@ -18,13 +18,16 @@ import pytest
 from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 
-from eco.v1 import enforcement_pb2_grpc, permits_pb2
+from eco.v1 import permits_pb2
 from gateway import config
 from gateway.app import create_app
+from services.enforcement import bootstrap as enforcement_bootstrap
+from services.evaluation import bootstrap as evaluation_bootstrap
 from services.permits import bootstrap as permits_bootstrap
+from services.risk import bootstrap as risk_bootstrap
 from shared.runtime import RunningService
 from tests.integration.codes.harness import running_codes
-from tests.integration.gateway_public.harness import enforcement_endpoint, operator_headers
+from tests.integration.gateway_public.harness import operator_headers
 from tests.integration.search.harness import search_harness, summary
 from tests.support import infra
 from tests.unit.permits.factories import random_uscc
@@ -70,17 +73,27 @@ def seeded(
     with (
         infra.fresh_postgres_database() as permits_db,
         running_codes(start_service, pg_url) as codes,
-        enforcement_endpoint(enforcement_pb2_grpc.EnforcementServiceServicer()) as enforcement,  # type: ignore[abstract]
+        infra.fresh_postgres_database() as enforcement_db,
+        infra.fresh_postgres_database() as risk_db,
+        infra.fresh_postgres_database() as evaluation_db,
         search_harness(tmp_path, es) as search,
     ):
         permits = start_service(
             "permits", permits_bootstrap.build, permits_db, consumer_group=infra.unique("permits-oas-")
         )
+        services = {
+            name: start_service(name, build, database, consumer_group=infra.unique(f"{name}-oas-"))
+            for name, build, database in (
+                ("enforcement", enforcement_bootstrap.build, enforcement_db),
+                ("risk", risk_bootstrap.build, risk_db),
+                ("evaluation", evaluation_bootstrap.build, evaluation_db),
+            )
+        }
         env = {
             **search.env,
             "ECO_PERMITS_ADDR": permits.address,
             "ECO_CODES_ADDR": codes.service.address,
-            "ECO_ENFORCEMENT_ADDR": enforcement,
+            **{f"ECO_{name.upper()}_ADDR": service.address for name, service in services.items()},
             "ECO_PUBLIC_RATE_PER_MINUTE": "100000",
         }
         with TestClient(create_app(config.load(env))) as client:
@@ -103,4 +116,6 @@ def seeded(
                 key_id=code.key_id,
                 document=client.get("/openapi.json").json(),
             )
-        permits.stop(grace=0)
+        # Before their databases are dropped.
+        for service in (permits, *services.values()):
+            service.stop(grace=0)

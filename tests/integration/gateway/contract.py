@@ -8,12 +8,12 @@ from typing import Any
 import httpx
 from jsonschema import Draft202012Validator
 
-# The routers whose routes these tests hold to the document. Routers merged since (enforcement,
-# risk, evaluation, accounts) join once their models refuse undeclared fields and the fixture runs
-# their services (their stand-ins answer UNIMPLEMENTED, 501, which no route documents).
-COVERED_TAGS = {"health", "codes", "public", "enterprises", "session", "search", "map"}
-# Enforcement's grids layer, tagged "map": its data comes from enforcement, a stand-in here.
-UNCOVERED_PATHS = {"/api/v1/map/grids.geojson"}
+# The routers whose routes these tests hold to the document (the console's pages are not in it).
+# Not yet: "problems" (enforcement's ledger and cases): its models read `to_json(reply)` and drop the
+# fields they do not name (evidence bytes stay out of a listing), so they cannot refuse undeclared
+# fields until each is built field by field as risk's and evaluation's are.
+COVERED_TAGS = {"health", "codes", "public", "enterprises", "session", "search", "map", "risk", "evaluation"}
+UNCOVERED_PATHS: set[str] = set()
 
 
 def covered(path: str, operation: dict[str, Any]) -> bool:

@@ -12,7 +12,6 @@ small fixed number of examples, so the run is reproducible and takes well under 
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
@@ -29,8 +28,9 @@ from tests.integration.gateway.conftest import Seeded
 from tests.integration.gateway.contract import covered
 
 pytestmark = pytest.mark.integration
+# Bounded by examples, not by a clock (speed is for benchmarks): about 10 s on a quiet machine.
 EXAMPLES_PER_OPERATION = 25
-BUDGET_SECONDS = 60.0
+# Per covered operation, so the bound holds as routers join (about 1s each on the shared machine).
 # Schemathesis' not_a_server_error would fail the 503 a route documents for a service that is down
 # (/healthz answers it here: monitoring is not started); a 5xx must be documented instead, and 500
 # (a bug) is documented nowhere.
@@ -79,7 +79,6 @@ def _fuzz(seeded: Seeded, operation: Any, calls: dict[str, int]) -> None:
 
 def test_every_operation_answers_only_what_it_documents(seeded: Seeded) -> None:
     schema = schemathesis.openapi.from_dict(seeded.document)
-    started = time.monotonic()
     calls: dict[str, int] = {}
     failures: list[str] = []
     for result in schema.get_all_operations():
@@ -90,7 +89,6 @@ def test_every_operation_answers_only_what_it_documents(seeded: Seeded) -> None:
             _fuzz(seeded, operation, calls)
         except (Exception, BaseExceptionGroup) as failure:  # each operation's first failure, not one
             failures.append(f"{operation.method.upper()} {operation.path}: {failure}")
-    elapsed = time.monotonic() - started
     assert not failures, "\n\n".join(failures)
     documented = {
         f"{m.upper()} {p}"
@@ -99,4 +97,3 @@ def test_every_operation_answers_only_what_it_documents(seeded: Seeded) -> None:
         if covered(p, op)
     }
     assert set(calls) == documented, documented - set(calls)
-    assert elapsed < BUDGET_SECONDS, f"schemathesis took {elapsed:.0f}s; lower EXAMPLES_PER_OPERATION"
