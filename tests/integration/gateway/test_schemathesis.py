@@ -30,7 +30,6 @@ from tests.integration.gateway.contract import covered
 pytestmark = pytest.mark.integration
 # Bounded by examples, not by a clock (speed is for benchmarks): about 10 s on a quiet machine.
 EXAMPLES_PER_OPERATION = 25
-# Per covered operation, so the bound holds as routers join (about 1s each on the shared machine).
 # Schemathesis' not_a_server_error would fail the 503 a route documents for a service that is down
 # (/healthz answers it here: monitoring is not started); a 5xx must be documented instead, and 500
 # (a bug) is documented nowhere.
