@@ -294,7 +294,7 @@ def _register(client: Any, headers: dict[str, str]) -> str:
 
 def test_the_record_shows_the_risk_level_and_its_form(platform: RiskGateway) -> None:
     officer = platform.headers("officer")
-    uscc = _register(platform.client, officer)
+    uscc = _register(platform.client, platform.headers("permit_officer"))  # registering is theirs
     before = _ok(platform.client.get(f"/api/v1/enterprises/{uscc}", headers=officer))
     assert before["risk"] is None and before["partial"] is False  # not assessed yet: nothing missing
     assessed = _assess(platform, uscc)
@@ -318,7 +318,7 @@ def test_the_record_is_partial_when_risk_does_not_answer(
         with gateway_to(tmp_path, permits=permits_service.address, risk=address) as client:
             gw = RiskGateway(client, None, ())  # type: ignore[arg-type]
             officer = gw.headers("officer")
-            uscc = _register(client, officer)
+            uscc = _register(client, gw.headers("permit_officer"))
             started = time.monotonic()
             answer = client.get(f"/api/v1/enterprises/{uscc}", headers=officer)
             elapsed = time.monotonic() - started
