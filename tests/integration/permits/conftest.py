@@ -19,6 +19,7 @@ from shared.clock import ManualClock
 from shared.grpc.client import call_metadata, channel
 from shared.runtime import RunningService
 from tests.support import infra
+from tests.support.topics import group_from_now
 
 # 02:00 UTC is 10:00 in Cixi.
 START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
@@ -78,7 +79,8 @@ def start_permits(
             pg_url,
             clock=clock,
             expiry_every=expiry_every,
-            consumer_group=infra.unique("permits-test-"),
+            # From the topic's end: other suites' orders on the shared topic are not this test's to replay.
+            consumer_group=group_from_now("permits-test-", enforcement_topic),
         )
         ch = channel(service.address)
         channels.append(ch)
