@@ -42,6 +42,13 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Open(BaseModel):
+    """An answer passed through as the service gives it (gateway.proto_json.to_json): the model names
+    the fields an operator reads first; the rest come through unchanged."""
+
+    model_config = ConfigDict(extra="allow")
+
+
 class PageOut(Out):
     """The paging fields of a list's answer."""
 

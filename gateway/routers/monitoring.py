@@ -11,11 +11,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from eco.v1 import common_pb2, monitoring_pb2
 from gateway import operators
 from gateway.calls import call, enum_names, enum_value, timestamp
+from gateway.contract import Open
 from gateway.errors import API_ERRORS
 from gateway.routers.enterprises import to_json
 from shared.errors import InvalidArgument, NotFound
@@ -30,13 +31,7 @@ DEFAULT_PERIOD = timedelta(hours=24)
 STATION_ID = "st-hushan-01"
 
 
-class _Open(BaseModel):
-    # The service's fields as they are (gateway.routers.enterprises.to_json): the model names the
-    # ones an operator reads first; the rest come through unchanged.
-    model_config = ConfigDict(extra="allow")
-
-
-class StationOut(_Open):
+class StationOut(Open):
     """A monitoring station: water section, air, VOCs, pollution-source or electricity monitor."""
 
     station_id: str = Field(examples=[STATION_ID])
@@ -55,7 +50,7 @@ class StationsOut(BaseModel):
     total: int = 0
 
 
-class StationStatusOut(_Open):
+class StationStatusOut(Open):
     """A station and where it stands now: latest values, reporting, open exceedances and faults."""
 
     station: StationOut | None = None
@@ -73,7 +68,7 @@ class StatusesOut(BaseModel):
     total: int = 0
 
 
-class SeriesOut(_Open):
+class SeriesOut(Open):
     """One parameter aggregated into buckets of the resolution over the period (empty buckets too)."""
 
     station_id: str = Field(examples=[STATION_ID])
@@ -86,7 +81,7 @@ class SeriesOut(_Open):
     )
 
 
-class ClassHistoryOut(_Open):
+class ClassHistoryOut(Open):
     """A water section's class per bucket (GB 3838-2002, single-factor), and buckets without a valid mean."""
 
     station_id: str = Field(examples=[STATION_ID])
@@ -95,7 +90,7 @@ class ClassHistoryOut(_Open):
     invalid: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class AqiHistoryOut(_Open):
+class AqiHistoryOut(Open):
     """An air station's AQI per bucket (HJ 633-2012), and buckets without a valid indicator."""
 
     station_id: str = Field(examples=["st-air-01"])
@@ -103,7 +98,7 @@ class AqiHistoryOut(_Open):
     invalid: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class CoverageOut(_Open):
+class CoverageOut(Open):
     """Sections of county level or above reporting in the last 24 hours, against the target."""
 
     value: float = Field(examples=[0.95])
@@ -113,7 +108,7 @@ class CoverageOut(_Open):
     undefined: bool = False
 
 
-class ExceedanceOut(_Open):
+class ExceedanceOut(Open):
     """A period a parameter stayed beyond its limit."""
 
     exceedance_id: str
@@ -134,7 +129,7 @@ class ExceedancesOut(BaseModel):
     total: int = 0
 
 
-class FaultOut(_Open):
+class FaultOut(Open):
     """A device fault found by a data-quality rule."""
 
     fault_id: str
@@ -153,7 +148,7 @@ class FaultsOut(BaseModel):
     total: int = 0
 
 
-class ThresholdsOut(_Open):
+class ThresholdsOut(Open):
     """The permit limits in force as an outlet's monitor thresholds."""
 
     outlet_id: str = Field(examples=["91330282MA2A0000X1-WW01"])

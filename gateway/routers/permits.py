@@ -13,11 +13,12 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from eco.v1 import common_pb2, permits_pb2
 from gateway import operators
 from gateway.calls import call, enum_names, enum_value
+from gateway.contract import Open
 from gateway.errors import API_ERRORS
 from gateway.routers.enterprises import to_json
 from shared.errors import InvalidArgument
@@ -34,13 +35,7 @@ DEPARTMENT = "bureau"
 PERMIT_NUMBER = "91330282MA2A0000X1001P"
 
 
-class _Open(BaseModel):
-    # The service's fields as they are (gateway.routers.enterprises.to_json): the model names the
-    # ones an operator reads first; the rest come through unchanged.
-    model_config = ConfigDict(extra="allow")
-
-
-class PermitOut(_Open):
+class PermitOut(Open):
     """A pollutant-discharge permit with its per-outlet limits."""
 
     permit_number: str = Field(examples=[PERMIT_NUMBER])
@@ -60,7 +55,7 @@ class PermitsOut(BaseModel):
     total: int = 0
 
 
-class EiaOut(_Open):
+class EiaOut(Open):
     """An EIA application (环评审批) and its statutory deadline (EIA Law art. 22)."""
 
     eia_id: str
@@ -82,7 +77,7 @@ class EiasOut(BaseModel):
     total: int = 0
 
 
-class RadiationPermitOut(_Open):
+class RadiationPermitOut(Open):
     """A radiation safety permit (辐射安全许可证)."""
 
     permit_number: str
@@ -99,7 +94,7 @@ class RadiationPermitsOut(BaseModel):
     total: int = 0
 
 
-class HoldingRateOut(_Open):
+class HoldingRateOut(Open):
     """Enterprises flagged for radiation that hold a valid permit, against the target."""
 
     holding: int = 0
@@ -108,7 +103,7 @@ class HoldingRateOut(_Open):
     target: float = 0.0
 
 
-class RightsPositionOut(_Open):
+class RightsPositionOut(Open):
     """A pollutant's cap, reserve and holdings (tonnes a year)."""
 
     pollutant: str = Field(examples=["COD"])
