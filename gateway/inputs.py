@@ -16,6 +16,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, field_validator
 
 from shared.errors import InvalidArgument
+from shared.strings import forbidden_character
 
 EARLIEST, LATEST = "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"
 NOT_UTF8 = "must be UTF-8 text (a lone surrogate such as \\ud800 cannot be encoded)"
@@ -60,13 +61,29 @@ def utf8(field: str, value: str) -> str:
     return value
 
 
+def text_problem(value: Any) -> str | None:
+    """Why a value (a string, or lists and dicts of them) cannot be accepted as text, or None: not
+    UTF-8, or a character the platform's one text rule (`shared.strings`) refuses, NUL included,
+    which PostgreSQL cannot store."""
+    if not is_utf8(value):
+        return NOT_UTF8
+    if isinstance(value, str):
+        return forbidden_character(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return next((p for p in map(text_problem, value) if p), None)
+    if isinstance(value, dict):
+        return next((p for k, v in value.items() for p in (text_problem(k), text_problem(v)) if p), None)
+    return None
+
+
 class In(BaseModel):
-    """The base of request bodies: a string field protobuf cannot carry is refused as bad input,
-    named by its field (nested models that subclass `In` name theirs)."""
+    """The base of request bodies: a string field that protobuf cannot carry or the text rule refuses
+    is bad input, named by its field (nested models that subclass `In` name theirs)."""
 
     @field_validator("*", mode="after")
     @classmethod
-    def _utf8(cls, value: Any) -> Any:
-        if not is_utf8(value):
-            raise ValueError(NOT_UTF8)
+    def _text(cls, value: Any) -> Any:
+        problem = text_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value

@@ -14,6 +14,7 @@ import grpc
 from fastapi import Request
 
 from eco.v1 import common_pb2, enforcement_pb2
+from gateway.inputs import is_utf8, text_problem
 from shared.errors import InvalidArgument
 
 HOTLINE = "12369"  # the national ecological-environment complaints hotline (12369 环保举报热线)
@@ -47,8 +48,15 @@ async def read_form(request: Request) -> dict[str, str]:
             raise InvalidArgument("body", "is not valid JSON") from None
         if not isinstance(data, dict):
             raise InvalidArgument("body", "must be a JSON object")
-        return {str(k): "" if v is None else str(v) for k, v in data.items()}
-    return dict(parse_qsl(raw.decode("utf-8", errors="replace"), keep_blank_values=True))
+        fields = {str(k): "" if v is None else str(v) for k, v in data.items()}
+    else:
+        fields = dict(parse_qsl(raw.decode("utf-8", errors="replace"), keep_blank_values=True))
+    # A form is an edge like any other: a NUL in a username must be a 400, never a database error.
+    for name, value in fields.items():
+        problem = text_problem(name) or text_problem(value)
+        if problem:
+            raise InvalidArgument(name if is_utf8(name) else "body", problem)
+    return fields
 
 
 def petition_in(data: dict[str, str]) -> enforcement_pb2.SubmitPetitionRequest:

@@ -75,3 +75,40 @@ def test_a_lone_surrogate_in_a_list_is_refused_too() -> None:
     with pytest.raises(ValueError, match="UTF-8"):
         Tags(tags=["ok", "\udfff"])
     assert Tags(tags=["宗汉"]).tags == ["宗汉"]
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        ("username=ad%00min&password=x", "application/x-www-form-urlencoded"),
+        ('{"username": "ad\\u0000min", "password": "x"}', "application/json"),
+    ],
+)
+def test_a_nul_in_the_sign_in_form_is_refused_naming_the_field(
+    client: TestClient, content: str, content_type: str
+) -> None:
+    # PostgreSQL cannot store NUL: found by fuzzing POST /login, which answered 500.
+    answer = client.post(
+        "/login", content=content, headers={"Content-Type": content_type, "Accept": "application/json"}
+    )
+    assert answer.status_code == 400, answer.text
+    assert "username" in answer.text and "control characters" in answer.text
+
+
+def test_a_control_character_in_a_body_is_refused_naming_the_field(client: TestClient) -> None:
+    body = '{"source": "manual", "title": "a\\u0000b", "description": "x"}'
+    answer = client.post(
+        "/api/v1/problems", content=body, headers={**OFFICER, "Content-Type": "application/json"}
+    )
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["message"].startswith("title:") and "control characters" in answer.json()["message"]
+
+
+def test_line_breaks_and_tabs_in_a_body_are_text() -> None:
+    class Note(In):
+        text: str
+        tags: dict[str, str]
+
+    assert Note(text="第一行\n\t第二行", tags={"k": "v"}).text == "第一行\n\t第二行"
+    with pytest.raises(ValueError, match="bidirectional"):
+        Note(text="x", tags={"k\u202e": "v"})
