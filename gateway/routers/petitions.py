@@ -16,7 +16,7 @@ from gateway import operators
 from gateway.clients import clients_of
 from gateway.contract import Out
 from gateway.errors import API_ERRORS
-from gateway.inputs import In
+from gateway.inputs import In, Int32
 from gateway.public import page
 from gateway.public.petitions import HOTLINE
 from gateway.public.views import iso
@@ -79,6 +79,20 @@ class PetitionOut(PublicPetitionOut):
     linked_to: str
 
 
+class RateLimitedOut(Out):
+    """A public route's refusal of a client calling too often (Retry-After says when to try again)."""
+
+    error: str = Field(examples=["rate_limited"])
+    message: str
+
+
+# The tracking page answers HTML by default and JSON with Accept: application/json.
+TRACK_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {"schema": {"type": "string"}}}},
+    429: {"description": "Too many requests from this client", "model": RateLimitedOut},
+}
+
+
 class PetitionPage(Out):
     """One page of petitions."""
 
@@ -110,7 +124,7 @@ class DecisionIn(In):
 class ExtensionIn(In):
     """The one extension: 1 to 30 days, with its reason."""
 
-    days: int
+    days: Int32
     reason: str = Field(max_length=1000)
 
 
@@ -179,7 +193,7 @@ def _actor(operator: operators.Operator, reason: str = "") -> common_pb2.Actor:
 @router.get(
     "/petitions/track/{tracking_code}",
     response_model=PublicPetitionOut,
-    responses={429: {"description": "Too many requests from this client"}},
+    responses=TRACK_RESPONSES,
 )
 async def track(tracking_code: str, request: Request) -> Response:
     """The public tracking page of a petition (HTML, or JSON with Accept: application/json)."""
@@ -192,7 +206,8 @@ async def track(tracking_code: str, request: Request) -> Response:
     )
     body = public_out(found)
     if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse(body)
+        # Returned as a response, so FastAPI does not check it: the model does (extra fields refused).
+        return JSONResponse(PublicPetitionOut.model_validate(body).model_dump())
     response = page.TEMPLATES.TemplateResponse(
         request, "public/track.html", {"body": body, "hotline": HOTLINE}
     )

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import Field
 
 from gateway.contract import Out
-from gateway.inputs import In
+from gateway.inputs import In, Int32, Int64
 from shared.errors import InvalidArgument
 
 
@@ -152,7 +152,7 @@ class DecisionOut(Out):
     fine_fen: int = 0
     confiscated_fen: int = 0
     permit_number: str = ""
-    suspension_days: int = 0
+    suspension_days: Int32 = 0
     rectify_by: str | None = None
     decided_at: str | None = None
     decided_by: ActorOut | None = None
@@ -348,10 +348,10 @@ class DecisionIn(In):
     violation: str = ""
     legal_basis: str = Field(default="", description="A provision of the catalogue, e.g. WPPL-83-2")
     penalties: list[str] = Field(default_factory=list, description="e.g. fine, warning, suspend_permit")
-    fine_fen: int = Field(default=0, description="In fen (1 yuan = 100 fen)")
-    confiscated_fen: int = 0
+    fine_fen: Int64 = Field(default=0, description="In fen (1 yuan = 100 fen)")
+    confiscated_fen: Int64 = 0
     permit_number: str = ""
-    suspension_days: int = 0
+    suspension_days: Int32 = 0
     rectify_by: datetime | None = None
     reason: str = ""
 
@@ -385,7 +385,7 @@ class EvidenceIn(In):
     content_base64: str = Field(default="", description="The bytes, base64 (small items)")
     external_uri: str = ""
     external_sha256: str = ""
-    external_size_bytes: int = 0
+    external_size_bytes: Int64 = 0
     source_ref: str = ""
     collected_at: datetime | None = None
     lat: float | None = None
