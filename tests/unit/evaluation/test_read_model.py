@@ -56,7 +56,17 @@ def story() -> list[events_pb2.EventEnvelope]:
         e.petition_closed(
             "pt1", t + timedelta(days=40), town="浒山", on_time=True, uscc=C, substantiated=True
         ),
+        *AIR,
     ]
+
+
+# Daily AQI of one station: a day published, then corrected (revision 2), and an invalid day.
+_DAY = (T0 - timedelta(days=3)).date()
+AIR = [
+    e.daily_aqi("AIR-1", _DAY, T0 - timedelta(days=2), town="浒山", aqi=80, level=2),
+    e.daily_aqi("AIR-1", _DAY, T0 - timedelta(days=1), town="浒山", aqi=104, level=3, revision=2),
+    e.daily_aqi("AIR-1", _DAY + timedelta(days=1), T0 - timedelta(days=1), town="浒山", valid=False),
+]
 
 
 def feed(deps: Deps, items: list[events_pb2.EventEnvelope]) -> None:
@@ -129,7 +139,12 @@ def test_rebuild_in_another_order_with_repeats_equals_the_live_model(make: MakeD
     random.Random(14).shuffle(shuffled)
     feed(rebuilt, shuffled)
     assert tables(rebuilt) == tables(live)
-    assert len(tables(live)["facts"]) == len(items)
+    assert len(tables(live)["facts"]) == len(items) - len(AIR)
+    # One row per station and day, the correction standing whatever the order.
+    assert [(r[1], r[4], r[7]) for r in tables(live)["daily_aqi"]] == [
+        (_DAY, 104, 2),
+        (_DAY + timedelta(days=1), 0, 1),
+    ]
 
 
 def test_repair_request_needs_a_verified_rectification_and_restores_credit(deps: Deps) -> None:
