@@ -32,7 +32,7 @@ class MonitoringConfig:
     consumer_group: str = "monitoring"
     # How often closed days' daily AQI is looked for, and how many closed days back a late reading
     # still corrects a published figure (services/monitoring/service_layer/daily_aqi.py).
-    daily_aqi_seconds: float = 300.0
+    daily_aqi_seconds: float = 60.0
     daily_aqi_days_back: int = 3
 
 
@@ -50,7 +50,7 @@ class MonitoringSettings(EnvironmentSettings):
     sweep_seconds: int = env_field("ECO_MONITORING_SWEEP_SECONDS", default=60, ge=1)
     refresh_seconds: int = env_field("ECO_MONITORING_REFRESH_SECONDS", default=60, ge=1)
     consumer_group: str = env_field("ECO_MONITORING_CONSUMER_GROUP", default="monitoring")
-    daily_aqi_seconds: int = env_field("ECO_MONITORING_DAILY_AQI_SECONDS", default=300, ge=1)
+    daily_aqi_seconds: int = env_field("ECO_MONITORING_DAILY_AQI_SECONDS", default=60, ge=1)
     daily_aqi_days_back: int = env_field("ECO_MONITORING_DAILY_AQI_DAYS_BACK", default=3, ge=1, le=31)
 
     @field_validator("consumer_group")

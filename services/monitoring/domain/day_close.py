@@ -28,15 +28,17 @@ def day_start_ms(day: date) -> int:
     return int(china_time.day_start(day).timestamp() * 1000)
 
 
-def days_to_close(now: datetime, *, registered: datetime | None, days_back: int) -> list[date]:
-    """The closed days the worker (re)computes, oldest first: the `days_back` newest closed days,
-    none before the station's registration day (a day it did not exist has no AQI to publish).
+def days_to_close(now: datetime, *, days_back: int) -> list[date]:
+    """The closed days the worker (re)computes, oldest first: the `days_back` newest closed days.
 
     `days_back` bounds how long a late reading can still correct a published day: a figure older
     than that stands as published (the worker must not rescan a station's whole history each pass).
     """
     newest = last_closed_day(now)
-    first = newest - timedelta(days=days_back - 1)
-    if registered is not None:
-        first = max(first, china_time.local_day(registered))
-    return [first + timedelta(days=n) for n in range((newest - first).days + 1)]
+    return [newest - timedelta(days=n) for n in range(days_back - 1, -1, -1)]
+
+
+def before_registration(day: date, registered: datetime | None) -> bool:
+    """Whether `day` ended before the station was registered (such a day is published only if the
+    station has readings of it, back-filled; otherwise the station did not exist yet)."""
+    return registered is not None and day < china_time.local_day(registered)

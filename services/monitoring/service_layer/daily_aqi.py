@@ -89,9 +89,7 @@ def publish_closed_days(deps: Deps, *, days_back: int) -> int:
     sent = 0
     for stored in stations:
         station = stored.station
-        days = day_close.days_to_close(now, registered=station.registered_at, days_back=days_back)
-        if not days:
-            continue
+        days = day_close.days_to_close(now, days_back=days_back)
         first = day_close.day_start_ms(days[0])
         with deps.engine.connect() as conn:
             marks = _marks(conn, station.station_id, days)
@@ -99,7 +97,12 @@ def publish_closed_days(deps: Deps, *, days_back: int) -> int:
             series = hourly_means(conn, stored, first - DAY_MS, day_close.day_start_ms(days[-1]) + DAY_MS)
         measured = [p.code for p in station.parameters]
         for day in days:
-            figure = judge(day, measured, *air_periods.daily(series, day_close.day_start_ms(day)))
+            start = day_close.day_start_ms(day)
+            if day_close.before_registration(day, station.registered_at) and not any(
+                s.has_data(start, 24) for s in series.values()
+            ):
+                continue
+            figure = judge(day, measured, *air_periods.daily(series, start))
             mark = marks.get(day)
             if mark is not None and mark[1] == figure.signature():
                 continue

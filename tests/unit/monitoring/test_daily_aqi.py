@@ -38,18 +38,26 @@ def test_a_china_day_closes_at_1600_utc(day: date, before: date) -> None:
     assert day_close.day_start_ms(day) == int((closing - timedelta(days=1)).timestamp() * 1000)
 
 
-def test_days_to_close_start_at_registration_and_look_back_a_window() -> None:
+def test_days_to_close_are_the_last_closed_days_of_a_window() -> None:
     now = datetime(2027, 1, 1, 16, 30, tzinfo=UTC)  # 2 January 00:30 in Cixi
-    assert day_close.days_to_close(now, registered=None, days_back=3) == [
+    assert day_close.days_to_close(now, days_back=3) == [
         date(2026, 12, 30),
         date(2026, 12, 31),
         date(2027, 1, 1),
     ]
     registered = datetime(2026, 12, 31, 15, 0, tzinfo=UTC)  # 23:00 on 31 December in Cixi
-    assert day_close.days_to_close(now, registered=registered, days_back=3) == [
-        date(2026, 12, 31),
-        date(2027, 1, 1),
-    ]
+    assert day_close.before_registration(date(2026, 12, 30), registered)
+    assert not day_close.before_registration(date(2026, 12, 31), registered)
+
+
+def test_a_day_before_registration_goes_out_only_with_back_filled_readings(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.clock.set(LEAP_START + timedelta(days=1, hours=2))  # 1 March 10:00 in Cixi
+    h.register(air_station())
+    assert publish_closed_days(h.ctx, days_back=3) == 0  # 27-29 February: before it existed, no data
+    h.ingest(_day_rows(range(24), BASE))  # 29 February, sent after registration
+    assert publish_closed_days(h.ctx, days_back=3) == 1
+    assert [(p.date, p.valid, p.aqi) for p in _daily(h)] == [("2028-02-29", True, 69)]
 
 
 # 29 February 2028 in Cixi runs from 28 February 16:00 UTC to 29 February 16:00 UTC.
