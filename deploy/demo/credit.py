@@ -142,7 +142,9 @@ def wait_for_air_share(stub: evaluation_pb2_grpc.EvaluationServiceStub, token: s
     monitoring published its daily AQI and evaluation took it in; StoryNotTold after AIR_WAIT_SECONDS."""
     md, deadline = call_metadata(token), time.monotonic() + AIR_WAIT_SECONDS
     day = pb_date(today - timedelta(days=1))
-    request = E.GetKpiRequest(name="good_aqi_day_share", **{"from": day, "to": day})
+    request = E.GetKpiRequest(name="good_aqi_day_share")
+    getattr(request, "from").CopyFrom(day)  # "from" is a Python keyword
+    request.to.CopyFrom(day)
     while True:
         kpi = stub.GetKpi(request, metadata=md)
         if not kpi.undefined:

@@ -127,16 +127,10 @@ def test_monitoring_publishes_a_closed_day_and_evaluation_counts_it(
         assert kpi.target == 0.9 and "station-days" in kpi.note
         assert kpi.newest_event_at.seconds > 0
         # The figure is the one monitoring's own AQI query answers for that day.
-        span = {
-            "from": support.ts(int(LEAP_DAY.timestamp())),
-            "to": support.ts(int(LEAP_DAY.timestamp()) + 86400),
-        }
-        history = stub.GetAqiHistory(
-            monitoring_pb2.GetHistoryRequest(
-                station_id=station_id, interval=monitoring_pb2.INTERVAL_DAY, **span
-            ),
-            metadata=meta,
-        )
+        asked = monitoring_pb2.GetHistoryRequest(station_id=station_id, interval=monitoring_pb2.INTERVAL_DAY)
+        getattr(asked, "from").CopyFrom(support.ts(int(LEAP_DAY.timestamp())))
+        asked.to.CopyFrom(support.ts(int(LEAP_DAY.timestamp()) + 86400))
+        history = stub.GetAqiHistory(asked, metadata=meta)
         assert [p.aqi for p in history.points] == [69]
         # The day went out once: the worker's later passes (every second) publish nothing more for it.
         runs = _worker(monitoring).runs

@@ -20,8 +20,13 @@ from tests.unit.evaluation.test_figures import (
 from tests.unit.evaluation.test_read_model import feed
 
 KPI_BAR = (0x45, 0x75, 0xB4)  # report_render.kpi_chart's bar colour
-GOOD_BAR = tuple(int(report_render.GOOD_BAR[i : i + 2], 16) for i in (1, 3, 5))
-AQI_LINE = tuple(int(report_render.AQI_LINE[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+GOOD_BAR, AQI_LINE = _rgb(report_render.GOOD_BAR), _rgb(report_render.AQI_LINE)
 
 
 def _pixels_near(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 12) -> int:
