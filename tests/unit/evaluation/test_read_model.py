@@ -16,7 +16,7 @@ from services.evaluation.service_layer.rating import rerate_due
 from services.evaluation.service_layer.unit_of_work import Deps
 from shared import events as shared_events
 from shared.clock import ManualClock
-from shared.schema import outbox
+from shared.schema import dead_letters, outbox
 from tests.unit.evaluation import envelopes as e
 from tests.unit.evaluation.conftest import MakeDeps, consumer_of
 from tests.unit.evaluation.factories import T0
@@ -170,3 +170,15 @@ def test_ratings_change_by_themselves_when_events_leave_the_window(deps: Deps) -
     assert rerate_due(deps) >= 3
     assert credits.get(deps, uscc=A).rating.level.value == "green"
     assert credits.get(deps, uscc=B).rating.level.value == "green"
+
+
+def test_a_daily_aqi_without_a_date_is_skipped_not_stuck(deps: Deps) -> None:
+    bad = e.daily_aqi("AIR-1", _DAY, T0, town="浒山", aqi=40, level=1)
+    payload = shared_events.unpack(bad)
+    payload.date = "2028-02-30"  # type: ignore[attr-defined]
+    bad.payload.Pack(payload)
+    feed(deps, [bad, *AIR])
+    assert [r[1] for r in tables(deps)["daily_aqi"]] == [_DAY, _DAY + timedelta(days=1)]
+    assert tables(deps)["daily_aqi"][0][4] == 104  # the bad one never replaced a figure
+    with deps.engine.connect() as conn:  # skipped by the handler, not failed into a dead letter
+        assert conn.execute(sa.select(sa.func.count()).select_from(dead_letters)).scalar() == 0
