@@ -7,7 +7,7 @@ days whatever else is on eco.monitoring.events.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -35,6 +35,13 @@ Start = Callable[..., RunningService]
 LEAP_DAY = datetime(2028, 2, 29, tzinfo=CHINA_TIME)
 # Hourly values around each typical one (-d, 0, +d: three hours average to it, no flat line).
 TYPICAL = {"SO2": 9.0, "NO2": 32.0, "CO": 0.7, "O3": 95.0, "PM10": 62.0, "PM25": 50.0}
+
+
+@pytest.fixture
+def other_pg_url() -> Iterator[str]:
+    """Evaluation's own fresh database (asked for before start_service, so it outlives the services)."""
+    with infra.fresh_postgres_database() as url:
+        yield url
 
 
 def _air_station(station_id: str, town: str) -> monitoring_pb2.Station:
