@@ -64,7 +64,7 @@ APPLICATION = {"uscc": USCC, "outlets": [{"outlet_id": OUTLET, "limits": [_limit
 EIA = {"uscc": USCC, "project_name": "印染技改项目", "document_type": "report_form", "reason": "材料齐全"}
 RADIATION = {"uscc": USCC, "scope": "使用III类射线装置", "valid_from": "2026-03-01", "reason": "现场核查"}
 # Every change route with a body it accepts: (method, path, body).
-CHANGES = [
+CHANGES: list[tuple[str, str, dict[str, Any]]] = [
     ("POST", "/api/v1/permits", APPLICATION),
     ("POST", "/api/v1/permits/P-1/issue", {"reason": "审核通过"}),
     ("POST", "/api/v1/eia", EIA),
@@ -179,7 +179,7 @@ def test_accepting_an_eia_application_and_issuing_a_radiation_permit(client: Tes
 
 
 def test_the_rights_ledger_changes(client: TestClient) -> None:
-    def entry(kind: int, **fields: Any) -> permits_pb2.RightsEntry:
+    def entry(kind: Any, **fields: Any) -> permits_pb2.RightsEntry:
         return permits_pb2.RightsEntry(entry_id=7, kind=kind, **fields)
 
     stub = _permits(
