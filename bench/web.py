@@ -11,6 +11,7 @@ import statistics
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
@@ -112,8 +113,11 @@ def _search_ready(platform: Platform, auth: dict[str, str], count: int) -> None:
     infra.wait_for(indexed, timeout=120, every=0.5, what=f"{count} enterprises in the search index")
 
 
-def code_page_and_search(platform: Platform, seconds: int, enterprises: int) -> list[wrk.Load]:
-    """wrk on the trivial route, the code page (HTML, JSON), search, and search straight to ES."""
+def code_page_and_search(
+    platform: Platform, seconds: int, enterprises: int, warmup: int = 0
+) -> list[wrk.Load]:
+    """wrk on the trivial route, the code page (HTML, JSON), search, and search straight to ES, each
+    run after `warmup` seconds of the same load that are not counted."""
     uscc = _seed_enterprises(platform, enterprises)
     token = _code_token(platform, uscc)
     auth = _operator(platform)
@@ -172,18 +176,16 @@ def code_page_and_search(platform: Platform, seconds: int, enterprises: int) -> 
         ),
     ]
     for name, url, connections, headers, post, script in runs:
-        progress(f"wrk {connections} connections, {seconds}s: {name}")
-        loads.append(
-            wrk.run(
-                name,
-                url,
-                connections=connections,
-                seconds=seconds,
-                headers=headers,
-                post_json=post,
-                script=script,
-            )
+        load = partial(
+            wrk.run, name, url, connections=connections, headers=headers, post_json=post, script=script
         )
+        if warmup:
+            # Steady state is what is compared: a route's first requests (connections opened,
+            # templates compiled, caches filled) are loaded and discarded, for baselines alike.
+            progress(f"wrk {connections} connections, {warmup}s warm-up (not counted): {name}")
+            load(seconds=warmup)
+        progress(f"wrk {connections} connections, {seconds}s: {name}")
+        loads.append(load(seconds=seconds))
     return loads
 
 
@@ -246,11 +248,11 @@ def propagation(platform: Platform, auth: dict[str, str], incidents: int) -> lis
     return times
 
 
-def run(run_dir: Path, *, seconds: int, enterprises: int, incidents: int) -> WebFigures:
+def run(run_dir: Path, *, seconds: int, enterprises: int, incidents: int, warmup: int = 0) -> WebFigures:
     """Start the platform, seed it, and measure."""
     progress("web: starting every service and the gateway as processes")
     with running(run_dir) as platform:
-        loads = code_page_and_search(platform, seconds, enterprises)
+        loads = code_page_and_search(platform, seconds, enterprises, warmup)
         progress(f"web: propagation of {incidents} exceedances to search and map")
         times = propagation(platform, {"Authorization": f"Bearer {OPERATOR_TOKEN}"}, incidents)
     return WebFigures(loads, times)

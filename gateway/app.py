@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch, Elasticsearch
+from elasticsearch import Elasticsearch
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.staticfiles import StaticFiles
@@ -24,6 +24,7 @@ from gateway.public.live import LiveStatus
 from gateway.public.scans import ScanCounter
 from gateway.routers import all_routers
 from gateway.search import indexer as search_indexer
+from gateway.search.direct import SearchClient
 from gateway.search.recent import RecentAnswers
 from shared.db import make_engine
 from shared.migrations import upgrade
@@ -61,8 +62,9 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
         accounts.ensure_first_admin(app.state.engine, settings.admin_token)
         app.state.clients = ServiceClients(settings)
         app.state.search = Elasticsearch(settings.base.elasticsearch_url, request_timeout=5)
-        # The same server for routes that answer on the event loop (search): no worker thread each.
-        app.state.search_async = AsyncElasticsearch(settings.base.elasticsearch_url, request_timeout=5)
+        # The same server for the search route, which answers on the event loop: `_search` alone,
+        # over pooled connections (gateway.search.direct: elasticsearch-py cost more than the route).
+        app.state.search_direct = SearchClient(settings.base.elasticsearch_url, timeout=5)
         app.state.recent_searches = RecentAnswers[bytes](settings.search_recent_seconds)
         app.state.indexer = indexer = search_indexer.build(
             app.state.engine,
@@ -88,7 +90,7 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
             indexer.stop()
             app.state.clients.close()
             app.state.search.close()
-            await app.state.search_async.close()
+            await app.state.search_direct.close()
             app.state.engine.dispose()
 
     app = FastAPI(

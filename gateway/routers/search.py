@@ -3,9 +3,9 @@ kinds other services publish, for operators with any role."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
@@ -72,19 +72,18 @@ async def search(
     narrowed = filters.parse(town=town, grid=grid, status=status, since=since, until=until, bbox=bbox)
     body = query.search_body(q, kind=kind, filters=narrowed, size=size, start=start)
     settings = request.app.state.settings
-    es = request.app.state.search_async
+    es = request.app.state.search_direct
     name = index.index_name(settings.search_index_prefix)
     recent: RecentAnswers[bytes] = request.app.state.recent_searches
 
     async def ask() -> bytes:
-        found = await es.search(
-            index=name, ignore_unavailable=True, filter_path=query.SEARCH_FILTER_PATH, **body
-        )
-        # Rendered once per answer: identical searches in the next moment get these very bytes.
-        return bytes(JSONResponse(query.search_results(found.body, size=size, start=start)).body)
+        found = await es.search(name, body, filter_path=query.SEARCH_FILTER_PATH)
+        # Rendered once per answer: identical searches in the next moment get these very bytes (the
+        # compact UTF-8 JSON that JSONResponse wrote, made by orjson at a fraction of the cost).
+        return orjson.dumps(query.search_results(found, size=size, start=start))
 
     # The body holds every parameter the answer depends on (and any filter a caller's scope adds).
-    key = f"{name}\n{json.dumps(body, sort_keys=True, ensure_ascii=False)}"
+    key = f"{name}\n{orjson.dumps(body, option=orjson.OPT_SORT_KEYS).decode()}"
     answer = await unavailable.run_async(lambda: recent.get(key, ask))
     if isinstance(answer, JSONResponse):
         return answer

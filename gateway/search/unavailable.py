@@ -10,6 +10,7 @@ import elastic_transport
 from elasticsearch import ApiError
 from fastapi.responses import JSONResponse
 
+from gateway.search.direct import Unavailable
 from shared.tracing import current_trace_id
 
 log = logging.getLogger(__name__)
@@ -24,11 +25,11 @@ def run(query: Callable[[], Any]) -> Any | JSONResponse:
 
 
 async def run_async(query: Callable[[], Awaitable[Any]]) -> Any | JSONResponse:
-    """`run` for the async client (gateway routes that answer on the event loop)."""
+    """`run` for gateway.search.direct (routes that answer on the event loop)."""
     try:
         return await query()
-    except (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout, ApiError) as exc:
-        return _unavailable(exc)
+    except Unavailable as exc:
+        return _answer(exc.reason)
 
 
 def _unavailable(exc: Exception) -> JSONResponse:
@@ -39,6 +40,10 @@ def _unavailable(exc: Exception) -> JSONResponse:
         reason = f"Elasticsearch answered {exc.meta.status}"
     else:
         reason = f"cannot reach Elasticsearch ({type(exc).__name__})"
+    return _answer(reason)
+
+
+def _answer(reason: str) -> JSONResponse:
     log.warning("search unavailable: %s", reason)
     body = {"error": "UNAVAILABLE", "message": f"search is unavailable: {reason}; try again shortly"}
     return JSONResponse({**body, "trace_id": current_trace_id()}, status_code=503)

@@ -107,3 +107,11 @@ def test_a_chunked_form_is_refused_once_it_passes_the_limit(served: str) -> None
 def test_a_100_kb_header_is_refused(served: str) -> None:
     response = httpx.get(f"{served}/healthz", headers={"X-Padding": "x" * 100_000})
     assert response.status_code in (400, 431)  # h11 refuses an oversized head itself, as 400
+
+
+def test_a_head_that_keeps_growing_is_refused_before_it_is_whole(served: str) -> None:
+    # One header sent 8 KiB at a time with no end: refused once the head passes its limit, not held.
+    head = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: "
+    answer, sent = _raw(served, head, iter([b"x" * 8192] * 512))
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+    assert sent < 256 * 1024
