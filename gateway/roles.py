@@ -135,6 +135,10 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/enterprises"): rule(*RECORD_ROLES, scope=Scope.FILTER),
     ("GET", "/api/v1/enterprises/{uscc}"): rule(*RECORD_ROLES, scope=Scope.ENTERPRISE),
     ("POST", "/api/v1/enterprises"): rule(ADMIN, PERMIT_OFFICER),
+    # Changing the registry (fields, outlets) is the bureau's, like registering: outlets carry the
+    # permit's limits and the online monitors' thresholds, so a field team does not add them.
+    ("PATCH", "/api/v1/enterprises/{uscc}"): rule(ADMIN, PERMIT_OFFICER),
+    ("POST", "/api/v1/enterprises/{uscc}/outlets"): rule(ADMIN, PERMIT_OFFICER),
     # Codes: images for everyone who may see the enterprise; print runs and changes are the bureau's.
     ("GET", "/api/v1/enterprises/{uscc}/code.png"): _everyone(Scope.ENTERPRISE),
     ("GET", "/api/v1/enterprises/{uscc}/code.svg"): _everyone(Scope.ENTERPRISE),
@@ -195,6 +199,14 @@ class TagRule:
 TAGS: dict[str, TagRule] = {
     # Monitoring: everyone reads, a commissioner their town's; changes (thresholds) are the centre's.
     "monitoring": TagRule(_everyone(Scope.FILTER), rule(ADMIN, DISPATCHER)),
+    # Permits: city-wide readers read; changes are the permit officers' (and admins'): applications
+    # and the permit lifecycle, EIA acceptance and decisions, radiation permits, and the rights
+    # ledger (cap, allocations, transfers, returns). The ledger stays with the permit officers
+    # because rights and permits are one file: an enterprise's verified rights are confirmed in its
+    # discharge permit (排污权有偿使用和交易 guidance, 国办发〔2014〕38号), so the section that issues
+    # permits keeps the ledger, and enters the cap from the province's total-quantity plan. No grid
+    # commissioner, dispatcher or inspector moves rights: the ledger is city-wide and a movement
+    # changes what every holder may discharge.
     "permits": TagRule(rule(*READERS), rule(ADMIN, PERMIT_OFFICER)),
 }
 

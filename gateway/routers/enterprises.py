@@ -1,4 +1,5 @@
-"""The enterprise registry for operators: list, register, and the full record (一企一档).
+"""The enterprise registry for operators: list, register, change, add outlets, and the full record
+(一企一档).
 
 The record holds what the permits service owns (registry, outlets, discharge permits, EIA,
 radiation permits, discharge-rights holdings) and the risk service's level with its HJ 941-2018 form;
@@ -9,10 +10,12 @@ Every rule is the permits service's: its errors come back as HTTP with the same 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from pydantic import Field
+from google.protobuf.field_mask_pb2 import FieldMask
+from pydantic import ConfigDict, Field
 
 from eco.v1 import common_pb2, permits_pb2, permits_pb2_grpc
 from gateway import operators, roles
@@ -45,6 +48,7 @@ def _names(enum: Any, prefix: str) -> dict[str, str]:
 
 RISK_FLAGS = _names(permits_pb2.RiskFlag, "RISK_FLAG_")
 PERMIT_CLASSES = _names(common_pb2.PermitClass, "PERMIT_CLASS_")
+OUTLET_KINDS = _names(permits_pb2.OutletKind, "OUTLET_KIND_")
 
 
 def _enum(field: str, raw: str, table: dict[str, str]) -> str:
@@ -73,10 +77,10 @@ class ContactIn(In):
     email: str = _documented(maxLength=200)
 
 
-class EnterpriseIn(In):
-    """An enterprise to register. Fields are checked by the permits service, which names the bad one."""
+class EnterpriseFieldsIn(In):
+    """An enterprise's editable fields. Fields are checked by the permits service, which names the bad
+    one (as `fields.<name>`)."""
 
-    uscc: str = _documented(f"{USCC_DESCRIPTION}; lower case is accepted", **USCC_SCHEMA)
     name: str = _documented(minLength=1, maxLength=200)
     legal_representative: str = _documented(minLength=1, maxLength=100)
     contact: ContactIn = Field(default_factory=ContactIn)
@@ -98,7 +102,92 @@ class EnterpriseIn(In):
     permit_class: str = _documented(enum=list(PERMIT_CLASSES))
 
 
+class EnterpriseIn(EnterpriseFieldsIn):
+    """An enterprise to register. Fields are checked by the permits service, which names the bad one."""
+
+    uscc: str = _documented(f"{USCC_DESCRIPTION}; lower case is accepted", **USCC_SCHEMA)
+
+
+class EnterpriseChangesIn(EnterpriseFieldsIn):
+    """The fields to change: only those the body names (`contact` is replaced whole; `lat` and `lon`
+    come together). The others keep their values."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"grid": "周巷-03", "contact": {"person": "周丽", "phone": "0574-63111112"}}]
+        }
+    )
+
+
+# The message's fields (and update mask paths) the body's fields fill: lat and lon are one location.
+EDITABLE = (
+    "name",
+    "legal_representative",
+    "contact",
+    "industry_code",
+    "address",
+    "town",
+    "grid",
+    "location",
+    "risk_flags",
+    "permit_class",
+)
+TEXT_FIELDS = ("name", "legal_representative", "industry_code", "address", "town", "grid")
+
+
+def _fields_message(body: EnterpriseFieldsIn, paths: Collection[str]) -> permits_pb2.EnterpriseFields:
+    """The message holding the body's values at `paths` (the others unset)."""
+    values: dict[str, Any] = {p: getattr(body, p) for p in TEXT_FIELDS if p in paths}
+    if "contact" in paths:
+        values["contact"] = permits_pb2.Contact(**body.contact.model_dump())
+    if "location" in paths:
+        values["location"] = common_pb2.GeoPoint(lat=body.lat, lon=body.lon)
+    if "risk_flags" in paths:
+        values["risk_flags"] = [
+            _enum(f"risk_flags[{i}]", f, RISK_FLAGS) for i, f in enumerate(body.risk_flags)
+        ]
+    if "permit_class" in paths:
+        values["permit_class"] = _enum("permit_class", body.permit_class, PERMIT_CLASSES)
+    return permits_pb2.EnterpriseFields(**values)
+
+
+def _changed_paths(body: EnterpriseChangesIn) -> list[str]:
+    """The update mask of a body: the fields it names, lat and lon as `location`."""
+    given = body.model_fields_set
+    if ("lat" in given) != ("lon" in given):
+        missing = "lon" if "lat" in given else "lat"
+        raise InvalidArgument(missing, "required with the other coordinate (lat and lon are one location)")
+    named = {"location" if f in ("lat", "lon") else f for f in given}
+    if not named:
+        raise InvalidArgument("body", f"name at least one field to change: {', '.join(EDITABLE)}")
+    return [p for p in EDITABLE if p in named]
+
+
+class OutletIn(In):
+    """A discharge outlet to add (排放口); the service numbers it <uscc>-DW001 (wastewater) or -DA001."""
+
+    kind: str = Field(
+        description="wastewater or waste_gas",
+        examples=["wastewater"],
+        json_schema_extra={"enum": [*OUTLET_KINDS]},
+    )
+    name: str = _documented(minLength=1, maxLength=200)
+    lat: float = Field(
+        description="WGS84 latitude", examples=[30.16], json_schema_extra={"minimum": -90, "maximum": 90}
+    )
+    lon: float = Field(
+        description="WGS84 longitude", examples=[121.15], json_schema_extra={"minimum": -180, "maximum": 180}
+    )
+    receiving_river: str = _documented("The river a wastewater outlet discharges into; empty for waste gas")
+    monitored_pollutants: list[str] = Field(
+        default_factory=list,
+        description="Parameter codes of the outlet's kind (wastewater: COD, NH3N, ...; waste gas: SO2, ...)",
+        examples=[["COD", "NH3N"]],
+    )
+
+
 EnterpriseOut = model_of(permits_pb2.Enterprise)
+OutletOut = model_of(permits_pb2.Outlet)
 _PermitsRecordOut: Any = model_of(permits_pb2.EnterpriseRecord)
 
 
@@ -164,18 +253,7 @@ def get_enterprise_record(uscc: Uscc, request: Request, _: RecordReader) -> dict
 @router.post("/enterprises", status_code=status.HTTP_201_CREATED, response_model=EnterpriseOut)
 def register_enterprise(enterprise_in: EnterpriseIn, request: Request, operator: Registrar) -> dict[str, Any]:
     """Register an enterprise (officers and admins); 409 if its USCC is already registered."""
-    fields = permits_pb2.EnterpriseFields(
-        name=enterprise_in.name,
-        legal_representative=enterprise_in.legal_representative,
-        contact=permits_pb2.Contact(**enterprise_in.contact.model_dump()),
-        industry_code=enterprise_in.industry_code,
-        address=enterprise_in.address,
-        town=enterprise_in.town,
-        grid=enterprise_in.grid,
-        location=common_pb2.GeoPoint(lat=enterprise_in.lat, lon=enterprise_in.lon),
-        risk_flags=[_enum(f"risk_flags[{i}]", f, RISK_FLAGS) for i, f in enumerate(enterprise_in.risk_flags)],
-        permit_class=_enum("permit_class", enterprise_in.permit_class, PERMIT_CLASSES),
-    )
+    fields = _fields_message(enterprise_in, EDITABLE)
     stub, metadata = _stub(request)
     created = stub.RegisterEnterprise(
         permits_pb2.RegisterEnterpriseRequest(uscc=enterprise_in.uscc, fields=fields),
@@ -183,3 +261,40 @@ def register_enterprise(enterprise_in: EnterpriseIn, request: Request, operator:
         timeout=CALL_TIMEOUT,
     )
     return to_json(created)
+
+
+@router.patch("/enterprises/{uscc}", response_model=EnterpriseOut)
+def update_enterprise(
+    uscc: Uscc, changes_in: EnterpriseChangesIn, request: Request, operator: Registrar
+) -> dict[str, Any]:
+    """Change the fields the body names (officers and admins); the others keep their values. Refused
+    (409) where a change contradicts a permit held, e.g. registration class with a live permit."""
+    paths = _changed_paths(changes_in)
+    stub, metadata = _stub(request)
+    updated = stub.UpdateEnterprise(
+        permits_pb2.UpdateEnterpriseRequest(
+            uscc=uscc, fields=_fields_message(changes_in, paths), update_mask=FieldMask(paths=paths)
+        ),
+        metadata=metadata,
+        timeout=CALL_TIMEOUT,
+    )
+    return to_json(updated)
+
+
+@router.post("/enterprises/{uscc}/outlets", status_code=status.HTTP_201_CREATED, response_model=OutletOut)
+def add_outlet(uscc: Uscc, outlet_in: OutletIn, request: Request, operator: Registrar) -> dict[str, Any]:
+    """Add a discharge outlet to an enterprise (officers and admins); the service assigns its id."""
+    stub, metadata = _stub(request)
+    outlet = stub.AddOutlet(
+        permits_pb2.AddOutletRequest(
+            uscc=uscc,
+            kind=_enum("kind", outlet_in.kind, OUTLET_KINDS),  # type: ignore[arg-type]
+            name=outlet_in.name,
+            location=common_pb2.GeoPoint(lat=outlet_in.lat, lon=outlet_in.lon),
+            receiving_river=outlet_in.receiving_river,
+            monitored_pollutants=outlet_in.monitored_pollutants,
+        ),
+        metadata=metadata,
+        timeout=CALL_TIMEOUT,
+    )
+    return to_json(outlet)

@@ -17,6 +17,7 @@ COVERED_TAGS = {
     "health",
     "map",
     "monitoring",
+    "permits",
     "petitions",
     "problems",
     "public",

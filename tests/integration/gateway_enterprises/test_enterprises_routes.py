@@ -97,12 +97,14 @@ def test_officer_registers_and_errors_keep_the_services_message(client: TestClie
     assert bad_flag.status_code == 400 and bad_flag.json()["message"].startswith(
         "risk_flags[0]: must be one of"
     )
-    # PostgreSQL cannot store NUL: the service refuses it by name instead of failing inside.
+    # PostgreSQL cannot store NUL: the gateway's one text rule (gateway.inputs.In) refuses it by name
+    # before the service is called (the service would too, as fields.name).
     nul = client.post(
         "/api/v1/enterprises", json=_body(random_uscc(), name="示范\u0000印染"), headers=officer
     )
     assert nul.status_code == 400, nul.text
-    assert nul.json()["message"] == "fields.name: must not contain control characters"
+    message = nul.json()["message"]
+    assert message.startswith("name: ") and message.endswith("must not contain control characters")
 
 
 def test_roles(client: TestClient) -> None:
