@@ -31,7 +31,7 @@ MASK = "＊＊＊"
 # E-mail addresses; then runs of 7 or more digits, possibly split by spaces or dashes and led by +86
 # (mobile and fixed-line numbers, ID card numbers GB 11643-1999 with their X check character). Runs
 # touching letters are kept: they are parts of codes (a USCC, GB 32100-2015), not numbers to call.
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[\s-]?)?\d(?:[\s-]?\d){6,}[Xx]?(?![0-9A-Za-z])")
 
 # Problem.category's vocabulary in the words people search with.
