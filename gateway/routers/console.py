@@ -51,8 +51,9 @@ LAYERS: tuple[dict[str, Any], ...] = (
 CREDIT_COLOURS = {level: look.colour for level, look in CREDIT_LEVELS.items() if level != "unrated"}
 STATION_COLOURS = {"normal": "#1f5fbf", "alarm": "#d7191c", "fault": "#ef6c00"}
 
-# Where the dashboard reads KPIs against their targets (evaluation's gateway route).
-KPI_ROUTE = "/api/v1/evaluation/kpis"
+# Where the dashboard reads KPIs against their targets (evaluation's gateway route,
+# gateway/routers/evaluation.py: every KPI as evaluation_out.KpiOut).
+KPI_ROUTE = "/api/v1/kpis"
 
 
 def _sign_in_first(path: str) -> Response:
