@@ -13,6 +13,7 @@ from elasticsearch import Elasticsearch
 
 from eco.v1 import common_pb2, enforcement_pb2_grpc
 from eco.v1 import enforcement_pb2 as epb
+from gateway import operators
 from gateway.search import indexer
 from services.enforcement import bootstrap
 from services.enforcement.entrypoints import target_consumers
@@ -62,7 +63,17 @@ def test_a_submitted_petition_is_found_by_its_text_and_not_by_its_phone_number(
             )
         finally:
             ch.close()
-        with harness.gateway():
+        with harness.gateway() as client:
+            viewer = harness.headers
+            token = infra.unique("tok-")
+            operators.create(
+                client.app.state.engine,  # type: ignore[attr-defined]
+                username=infra.unique("disp-"),
+                display_name="调度",
+                role="dispatcher",
+                token=token,
+            )
+            harness.headers = {"Authorization": f"Bearer {token}"}  # a dispatcher reads petitions
             found = infra.wait_for(
                 lambda: (
                     (a := harness.search("排放黄色刺鼻", kind="petition"))
@@ -80,6 +91,11 @@ def test_a_submitted_petition_is_found_by_its_text_and_not_by_its_phone_number(
             # The phone number: in the contact and written in the text, found nowhere.
             for part in (phone, phone[:7], phone[3:]):
                 assert harness.search(part)["results"] == [], part
+            # A viewer may not read petitions: none in the hits, none counted.
+            harness.headers = viewer
+            hidden = harness.search("排放黄色刺鼻")
+            assert hidden["facets"]["petition"] == 0
+            assert submitted.petition_id not in [r["id"] for r in hidden["results"]]
             stored = harness.source(f"petition:{submitted.petition_id}")
             assert (
                 stored is not None and phone not in str(stored) and submitted.tracking_code not in str(stored)

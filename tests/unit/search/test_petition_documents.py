@@ -11,7 +11,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from eco.v1 import common_pb2
 from eco.v1 import enforcement_pb2 as pb
-from gateway.search import documents, index, petition_documents, query
+from gateway.search import documents, filters, index, petition_documents, query
 from gateway.search.documents import Op, Upsert
 
 RECEIVED = Timestamp(seconds=1_772_416_800)
@@ -156,3 +156,13 @@ def test_the_new_kinds_are_facets_and_the_petitions_layer_is_live() -> None:
     assert query.LAYER_KINDS["petitions"] == "petition" and "petitions" not in query.PENDING_LAYERS
     layer = query.map_body("petitions", bbox=None)
     assert layer["query"]["bool"]["must_not"] == [{"term": {"status": "closed"}}]
+
+
+def test_kinds_a_role_may_not_read_leave_the_hits_and_the_counts() -> None:
+    readers = {"petition": ("admin", "officer", "grid", "inspector")}  # legacy names too
+    assert filters.hidden_for("viewer", readers) == ("petition",)
+    assert filters.hidden_for("evaluator", readers) == ("petition",)
+    assert filters.hidden_for("dispatcher", readers) == ()
+    assert filters.hidden_for("grid_commissioner", readers) == ()
+    body = query.search_body("噪声", filters=filters.SearchFilters(hidden_kinds=("petition",)))
+    assert {"bool": {"must_not": [{"terms": {"kind": ["petition"]}}]}} in body["query"]["bool"]["filter"]
