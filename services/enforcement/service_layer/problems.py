@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from services.enforcement.adapters import case_repository as case_repo
 from services.enforcement.adapters import edition_repository as editions
+from services.enforcement.adapters import inspection_repository as targets
 from services.enforcement.adapters import problem_repository as problem_repo
 from services.enforcement.domain import case as loop
 from services.enforcement.domain.case import Case, Stage
@@ -68,6 +69,11 @@ def open_in(
         found = problem_repo.get(tx.conn, problem_id=existing or "")
         assert found is not None, "a claimed reference names its problem"
         return found, False
+    if p.location is None and not p.grid_id and p.uscc:
+        # A source that knows only the enterprise (a waste manifest) is placed at its registered
+        # site, so the problem reaches that grid's commissioner instead of no one. An enterprise not
+        # registered yet leaves the problem outside every grid, as before.
+        p = replace(p, location=targets.target_location(tx.conn, p.uscc))
     grid = route(tx.conn, p.location, p.grid_id)
     if grid is not None:
         # The grid names the town: the ledger filters by it, whatever spelling the source used.

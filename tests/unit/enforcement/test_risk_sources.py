@@ -17,7 +17,7 @@ from services.enforcement.domain.case import Stage
 from services.enforcement.domain.problem import Problem, Severity, Source
 from services.enforcement.entrypoints import consumers
 from services.enforcement.entrypoints import requests as req
-from services.enforcement.service_layer import cases, evidence, problems
+from services.enforcement.service_layer import cases, evidence, inspections, problems
 from services.enforcement.service_layer.rectification import announce_overdue
 from services.enforcement.service_layer.unit_of_work import Deps
 from shared import events as shared_events
@@ -132,6 +132,35 @@ def test_a_manifest_opens_a_waste_problem_about_its_producer(deps: Deps) -> None
         Severity.MEDIUM,
         NOW - timedelta(hours=1),  # the manifest's deadline
     )
+
+
+def test_a_manifest_problem_is_placed_at_its_producers_registered_site(deps: Deps) -> None:
+    city_with_two_towns(deps)
+    with deps.engine.begin() as conn:
+        inspections.enterprise_registered(
+            conn,
+            uscc=USCC,
+            name="绿水化工",
+            town="白沙路",
+            grid_id="",
+            permit_class="key",
+            risk_flags=[],
+            location=EAST_POINT,
+        )
+    _deliver(deps, risk_pb2.ManifestStuck(manifest=_manifest()))
+    [problem] = _ledger(deps, source=Source.WASTE_MANIFEST)
+    assert (problem.fields.grid_id, problem.fields.town, problem.fields.location) == (
+        "east",
+        "白沙路",
+        EAST_POINT,
+    )
+
+
+def test_a_manifest_problem_of_an_unregistered_producer_stays_outside_every_grid(deps: Deps) -> None:
+    city_with_two_towns(deps)
+    _deliver(deps, risk_pb2.ManifestStuck(manifest=_manifest()))
+    [problem] = _ledger(deps, source=Source.WASTE_MANIFEST)
+    assert (problem.fields.grid_id, problem.fields.location) == ("", None)
 
 
 def _decided_case(deps: Deps) -> str:
