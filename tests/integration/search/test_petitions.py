@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
@@ -74,15 +75,12 @@ def test_a_submitted_petition_is_found_by_its_text_and_not_by_its_phone_number(
                 token=token,
             )
             harness.headers = {"Authorization": f"Bearer {token}"}  # a dispatcher reads petitions
-            found = infra.wait_for(
-                lambda: (
-                    (a := harness.search("排放黄色刺鼻", kind="petition"))
-                    and submitted.petition_id in [r["id"] for r in a["results"]]
-                    and a
-                ),
-                timeout=40,
-                what="the petition indexed",
-            )
+
+            def indexed() -> dict[str, Any] | None:
+                answer = harness.search("排放黄色刺鼻", kind="petition")
+                return answer if submitted.petition_id in [r["id"] for r in answer["results"]] else None
+
+            found: dict[str, Any] = infra.wait_for(indexed, timeout=40, what="the petition indexed")
             hit = next(r for r in found["results"] if r["id"] == submitted.petition_id)
             assert hit["kind"] == "petition" and hit["status"] == "received"
             assert found["facets"]["petition"] >= 1
