@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from deploy.demo import city
+from shared.china_time import day_start, local_day
 
 WATER_PARAMETERS = {"PH": 7.4, "DO": 6.5, "CODMN": 4.5, "NH3N": 0.6, "TP": 0.12}
 AIR_PARAMETERS = {"SO2": 9.0, "NO2": 32.0, "PM10": 62.0, "PM25": 38.0, "O3": 95.0, "CO": 0.7}
@@ -164,18 +165,32 @@ def uscc_of(serial: int) -> str:
 def readings(
     stations: list[DemoStation], end: datetime, hours: int = 24
 ) -> Iterator[tuple[str, str, datetime, float]]:
-    """(station id, parameter, time, value) for the last `hours`, every station at its interval."""
+    """(station id, parameter, time, value) for the last `hours`, every station at its interval; air
+    stations from the start of yesterday in Cixi, so that one whole China-time day has closed with
+    its readings (monitoring publishes its daily AQI, evaluation's good-AQI-day share has a value)."""
     rng = random.Random(20261129)
     start = end - timedelta(hours=hours)
+    yesterday = day_start(local_day(end) - timedelta(days=1))
     for station in stations:
-        t = start
-        while t <= end:
-            daily = math.sin((t.hour + t.minute / 60) / 24 * 2 * math.pi)
-            for code, typical in station.parameters.items():
-                value = _story(station, code, typical, t, end)
-                if value == typical:  # no story: rhythm and noise, never a flat line
-                    value = typical * (1 + 0.12 * daily + rng.uniform(-0.06, 0.06))
-                    if code == "PH":
-                        value = typical + 0.3 * daily + rng.uniform(-0.1, 0.1)
-                yield station.station_id, code, t, round(value, 3)
-            t += station.interval
+        if station.kind == "air" and yesterday < start:
+            # Their own noise, so the other stations' readings (and the stories) stay as they were.
+            early = random.Random(f"{station.station_id}-early")
+            yield from _series(station, yesterday, start - timedelta(microseconds=1), end, early)
+        yield from _series(station, start, end, end, rng)
+
+
+def _series(
+    station: DemoStation, first: datetime, last: datetime, end: datetime, rng: random.Random
+) -> Iterator[tuple[str, str, datetime, float]]:
+    """One station's readings from `first` to `last`, at its interval (`end`: the stories' clock)."""
+    t = first
+    while t <= last:
+        daily = math.sin((t.hour + t.minute / 60) / 24 * 2 * math.pi)
+        for code, typical in station.parameters.items():
+            value = _story(station, code, typical, t, end)
+            if value == typical:  # no story: rhythm and noise, never a flat line
+                value = typical * (1 + 0.12 * daily + rng.uniform(-0.06, 0.06))
+                if code == "PH":
+                    value = typical + 0.3 * daily + rng.uniform(-0.1, 0.1)
+            yield station.station_id, code, t, round(value, 3)
+        t += station.interval

@@ -15,6 +15,7 @@ from services.monitoring.entrypoints.grpc_servicer import MonitoringServicer
 from services.monitoring.migrations import HISTORY
 from services.monitoring.service_layer.background import sweep_missing
 from services.monitoring.service_layer.context import Context
+from services.monitoring.service_layer.daily_aqi import publish_closed_days
 from shared.clock import Clock, SystemClock
 from shared.periodic import Periodic
 from shared.runtime import ServiceApp
@@ -50,7 +51,8 @@ def build(
     consume_permits: bool = True,
     permits_group: str | None = None,
 ) -> ServiceApp:
-    """The monitoring service process: servicer, permit consumer, missing-data sweep, limit refresh.
+    """The monitoring service process: servicer, permit consumer, missing-data sweep, daily AQI of
+    closed days, limit refresh.
 
     The permit consumer's group is `permits_group` if given, else ECO_MONITORING_CONSUMER_GROUP.
     """
@@ -74,6 +76,15 @@ def build(
             "missing-data-sweep",
             config.sweep_seconds,
             lambda: sweep_missing(context, context.evaluator),
+        )
+    )
+    background.append(
+        Periodic(
+            "daily-aqi",
+            config.daily_aqi_seconds,
+            lambda: publish_closed_days(context, days_back=config.daily_aqi_days_back),
+            # At start too: a day that closed while the process was down goes out at once.
+            run_first=True,
         )
     )
     background.append(

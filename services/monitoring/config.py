@@ -30,6 +30,10 @@ class MonitoringConfig:
     # Kafka consumer group of the permit-event consumer: replicas of one deployment share it; a test
     # or a second deployment names its own, so that neither takes the other's offsets.
     consumer_group: str = "monitoring"
+    # How often closed days' daily AQI is looked for, and how many closed days back a late reading
+    # still corrects a published figure (services/monitoring/service_layer/daily_aqi.py).
+    daily_aqi_seconds: float = 60.0
+    daily_aqi_days_back: int = 3
 
 
 class MonitoringSettings(EnvironmentSettings):
@@ -46,6 +50,8 @@ class MonitoringSettings(EnvironmentSettings):
     sweep_seconds: int = env_field("ECO_MONITORING_SWEEP_SECONDS", default=60, ge=1)
     refresh_seconds: int = env_field("ECO_MONITORING_REFRESH_SECONDS", default=60, ge=1)
     consumer_group: str = env_field("ECO_MONITORING_CONSUMER_GROUP", default="monitoring")
+    daily_aqi_seconds: int = env_field("ECO_MONITORING_DAILY_AQI_SECONDS", default=60, ge=1)
+    daily_aqi_days_back: int = env_field("ECO_MONITORING_DAILY_AQI_DAYS_BACK", default=3, ge=1, le=31)
 
     @field_validator("consumer_group")
     @classmethod
@@ -66,6 +72,8 @@ class MonitoringSettings(EnvironmentSettings):
             sweep_seconds=float(self.sweep_seconds),
             refresh_seconds=float(self.refresh_seconds),
             consumer_group=self.consumer_group,
+            daily_aqi_seconds=float(self.daily_aqi_seconds),
+            daily_aqi_days_back=self.daily_aqi_days_back,
         )
 
 

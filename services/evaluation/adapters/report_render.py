@@ -10,10 +10,11 @@ import io
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import matplotlib
+from matplotlib import dates as mdates
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
@@ -42,6 +43,24 @@ class Month:
 
 
 @dataclass(frozen=True)
+class AirDayPoint:
+    """One day of the city's air: the mean AQI of its stations' valid days, and how many there were."""
+
+    day: date
+    mean_aqi: float
+    stations: int
+
+
+@dataclass(frozen=True)
+class AirMonth:
+    """One month's share of good-or-excellent station-days among its valid station-days."""
+
+    label: str
+    good_share: float
+    valid_days: int
+
+
+@dataclass(frozen=True)
 class ReportData:
     start: date
     end: date
@@ -52,6 +71,9 @@ class ReportData:
     hotspots: list[Hotspot]
     offenders: list[Offender]
     aqi_note: str
+    air_days: list[AirDayPoint] = field(default_factory=list)
+    air_months: list[AirMonth] = field(default_factory=list)
+    aqi_target: float = 0.0
 
 
 @contextmanager
@@ -112,6 +134,49 @@ def section_chart(data: ReportData) -> Figure:
     return fig
 
 
+# HJ 633-2012 table 2: the upper AQI of each level and its colour (the standard's own colours).
+AQI_BANDS = ((50, "#00e400"), (100, "#ffff00"), (150, "#ff7e00"), (200, "#ff0000"), (300, "#99004c"))
+AQI_LINE = "#08519c"
+GOOD_BAR = "#41ab5d"
+
+
+def aqi_chart(data: ReportData) -> Figure:
+    """The AQI trend (daily mean of the stations' valid days, on the level bands of HJ 633-2012) and
+    each month's share of good-or-excellent station-days against the target."""
+    fig = Figure(figsize=(8.27, 7.5))
+    top, bottom = fig.subplots(2, 1)
+    low = 0
+    for high, colour in AQI_BANDS:
+        top.axhspan(low, high, color=colour, alpha=0.15, lw=0)
+        low = high
+    if data.air_days:
+        top.plot(
+            [d.day for d in data.air_days],
+            [d.mean_aqi for d in data.air_days],
+            marker="o",
+            markersize=3,
+            color=AQI_LINE,
+            label="日均AQI (站点有效日平均) daily AQI",
+        )
+        top.legend(loc="upper left")
+        top.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+        top.set_ylim(0, max(160.0, max(d.mean_aqi for d in data.air_days) * 1.1))
+    else:
+        top.text(0.5, 0.5, "本期无有效日均AQI no valid daily AQI", ha="center", transform=top.transAxes)
+    top.set_title("空气质量指数趋势 AQI trend (HJ 633-2012)")
+    top.tick_params(axis="x", labelrotation=30)
+    labels = [m.label for m in data.air_months]
+    bottom.bar(labels, [m.good_share * 100 for m in data.air_months], color=GOOD_BAR, label="优良天数比例 %")
+    if data.aqi_target:
+        bottom.axhline(data.aqi_target * 100, color="#d73027", ls="--", label="目标 target")
+    bottom.set_ylim(0, 105)
+    bottom.set_ylabel("%")
+    bottom.set_title("优良天数比例 Share of good-or-excellent station-days")
+    bottom.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
 def problems_chart(data: ReportData) -> Figure:
     """Problems by town, and the credit distribution."""
     fig = Figure(figsize=(8.27, 7.5))
@@ -149,7 +214,7 @@ def text_page(data: ReportData, title: str) -> Figure:
 
 
 def _charts(data: ReportData) -> list[Figure]:
-    return [kpi_chart(data), section_chart(data), problems_chart(data)]
+    return [kpi_chart(data), section_chart(data), aqi_chart(data), problems_chart(data)]
 
 
 def pdf(data: ReportData, title: str, font_path: str | None) -> bytes:

@@ -1,7 +1,7 @@
 """Evaluation's tables (SQLAlchemy Core); their migrations are the revisions in ../migrations/.
 
-`facts`, `profiles`, `credits` and `credit_history` are the read model: built only from events and
-dropped and rebuilt by a replay. `credit_repairs` is evaluation's own record (requests made to it);
+`facts`, `profiles`, `credits`, `credit_history` and `daily_aqi` are the read model: built only from
+events and dropped and rebuilt by a replay. `credit_repairs` is evaluation's own record (requests made to it);
 `published_scorecards` remembers which finished months' scorecards were announced.
 """
 
@@ -101,4 +101,23 @@ published_scorecards = sa.Table(
     sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
 )
 
-READ_MODEL = (facts, profiles, credits, credit_history)
+# Air stations' daily AQI (monitoring's DailyAqiComputed), one row per station and China-time day:
+# the highest revision monitoring published, ties broken by event id (domain/air_days.py).
+daily_aqi = sa.Table(
+    "daily_aqi",
+    metadata,
+    sa.Column("station_id", sa.String(64), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("town", sa.String(100), nullable=False, server_default=""),
+    sa.Column("valid", sa.Boolean, nullable=False),
+    sa.Column("aqi", sa.Integer, nullable=False),
+    sa.Column("level", sa.SmallInteger, nullable=False),
+    # Comma-separated, in the order HJ 633-2012 5.3 names them.
+    sa.Column("primary_pollutants", sa.String(100), nullable=False, server_default=""),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("event_id", sa.String(64), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+sa.Index("ix_daily_aqi_day", daily_aqi.c.day)
+
+READ_MODEL = (facts, profiles, credits, credit_history, daily_aqi)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from services.evaluation.domain.air_days import AirDay
 from services.evaluation.domain.facts import Fact, sort_key
 from services.evaluation.domain.profiles import Profile
 from services.evaluation.domain.targets import Targets
@@ -93,10 +94,11 @@ class Scope:
 
 @dataclass(frozen=True)
 class Inputs:
-    """The facts and profiles the KPIs read."""
+    """The facts, profiles and air stations' days the KPIs read."""
 
     facts: list[Fact]
     profiles: list[Profile]
+    air_days: list[AirDay] = field(default_factory=list)
 
     def of(self, *types: str) -> list[Fact]:
         """The facts of these types."""
@@ -261,12 +263,22 @@ def radioactive_disposal_rate(inp: Inputs, scope: Scope, at: date, _s: date, _e:
     return Kpi(name, disposed, sources, t.target(name), at, at, at, _newest(counted), note)
 
 
-def _unsupported(name: str, note: str) -> Callable[[Inputs, Scope, date, date, date, Targets], Kpi]:
-    def kpi(_inp: Inputs, _scope: Scope, at: date, start: date, end: date, t: Targets) -> Kpi:
-        return Kpi(name, 0, 0, t.target(name), at, start, end, None, note)
-
-    kpi.__doc__ = f"{name}: no event supports it yet ({note})."
-    return kpi
+def good_aqi_day_share(inp: Inputs, scope: Scope, at: date, start: date, end: date, t: Targets) -> Kpi:
+    """Valid air-station days of the period that were excellent or good (AQI <= 100, HJ 633-2012
+    levels I-II), over the valid station-days; days without valid data (GB 3095-2012 table 4) are
+    left out of both, as the national assessment leaves them out of its valid days."""
+    days = [d for d in inp.air_days if start <= d.day <= end and scope.has(d.town)]
+    valid = [d for d in days if d.valid]
+    good = sum(1 for d in valid if d.good)
+    name = "good_aqi_day_share"
+    note = (
+        "counted in station-days (each air station's daily AQI), not city days: the national assessment "
+        "computes one city AQI per day from the mean of the stations' concentrations, which this KPI "
+        f"does not yet; {len(days) - len(valid)} station-days without valid data left out"
+    )
+    return Kpi(
+        name, good, len(valid), t.target(name), at, start, end, max((d.at for d in days), default=None), note
+    )
 
 
 def _case_departments(inp: Inputs, until: datetime) -> dict[str, str]:
@@ -349,7 +361,7 @@ CALCULATIONS: dict[str, Callable[[Inputs, Scope, date, date, date, Targets], Kpi
     "radioactive_disposal_rate": radioactive_disposal_rate,
     "section_monitoring_coverage": section_monitoring_coverage,
     "section_target_share": section_target_share,
-    "good_aqi_day_share": _unsupported("good_aqi_day_share", "monitoring publishes no daily AQI events yet"),
+    "good_aqi_day_share": good_aqi_day_share,
     "problem_closure_rate": problem_closure_rate,
     "problem_on_time_rate": problem_on_time_rate,
     "hazard_rectification_rate": hazard_rectification_rate,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 from google.protobuf.message import Message
@@ -14,6 +15,8 @@ from services.evaluation.service_layer import intake
 from services.evaluation.service_layer.unit_of_work import Deps
 from shared.consumer import EventConsumer, Handler
 from shared.topology import topic_for
+
+log = logging.getLogger(__name__)
 
 GROUP_ID = "evaluation"
 # Its own topic too: a decided credit-repair request reaches the ratings as a fact like any other,
@@ -27,7 +30,14 @@ def handlers(deps: Deps) -> Mapping[str, Handler]:
     def take(conn: Connection, envelope: events_pb2.EventEnvelope, payload: Message) -> None:
         intake.record(deps, conn, facts_in.to_fact(envelope, payload))
 
-    return dict.fromkeys(facts_in.TO_FACT, take)
+    def take_air_day(conn: Connection, envelope: events_pb2.EventEnvelope, payload: Message) -> None:
+        found = facts_in.air_day(envelope, payload)
+        if found is None:
+            log.warning("DailyAqiComputed %s without a station or date: skipped", envelope.event_id)
+            return
+        intake.record_air_day(deps, conn, found)
+
+    return {**dict.fromkeys(facts_in.TO_FACT, take), "DailyAqiComputed": take_air_day}
 
 
 def build(

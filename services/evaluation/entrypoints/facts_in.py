@@ -19,6 +19,7 @@ from eco.v1 import (
     permits_pb2,
     risk_pb2,
 )
+from services.evaluation.domain.air_days import AirDay
 from services.evaluation.domain.facts import Fact
 
 Envelope = events_pb2.EventEnvelope
@@ -152,6 +153,30 @@ def _exceedance(e: Envelope, p: Message) -> Fact:
         cleared_at=_time(x.cleared_at) if not x.open else "",
         max_multiple=x.max_multiple,
         **extra,
+    )
+
+
+def air_day(e: Envelope, p: Message) -> AirDay | None:
+    """DailyAqiComputed as the day's figure; None for a payload without a usable station or date
+    (logged by the caller, never blocking the topic)."""
+    assert isinstance(p, monitoring_pb2.DailyAqiComputed)
+    try:
+        day = date.fromisoformat(p.date)
+    except ValueError:
+        return None
+    if not p.station_id:
+        return None
+    return AirDay(
+        station_id=p.station_id,
+        day=day,
+        town=p.town,
+        valid=p.valid,
+        aqi=p.aqi if p.valid else 0,
+        level=int(p.level) if p.valid else 0,
+        primary_pollutants=tuple(p.primary_pollutants) if p.valid else (),
+        revision=p.revision,
+        event_id=e.event_id,
+        at=_at(e),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from services.evaluation.adapters import air_days as air_days_repo
 from services.evaluation.adapters import repository as repo
 from services.evaluation.domain import events as ev
 from services.evaluation.domain import hotspots as spots
@@ -17,7 +18,11 @@ SUBJECT = "subject"
 
 def _inputs(deps: Deps) -> kpis.Inputs:
     with deps.engine.connect() as conn:
-        return kpis.Inputs(repo.facts_by_type(conn, types=kpis.KPI_TYPES), repo.get_profiles(conn))
+        return kpis.Inputs(
+            repo.facts_by_type(conn, types=kpis.KPI_TYPES),
+            repo.get_profiles(conn),
+            air_days_repo.get_all(conn),
+        )
 
 
 def _scope(town: str) -> kpis.Scope:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
+from services.evaluation.adapters import air_days as air_days_repo
 from services.evaluation.adapters import repository as repo
+from services.evaluation.domain.air_days import AirDay
 from services.evaluation.domain.facts import Fact
 from services.evaluation.domain.profiles import PROFILE_TYPES, profile
 from services.evaluation.service_layer.rating import rerate
@@ -24,3 +26,9 @@ def record(deps: Deps, conn: Connection, fact: Fact) -> bool:
         if fact.uscc:
             rerate(tx, deps, uscc=fact.uscc)
     return True
+
+
+def record_air_day(deps: Deps, conn: Connection, air_day: AirDay) -> None:
+    """Keep a station's daily AQI unless a figure that supersedes it is already kept."""
+    with transaction(deps, conn) as tx:
+        air_days_repo.save(tx.conn, air_day_in=air_day)

@@ -3,22 +3,22 @@ model only, then drawn by adapters/report_render.py as HTML or PDF."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from services.evaluation.adapters import air_days as air_days_repo
 from services.evaluation.adapters import report_render
 from services.evaluation.adapters import repository as repo
 from services.evaluation.domain import hotspots as spots
 from services.evaluation.domain import kpis
+from services.evaluation.domain.air_days import AirDay
 from services.evaluation.domain.levels import ORDER
 from services.evaluation.domain.periods import Period, month_ends, period
 from services.evaluation.service_layer.unit_of_work import Deps
 from shared.china_time import local_day
 
-AQI_NOTE = (
-    "监测服务尚未发布日均AQI事件，本期不计算优良天数比例 (monitoring publishes no daily AQI events yet)."
-)
+NO_AIR_NOTE = "本期无有效日均AQI，不计算优良天数比例 (no valid daily AQI in this period)."
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,9 @@ def gather(deps: Deps, p: Period) -> report_render.ReportData:
     """Every figure of the report, from the read model."""
     with deps.engine.connect() as conn:
         inp = kpis.Inputs(
-            repo.facts_by_type(conn, types=(*kpis.KPI_TYPES, *spots.TYPES)), repo.get_profiles(conn)
+            repo.facts_by_type(conn, types=(*kpis.KPI_TYPES, *spots.TYPES)),
+            repo.get_profiles(conn),
+            air_days_repo.get_all(conn, start=p.start, end=p.end),
         )
         levels = repo.level_counts(conn)
     city = kpis.Scope()
@@ -62,8 +64,31 @@ def gather(deps: Deps, p: Period) -> report_render.ReportData:
         problems_by_town=sorted(problems.items(), key=lambda kv: (-kv[1], kv[0])),
         hotspots=ranking,
         offenders=offenders,
-        aqi_note=AQI_NOTE,
+        aqi_note=_aqi_note(next(k for k in figures if k.name == "good_aqi_day_share")),
+        air_days=_air_trend(inp.air_days),
+        air_months=[_air_month(inp, city, end, deps) for end in month_ends(p)],
+        aqi_target=deps.targets.target("good_aqi_day_share"),
     )
+
+
+def _aqi_note(k: kpis.Kpi) -> str:
+    if k.undefined:
+        return NO_AIR_NOTE
+    return f"优良天数比例 {k.value:.1%} ({k.numerator}/{k.denominator}), 目标 {k.target:.0%}; {k.note}"
+
+
+def _air_trend(days: list[AirDay]) -> list[report_render.AirDayPoint]:
+    """Each day's mean AQI over the stations with a valid day (HJ 633-2012 daily AQI)."""
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for d in days:
+        if d.valid:
+            by_day[d.day].append(d.aqi)
+    return [report_render.AirDayPoint(day, sum(v) / len(v), len(v)) for day, v in sorted(by_day.items())]
+
+
+def _air_month(inp: kpis.Inputs, city: kpis.Scope, end: date, deps: Deps) -> report_render.AirMonth:
+    k = kpis.good_aqi_day_share(inp, city, end, end.replace(day=1), end, deps.targets)
+    return report_render.AirMonth(end.strftime("%Y-%m"), k.value, k.denominator)
 
 
 def render(deps: Deps, *, start: date | None, end: date | None, pdf: bool) -> Rendered:

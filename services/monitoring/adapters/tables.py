@@ -136,3 +136,19 @@ idle_alarms = sa.Table(
     sa.Column("started_ts", sa.BigInteger, nullable=False),
     sa.Column("detected_ts", sa.BigInteger, nullable=False),
 )
+
+# Each air station's published daily AQI (DailyAqiComputed), one row per station and China-time
+# day: the "published" mark written in the same transaction as the event's outbox row, so a restart
+# neither loses nor repeats a day. `signature` is the figure as published; a recomputation that
+# differs (late readings) is published again with revision + 1.
+daily_aqi = sa.Table(
+    "daily_aqi",
+    metadata,
+    sa.Column("station_id", sa.String(64), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("valid", sa.Boolean, nullable=False),
+    sa.Column("aqi", sa.Integer, nullable=True),
+    sa.Column("signature", sa.Text, nullable=False),
+    sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+)

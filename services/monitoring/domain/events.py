@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.monitoring.domain import gb3838
+from services.monitoring.domain.daily_aqi import DailyFigure
 from services.monitoring.domain.electricity import IdleAlarm, IdleRule
 from services.monitoring.domain.exceedance import Point
 from services.monitoring.domain.records import ExceedanceRecord, FaultRecord, OutletLimitRecord
@@ -78,3 +79,11 @@ class PermitEnded:
     permit_number: str
     status: str
     at_ms: int
+
+
+@dataclass(frozen=True)
+class DailyAqiComputed:
+    """An air station's daily AQI for a closed China-time day (see domain/daily_aqi.py)."""
+
+    station: Station
+    figure: DailyFigure

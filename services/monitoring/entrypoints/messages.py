@@ -342,6 +342,26 @@ def _treatment_idle(e: ev.TreatmentIdleWhileProducing) -> monitoring_pb2.Treatme
     )
 
 
+def _daily_aqi(e: ev.DailyAqiComputed) -> monitoring_pb2.DailyAqiComputed:
+    f = e.figure
+    message = monitoring_pb2.DailyAqiComputed(
+        station_id=e.station.station_id,
+        station_name=e.station.name,
+        town=e.station.town,
+        date=f.day.isoformat(),
+        valid=f.valid,
+        revision=f.revision,
+        invalid_reason=f.reason,
+    )
+    if f.result is not None:
+        message.aqi = f.result.aqi
+        message.level = pb_enum(f.result.level)
+        message.primary_pollutants.extend(f.result.primary_pollutants)
+        for i in f.result.pollutants:
+            message.pollutants.add(indicator=i.indicator, concentration=i.concentration, iaqi=i.iaqi)
+    return message
+
+
 _EVENTS: dict[type, Callable[[Any], Message]] = {
     ev.StationRegistered: lambda e: monitoring_pb2.StationRegistered(station=station(e.station)),
     ev.ExceedanceDetected: _exceedance_detected,
@@ -358,6 +378,7 @@ _EVENTS: dict[type, Callable[[Any], Message]] = {
         town=e.station.town,
     ),
     ev.TreatmentIdleWhileProducing: _treatment_idle,
+    ev.DailyAqiComputed: _daily_aqi,
 }
 
 

@@ -37,7 +37,7 @@ def _aqi_point(history: views.AqiHistory, at: int, result: hj633.AqiResult | Non
     history.points.append(views.AqiPoint(at, result, notes))
 
 
-def _hourly_means(
+def hourly_means(
     conn: Connection, stored: repository.StoredStation, start: int, end: int
 ) -> dict[str, HourlyMeans]:
     """Exact hourly means of each air pollutant the station measures; hours under 45 minutes of
@@ -69,7 +69,7 @@ def aqi_history(engine: Engine, *, station_id: str, start: int, end: int, interv
     with engine.connect() as conn:
         stored = _station(conn, station_id, StationType.AIR)
         # 24 h of history before the range feeds the moving means of its first hours.
-        series = _hourly_means(conn, stored, first - DAY_MS, end)
+        series = hourly_means(conn, stored, first - DAY_MS, end)
     history = views.AqiHistory(station_id=station_id, interval=interval)
     if interval == Period.HOUR:
         for hour in range(first, end, HOUR_MS):

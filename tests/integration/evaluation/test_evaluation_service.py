@@ -200,15 +200,34 @@ def test_replaying_from_offset_zero_rebuilds_exactly_the_live_tables(
             ),
         ),
     ]
+    # Daily AQI (monitoring's events, on the test topic standing in for it): a correction first,
+    # then the figure it corrects, and an invalid day; the daily_aqi table keeps revision 2.
+    day = (now - timedelta(days=3)).date()
+    air = [
+        e.daily_aqi("AIR-T", day, now - timedelta(days=1), town="浒山", aqi=104, level=3, revision=2),
+        e.daily_aqi("AIR-T", day, now - timedelta(days=2), town="浒山", aqi=80, level=2),
+        e.daily_aqi("AIR-T", day + timedelta(days=1), now - timedelta(days=1), town="浒山", valid=False),
+    ]
     live_url, rebuilt_url = pg_url, other_pg_url
+
+    def whole(url: str) -> bool:
+        tables = _tables(url)
+        return len(tables["facts"]) == len(story) and len(tables["daily_aqi"]) == 2
+
     _evaluation(start_service, live_url, topics)
     for topic, envelope in story + story[-2:]:  # two events delivered twice
         topics.publish(topic, envelope)
-    infra.wait_for(lambda: len(_tables(live_url)["facts"]) == len(story), timeout=60, what="the live model")
+    for envelope in air + air[:1]:
+        topics.publish(topics.enforcement, envelope)
+    infra.wait_for(lambda: whole(live_url), timeout=60, what="the live model")
     _evaluation(start_service, rebuilt_url, topics)  # a new group: reads both topics from offset 0
-    infra.wait_for(lambda: len(_tables(rebuilt_url)["facts"]) == len(story), timeout=60, what="the rebuild")
+    infra.wait_for(lambda: whole(rebuilt_url), timeout=60, what="the rebuild")
     live, rebuilt = _tables(live_url), _tables(rebuilt_url)
     assert rebuilt == live
+    assert [(row[1], row[4], row[7]) for row in live["daily_aqi"]] == [
+        (day, 104, 2),
+        (day + timedelta(days=1), 0, 1),
+    ]
     assert {row[0]: row[1] for row in live["credits"]} == {a: "green", b: "red"}
 
 

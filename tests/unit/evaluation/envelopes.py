@@ -264,3 +264,31 @@ def disused_source(
         source.disposed_on.CopyFrom(d(disposed_on))
         source.route = "storage_facility"
     return env("risk", uscc, risk_pb2.DisusedSourceChanged(source=source), at)
+
+
+def daily_aqi(
+    station_id: str,
+    day: date,
+    at: datetime,
+    *,
+    town: str,
+    aqi: int = 0,
+    level: int = 0,
+    valid: bool = True,
+    revision: int = 1,
+    primary: tuple[str, ...] = (),
+) -> events_pb2.EventEnvelope:
+    """DailyAqiComputed (level: HJ 633-2012 1..6)."""
+    payload = monitoring_pb2.DailyAqiComputed(
+        station_id=station_id,
+        town=town,
+        date=day.isoformat(),
+        valid=valid,
+        revision=revision,
+        primary_pollutants=list(primary),
+    )
+    if valid:
+        payload.aqi, payload.level = aqi, level  # type: ignore[assignment]
+    else:
+        payload.invalid_reason = "PM25_24H: 12 hourly values of the day; GB 3095-2012 table 4 needs 20"
+    return env("monitoring", station_id, payload, at)

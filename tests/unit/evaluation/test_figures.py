@@ -156,9 +156,52 @@ def test_radioactive_disposal_rate(deps: Deps) -> None:
     assert before.undefined and "no disused source" in before.note
 
 
-def test_kpis_no_event_supports_say_so(city: Deps) -> None:
+def air_story() -> list:
+    """Two air stations' days in March 2025 (and one of 2024), one invalid, one corrected."""
+    march = [date(2025, 3, n) for n in range(1, 6)]
+    close = [T0.replace(day=n.day + 1, hour=0) for n in march]  # published after each day closed
+    return [
+        e.daily_aqi("A1", march[0], close[0], town="浒山", aqi=45, level=1),
+        e.daily_aqi("A1", march[1], close[1], town="浒山", aqi=88, level=2),
+        e.daily_aqi("A1", march[2], close[2], town="浒山", aqi=120, level=3, primary=("PM2.5",)),
+        e.daily_aqi("A1", march[3], close[3], town="浒山", valid=False),
+        # Late readings corrected 5 March from good to light: the correction arrives first.
+        e.daily_aqi("A1", march[4], close[4] + timedelta(hours=3), town="浒山", aqi=130, level=3, revision=2),
+        e.daily_aqi("A1", march[4], close[4], town="浒山", aqi=95, level=2),
+        e.daily_aqi("A2", march[0], close[0], town="观海卫", aqi=60, level=2),
+        e.daily_aqi("A2", march[1], close[1], town="观海卫", aqi=160, level=4),
+        e.daily_aqi(
+            "A2", date(2024, 12, 31), datetime(2025, 1, 1, tzinfo=T0.tzinfo), town="观海卫", aqi=30, level=1
+        ),
+    ]
+
+
+def test_good_aqi_day_share_counts_valid_station_days(city: Deps) -> None:
+    items = air_story()
+    feed(city, items + items[:4])  # twice changes nothing
     found = figures.get_kpi(city, name="good_aqi_day_share", at=None, start=None, end=None, town="")
-    assert found.undefined and "AQI" in found.note
+    # Year to date (1 January - 10 March 2025): valid station-days A1 1, 2, 3, 5 March and A2 1, 2
+    # March = 6 (A1's 4 March has no valid data; A2's 31 December is in 2024); excellent or good:
+    # A1 1 March (45), A1 2 March (88), A2 1 March (60) = 3; 5 March counts as its correction (130).
+    assert (found.numerator, found.denominator, found.target) == (3, 6, 0.9)
+    assert found.value == 0.5
+    assert found.newest_event_at == items[4].occurred_at.ToDatetime(tzinfo=T0.tzinfo)
+    assert "station-days" in found.note and "1 station-days without valid data" in found.note
+    town = figures.get_kpi(city, name="good_aqi_day_share", at=None, start=None, end=None, town="浒山")
+    assert (town.numerator, town.denominator) == (2, 4)
+    one_day = figures.get_kpi(
+        city, name="good_aqi_day_share", at=None, start=date(2025, 3, 2), end=date(2025, 3, 2), town=""
+    )
+    assert (one_day.numerator, one_day.denominator) == (1, 2)  # A1 88 good, A2 160 moderate
+    last_year = figures.get_kpi(
+        city, name="good_aqi_day_share", at=None, start=date(2024, 12, 1), end=date(2024, 12, 31), town=""
+    )
+    assert (last_year.numerator, last_year.denominator) == (1, 1)
+
+
+def test_good_aqi_day_share_without_air_days_is_undefined(city: Deps) -> None:
+    found = figures.get_kpi(city, name="good_aqi_day_share", at=None, start=None, end=None, town="")
+    assert found.undefined and found.newest_event_at is None
 
 
 def test_each_kpi_carries_target_and_newest_event(city: Deps) -> None:

@@ -16,7 +16,7 @@ from services.evaluation.service_layer.rating import rerate_due
 from services.evaluation.service_layer.unit_of_work import Deps
 from shared import events as shared_events
 from shared.clock import ManualClock
-from shared.schema import outbox
+from shared.schema import dead_letters, outbox
 from tests.unit.evaluation import envelopes as e
 from tests.unit.evaluation.conftest import MakeDeps, consumer_of
 from tests.unit.evaluation.factories import T0
@@ -56,7 +56,17 @@ def story() -> list[events_pb2.EventEnvelope]:
         e.petition_closed(
             "pt1", t + timedelta(days=40), town="浒山", on_time=True, uscc=C, substantiated=True
         ),
+        *AIR,
     ]
+
+
+# Daily AQI of one station: a day published, then corrected (revision 2), and an invalid day.
+_DAY = (T0 - timedelta(days=3)).date()
+AIR = [
+    e.daily_aqi("AIR-1", _DAY, T0 - timedelta(days=2), town="浒山", aqi=80, level=2),
+    e.daily_aqi("AIR-1", _DAY, T0 - timedelta(days=1), town="浒山", aqi=104, level=3, revision=2),
+    e.daily_aqi("AIR-1", _DAY + timedelta(days=1), T0 - timedelta(days=1), town="浒山", valid=False),
+]
 
 
 def feed(deps: Deps, items: list[events_pb2.EventEnvelope]) -> None:
@@ -129,7 +139,12 @@ def test_rebuild_in_another_order_with_repeats_equals_the_live_model(make: MakeD
     random.Random(14).shuffle(shuffled)
     feed(rebuilt, shuffled)
     assert tables(rebuilt) == tables(live)
-    assert len(tables(live)["facts"]) == len(items)
+    assert len(tables(live)["facts"]) == len(items) - len(AIR)
+    # One row per station and day, the correction standing whatever the order.
+    assert [(r[1], r[4], r[7]) for r in tables(live)["daily_aqi"]] == [
+        (_DAY, 104, 2),
+        (_DAY + timedelta(days=1), 0, 1),
+    ]
 
 
 def test_repair_request_needs_a_verified_rectification_and_restores_credit(deps: Deps) -> None:
@@ -155,3 +170,15 @@ def test_ratings_change_by_themselves_when_events_leave_the_window(deps: Deps) -
     assert rerate_due(deps) >= 3
     assert credits.get(deps, uscc=A).rating.level.value == "green"
     assert credits.get(deps, uscc=B).rating.level.value == "green"
+
+
+def test_a_daily_aqi_without_a_date_is_skipped_not_stuck(deps: Deps) -> None:
+    bad = e.daily_aqi("AIR-1", _DAY, T0, town="浒山", aqi=40, level=1)
+    payload = shared_events.unpack(bad)
+    payload.date = "2028-02-30"  # type: ignore[attr-defined]
+    bad.payload.Pack(payload)
+    feed(deps, [bad, *AIR])
+    assert [r[1] for r in tables(deps)["daily_aqi"]] == [_DAY, _DAY + timedelta(days=1)]
+    assert tables(deps)["daily_aqi"][0][4] == 104  # the bad one never replaced a figure
+    with deps.engine.connect() as conn:  # skipped by the handler, not failed into a dead letter
+        assert conn.execute(sa.select(sa.func.count()).select_from(dead_letters)).scalar() == 0

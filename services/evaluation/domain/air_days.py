@@ -1,0 +1,41 @@
+"""Air stations' daily AQI as evaluation keeps it (from monitoring's DailyAqiComputed), and which of
+two figures of one (station, day) stands.
+
+Monitoring publishes a day once it has closed and again, with a higher revision, when late readings
+change its figure. The read model keeps one row per (station, day): the highest revision, ties
+broken by event id, so events out of order and twice leave the same row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+# HJ 633-2012 table 2: levels I (excellent, 0-50) and II (good, 51-100) are "good or excellent".
+GOOD_LEVELS = (1, 2)
+
+
+@dataclass(frozen=True)
+class AirDay:
+    """One station's figure for one China-time day; `valid` False when the day lacked the data of
+    GB 3095-2012 table 4 (then aqi and level are 0 and it never counts as good)."""
+
+    station_id: str
+    day: date
+    town: str
+    valid: bool
+    aqi: int
+    level: int
+    primary_pollutants: tuple[str, ...]
+    revision: int
+    event_id: str
+    at: datetime
+
+    @property
+    def good(self) -> bool:
+        """Whether the day was excellent or good (HJ 633-2012 levels I-II); never for an invalid day."""
+        return self.valid and self.level in GOOD_LEVELS
+
+    def supersedes(self, other: AirDay) -> bool:
+        """Whether this figure replaces `other` for the same station and day."""
+        return (self.revision, self.event_id) > (other.revision, other.event_id)
