@@ -44,14 +44,16 @@ LAYERS: tuple[dict[str, Any], ...] = (
     {"name": "hazards", "label": "隐患 Hazards", "colour": "#ef6c00", "on": 0},
     {"name": "emergencies", "label": "突发事件 Emergencies", "colour": "#b71c1c", "on": 0},
     {"name": "depots", "label": "物资库 Supply depots", "colour": "#00796b", "on": 0},
+    {"name": "petitions", "label": "信访 Open petitions", "colour": "#6d4c41", "on": 0},
 )
 # Enterprise credit colours: the platform's one table (shared.vocabulary), the same colours as the
 # printed code frames; an enterprise not rated yet is drawn in the unrated grey.
 CREDIT_COLOURS = {level: look.colour for level, look in CREDIT_LEVELS.items() if level != "unrated"}
 STATION_COLOURS = {"normal": "#1f5fbf", "alarm": "#d7191c", "fault": "#ef6c00"}
 
-# Where the dashboard reads KPIs against their targets (evaluation's gateway route).
-KPI_ROUTE = "/api/v1/evaluation/kpis"
+# Where the dashboard reads KPIs against their targets (evaluation's gateway route,
+# gateway/routers/evaluation.py: every KPI as evaluation_out.KpiOut).
+KPI_ROUTE = "/api/v1/kpis"
 
 
 def _sign_in_first(path: str) -> Response:

@@ -3,6 +3,7 @@ kinds other services publish, for operators with any role."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import orjson
@@ -13,11 +14,14 @@ from pydantic import Field
 from gateway import operators
 from gateway.contract import Out
 from gateway.errors import API_ERRORS
+from gateway.routers.petitions import READERS as PETITION_READERS
 from gateway.search import filters, index, query, unavailable
 from gateway.search.recent import RecentAnswers
 
 AnyOperator = Annotated[operators.Operator, Depends(operators.require_on_loop())]
 router = APIRouter(tags=["search"], responses=API_ERRORS)
+# Kinds only some roles may read: a petition's document is for those who may read petitions.
+KIND_READERS = {"petition": PETITION_READERS}
 
 
 class SearchHit(Out):
@@ -70,6 +74,7 @@ async def search(
     size = size if page_size is None else page_size
     start = query.page_start(page_token, start)
     narrowed = filters.parse(town=town, grid=grid, status=status, since=since, until=until, bbox=bbox)
+    narrowed = dataclasses.replace(narrowed, hidden_kinds=filters.hidden_for(_operator.role, KIND_READERS))
     body = query.search_body(q, kind=kind, filters=narrowed, size=size, start=start)
     settings = request.app.state.settings
     es = request.app.state.search_direct

@@ -13,7 +13,7 @@ from typing import Any
 from google.protobuf.message import Message
 
 from eco.v1 import common_pb2, evaluation_pb2, monitoring_pb2, permits_pb2
-from gateway.search import enforcement_documents, risk_documents
+from gateway.search import enforcement_documents, inspection_documents, petition_documents, risk_documents
 from gateway.search.document_ops import Op, StationAlarm, Upsert, doc_id, enum_name
 from gateway.search.document_ops import date_text as _date
 from gateway.search.document_ops import place as _place
@@ -255,5 +255,7 @@ BUILDERS: dict[str, Callable[[Message], list[Op]]] = {
     "DeviceFault": device_fault,
     "TreatmentIdleWhileProducing": treatment_idle,
     **enforcement_documents.BUILDERS,
+    **petition_documents.BUILDERS,
+    **inspection_documents.BUILDERS,
     **risk_documents.BUILDERS,
 }

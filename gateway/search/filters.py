@@ -1,12 +1,15 @@
 """The filters of a search: kind, town, grid, status, time range and bounding box, checked and turned
-into Elasticsearch filter clauses (pure functions, no I/O)."""
+into Elasticsearch filter clauses (pure functions, no I/O); and the kinds a caller's role may not
+read, left out of the hits and the facets alike."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from gateway import roles
 from gateway.search.bbox import BBox, parse_bbox
 from shared.china_time import CHINA_TIME
 from shared.errors import InvalidArgument
@@ -24,6 +27,14 @@ class SearchFilters:
     since: datetime | None = None
     until: datetime | None = None
     bbox: BBox | None = None
+    # Kinds the caller may not read (petitions for a viewer): never in the hits or the counts.
+    hidden_kinds: tuple[str, ...] = ()
+
+
+def hidden_for(role: str, readers: Mapping[str, Iterable[str]]) -> tuple[str, ...]:
+    """The kinds whose readers (kind -> roles, legacy names allowed) do not include `role`."""
+    mine = roles.normalise(role)
+    return tuple(sorted(k for k, names in readers.items() if mine not in {roles.normalise(n) for n in names}))
 
 
 def parse_time(field: str, raw: str | None) -> datetime | None:
@@ -82,4 +93,6 @@ def clauses(filters: SearchFilters) -> list[dict[str, Any]]:
         found.append({"range": {"time": window}})
     if filters.bbox is not None:
         found.append(geo_box(filters.bbox))
+    if filters.hidden_kinds:
+        found.append({"bool": {"must_not": [{"terms": {"kind": list(filters.hidden_kinds)}}]}})
     return found

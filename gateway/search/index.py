@@ -36,6 +36,8 @@ KINDS = (
     "emergency",
     "depot",
     "petition",
+    "inspection",
+    "draw",
 )
 
 # Bumped whenever SETTINGS or MAPPING change: an index made with an older one answers badly until

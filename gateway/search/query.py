@@ -38,13 +38,20 @@ LAYER_KINDS = {
     "emergencies": "emergency",
     "depots": "depot",
     "problems": "problem",
+    "petitions": "petition",
 }
 # Layers DESIGN.md names whose source services publish nothing yet: empty, with a note.
-PENDING_LAYERS = ("petitions",)
-# What a layer shows when no status is asked for: cleared alarms, closed hazards, closed emergencies
-# and closed problems (销号) drop off the map (they stay searchable). Depots show every status.
+PENDING_LAYERS: tuple[str, ...] = ()
+# What a layer shows when no status is asked for: cleared alarms, closed hazards, closed emergencies,
+# closed problems (销号) and closed petitions drop off the map (they stay searchable). Depots show
+# every status.
 LAYER_DEFAULT_STATUS = {"alarms": "open"}
-LAYER_HIDDEN_STATUS = {"hazards": "closed", "emergencies": "closed", "problems": "closed"}
+LAYER_HIDDEN_STATUS = {
+    "hazards": "closed",
+    "emergencies": "closed",
+    "problems": "closed",
+    "petitions": "closed",
+}
 LAYERS = (*LAYER_KINDS, *PENDING_LAYERS)
 PENDING_NOTE = "no source publishes this layer yet"
 
@@ -71,7 +78,9 @@ SEARCH_SOURCE = ["kind", "ref", "title", "body", "town", "location", "status"]
 
 
 # Facets beside the kinds: the field counted and how many values are returned at most.
-FACETS = {"town": 30, "grid": 50, "status": 20}
+# Statuses: every kind's lifecycle words together (permits, stations, alarms, problem stages, hazards,
+# petitions, inspection outcomes...) are more than 20.
+FACETS = {"town": 30, "grid": 50, "status": 60}
 # Of a text's character pairs, how many must match: all of one or two, three in four beyond.
 PAIRS_TO_MATCH = "2<75%"
 # A natural key is ASCII letters, digits and dashes (USCC GB 32100-2015, permit numbers, station ids).

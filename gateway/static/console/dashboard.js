@@ -12,28 +12,37 @@
       el("h3", {}, title), el("p", {}, "暂不可用 Unavailable: ", why)));
   }
 
-  function number(value) {
-    return typeof value === "number" ? value.toLocaleString("zh-CN", { maximumFractionDigits: 2 }) : String(value ?? "—");
+  // Every KPI is a rate (numerator / denominator) against a target rate, higher is better
+  // (services/evaluation/data/targets.json): shown as percentages.
+  function percent(value) {
+    return typeof value === "number"
+      ? `${(value * 100).toLocaleString("zh-CN", { maximumFractionDigits: 1 })}%`
+      : "—";
   }
 
+  // One KPI (evaluation_out.KpiOut): its title first, the value or "—" with the note saying why it
+  // is undefined, the target and whether it is met, the counts it is made of.
   function kpiCard(kpi) {
-    const name = kpi.name || kpi.title || kpi.kpi_id || kpi.code || "KPI";
-    const value = kpi.value ?? kpi.actual;
-    const target = kpi.target ?? kpi.target_value;
-    const unit = kpi.unit || "";
-    const lowerIsBetter = kpi.direction === "lower" || kpi.lower_is_better === true;
-    let met = kpi.met;
-    if (met === undefined && typeof value === "number" && typeof target === "number") {
-      met = lowerIsBetter ? value <= target : value >= target;
+    const card = el("section", { class: "card kpi", "data-kpi": kpi.name || "" },
+      el("h3", {}, kpi.title || kpi.name || "KPI"));
+    const defined = !kpi.undefined && typeof kpi.value === "number";
+    if (!defined) {
+      card.append(
+        el("div", { class: "value undefined" }, "—"),
+        el("p", { class: "note" }, kpi.note || "无可计数据 nothing to count yet"),
+        el("p", { class: "target" }, "目标 target: ", percent(kpi.target)));
+      return card;
     }
-    const card = el("section", { class: "card kpi" },
-      el("h3", {}, name),
-      el("div", { class: `value ${met === undefined ? "" : met ? "met" : "missed"}` }, number(value), unit ? ` ${unit}` : ""),
-      el("p", {}, "目标 target: ", number(target), unit ? ` ${unit}` : "",
-         met === undefined ? "" : met ? " · 达标 met" : " · 未达标 not met"));
-    if (typeof value === "number" && typeof target === "number" && target > 0) {
+    const met = typeof kpi.target === "number" ? kpi.value >= kpi.target : undefined;
+    card.append(
+      el("div", { class: `value ${met === undefined ? "" : met ? "met" : "missed"}` }, percent(kpi.value)),
+      el("p", { class: "target" }, "目标 target: ", percent(kpi.target),
+         met === undefined ? "" : met ? " · 达标 met" : " · 未达标 not met"),
+      el("p", { class: "counts" }, `${kpi.numerator} / ${kpi.denominator}`));
+    if (kpi.note) card.append(el("p", { class: "note" }, kpi.note));
+    if (typeof kpi.target === "number" && kpi.target > 0) {
       const bar = el("div", { class: "bar" }, el("span"));
-      bar.firstChild.style.width = `${Math.min(100, Math.round((value / target) * 100))}%`;
+      bar.firstChild.style.width = `${Math.min(100, Math.round((kpi.value / kpi.target) * 100))}%`;
       card.append(bar);
     }
     return card;
@@ -42,12 +51,12 @@
   async function kpis() {
     try {
       const answer = await api(CONFIG.kpis);
-      const list = answer.kpis || answer.items || [];
+      const list = answer.kpis || [];
       if (!list.length) unavailable("考核指标 KPIs", "no KPI has a value yet");
       for (const kpi of list) cards.append(kpiCard(kpi));
-      if (answer.warnings && answer.warnings.length) status(`部分 Partial: ${answer.warnings.join("; ")}`, true);
     } catch (error) {
-      unavailable("考核指标 KPIs", error.status === 404 ? "the evaluation route is not served by this gateway yet" : error.message);
+      // 503: the evaluation service is away (the gateway's message names it); the rest still shows.
+      unavailable("考核指标 KPIs", error.message);
     }
   }
 

@@ -76,6 +76,8 @@
         ...row("许可证 permit", p.permit_number),
         ...row("因子 parameter", p.parameter),
         ...row("开始 opened", p.opened_at),
+        ...row("受理期限 accept by", p.accept_due_at),
+        ...row("办理期限 handle by", p.handle_due_at),
         ...row("企业 enterprise", layer !== "enterprises" ? p.uscc : undefined)),
       el("a", { href: recordLink(p), class: "record-link" }, p.kind === "enterprise" || p.uscc ? "一企一档 Open the record" : "查看 Open"));
     return body;

@@ -11,7 +11,8 @@
   const more = document.getElementById("more");
   const FILTERS = ["kind", "town", "grid", "status", "since", "until", "bbox"];
   const KIND_LABELS = { enterprise: "企业", permit: "许可证", outlet: "排口", station: "监测站", alarm: "报警",
-                        problem: "问题", hazard: "隐患", petition: "信访", emergency: "突发事件", depot: "物资库" };
+                        problem: "问题", hazard: "隐患", petition: "信访", emergency: "突发事件", depot: "物资库",
+                        inspection: "抽查结果", draw: "双随机摇号" };
 
   function params() { return new URLSearchParams(location.search); }
 

@@ -140,6 +140,16 @@ def registered_targets(conn: Connection) -> list[Target]:
     ]
 
 
+def target(conn: Connection, uscc: str) -> Target | None:
+    """One unit of the registry read model (registered or not yet), if known."""
+    r = conn.execute(sa.select(inspection_targets).where(inspection_targets.c.uscc == uscc)).first()
+    if r is None:
+        return None
+    return Target(
+        r.uscc, r.name, r.town, r.grid_id, r.permit_class, tuple(r.risk_flags), r.credit, r.risk_level
+    )
+
+
 def target_location(conn: Connection, uscc: str) -> GeoPoint | None:
     """A registered unit's location, if known (problems about it are routed by it)."""
     row = conn.execute(

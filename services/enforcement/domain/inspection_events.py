@@ -10,7 +10,8 @@ from typing import Any
 
 from services.enforcement.domain.draw import Exclusion
 from services.enforcement.domain.inspection_tasks import Task
-from services.enforcement.domain.values import Actor
+from services.enforcement.domain.inspections import Plan, Target
+from services.enforcement.domain.values import Actor, GeoPoint
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,13 @@ class DrawRecord:
 @dataclass(frozen=True)
 class DrawMade:
     draw: DrawRecord
+    # The plan as it was at the draw (its name and period travel with the event).
+    plan: Plan | None = None
 
 
 @dataclass(frozen=True)
 class InspectionPublished:
     task: Task
+    # The unit as the registry read model knows it at publication (name, town, grid) and where it is.
+    unit: Target | None = None
+    location: GeoPoint | None = None

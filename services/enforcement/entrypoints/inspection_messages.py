@@ -265,7 +265,8 @@ def task(t: Task) -> pb.InspectionTask:
 def _published(e: InspectionPublished) -> pb.InspectionPublished:
     t = e.task
     assert t.result is not None
-    return pb.InspectionPublished(
+    unit = e.unit
+    message = pb.InspectionPublished(
         task_id=t.task_id,
         draw_id=t.draw_id,
         uscc=t.uscc,
@@ -274,11 +275,24 @@ def _published(e: InspectionPublished) -> pb.InspectionPublished:
         inspected_at=timestamp(t.result.inspected_at),
         published_at=timestamp(t.published_at),
         problem_id=t.result.problem_id,
+        enterprise_name=unit.name if unit else "",
+        town=unit.town if unit else "",
+        grid_id=unit.grid_id if unit else "",
     )
+    if e.location is not None:
+        message.location.CopyFrom(common_pb2.GeoPoint(lat=e.location.lat, lon=e.location.lon))
+    return message
+
+
+def _draw_made(e: DrawMade) -> pb.DrawMade:
+    message = pb.DrawMade(draw=draw(e.draw))
+    if e.plan is not None:
+        message.plan.CopyFrom(plan(e.plan))
+    return message
 
 
 EVENTS: dict[type, Callable[[Any], Message]] = {
-    DrawMade: lambda e: pb.DrawMade(draw=draw(e.draw)),
+    DrawMade: _draw_made,
     InspectionPublished: _published,
 }
 

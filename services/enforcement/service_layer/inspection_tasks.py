@@ -104,6 +104,7 @@ def publish(deps: Deps, *, draw_id: str, task_ids: list[str]) -> list[Task]:
         for task in tasks:
             done = rules.publish(task, tx.now)
             repo.save_task(tx.conn, done, new=False)
-            tx.publish(done.uscc, InspectionPublished(done))
+            unit, where = repo.target(tx.conn, done.uscc), repo.target_location(tx.conn, done.uscc)
+            tx.publish(done.uscc, InspectionPublished(done, unit, where))
             published.append(done)
     return published

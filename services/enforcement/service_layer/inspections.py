@@ -236,7 +236,7 @@ def make_draw(deps: Deps, *, plan_id: str, seed: str, actor: Actor) -> DrawRecor
                 plan.ends_on,
             )
             repo.save_task(tx.conn, task, new=True)
-        tx.publish(record.draw_id, DrawMade(record))
+        tx.publish(record.draw_id, DrawMade(record, plan))
     return record
 
 

@@ -1,6 +1,7 @@
 """The console served over HTTP for a real browser: the gateway (uvicorn, its indexer on the test's
-own topics), permits for the enterprise record and enforcement for the grids, on the real Kafka,
-Elasticsearch and PostgreSQL."""
+own topics), permits for the enterprise record, enforcement for the grids and evaluation for the
+dashboard's KPIs (reading the test's own permits topic, so it counts the city the test publishes),
+on the real Kafka, Elasticsearch and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ import pytest
 import uvicorn
 from elasticsearch import Elasticsearch
 
-from eco.v1 import enforcement_pb2_grpc, permits_pb2_grpc
+from eco.v1 import enforcement_pb2_grpc, evaluation_pb2_grpc, permits_pb2_grpc
 from gateway import config, operators
 from gateway.app import create_app
 from services.enforcement import bootstrap as enforcement_bootstrap
 from services.enforcement.entrypoints.consumers import TOPICS as ENFORCEMENT_TOPICS
+from services.evaluation import bootstrap as evaluation_bootstrap
 from services.permits import bootstrap as permits_bootstrap
 from shared import settings as shared_settings
 from shared.clock import ManualClock
@@ -41,6 +43,7 @@ class Console:
     search: SearchHarness
     permits: permits_pb2_grpc.PermitsServiceStub
     enforcement: enforcement_pb2_grpc.EnforcementServiceStub
+    evaluation: evaluation_pb2_grpc.EvaluationServiceStub
 
 
 def _service(name: str, build: object, database_url: str, run_dir: Path, **kwargs: object) -> RunningService:
@@ -62,6 +65,7 @@ def console(tmp_path: Path, es: Elasticsearch, kafka_bootstrap: str) -> Iterator
         search_harness(tmp_path, es) as harness,
         infra.fresh_postgres_database() as permits_db,
         infra.fresh_postgres_database() as enforcement_db,
+        infra.fresh_postgres_database() as evaluation_db,
     ):
         try:
             permits = _service(
@@ -77,11 +81,23 @@ def console(tmp_path: Path, es: Elasticsearch, kafka_bootstrap: str) -> Iterator
                 consumer_group=group,
             )
             running.append(enforcement)
+            # The system clock: the events the test publishes carry the time they are sent at, and
+            # the KPIs count what happened up to "today".
+            evaluation = _service(
+                "evaluation",
+                evaluation_bootstrap.build,
+                evaluation_db,
+                tmp_path,
+                consumer_group=infra.unique("evaluation-console-"),
+                topics=[harness.topics["permits"], harness.topics["enforcement"]],
+            )
+            running.append(evaluation)
             port = infra.free_port()
             env = {
                 **harness.env,
                 "ECO_PERMITS_ADDR": permits.address,
                 "ECO_ENFORCEMENT_ADDR": enforcement.address,
+                "ECO_EVALUATION_ADDR": evaluation.address,
                 "ECO_GATEWAY_PORT": str(port),
             }
             server = uvicorn.Server(
@@ -99,16 +115,19 @@ def console(tmp_path: Path, es: Elasticsearch, kafka_bootstrap: str) -> Iterator
             finally:
                 engine.dispose()
             permits_channel, enforcement_channel = channel(permits.address), channel(enforcement.address)
+            evaluation_channel = channel(evaluation.address)
             try:
                 yield Console(
                     base_url=f"http://127.0.0.1:{port}",
                     search=harness,
                     permits=permits_pb2_grpc.PermitsServiceStub(permits_channel),
                     enforcement=enforcement_pb2_grpc.EnforcementServiceStub(enforcement_channel),
+                    evaluation=evaluation_pb2_grpc.EvaluationServiceStub(evaluation_channel),
                 )
             finally:
                 permits_channel.close()
                 enforcement_channel.close()
+                evaluation_channel.close()
                 server.should_exit = True
                 thread.join(timeout=10)
         finally:

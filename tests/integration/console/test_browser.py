@@ -145,6 +145,21 @@ def _load_city(c: Console) -> None:
     )
 
 
+def _kpi(c: Console, name: str) -> evaluation_pb2.Kpi:
+    md = (("authorization", f"Bearer {infra.BUREAU_TOKEN}"),)
+    kpis = c.evaluation.ListKpis(evaluation_pb2.ListKpisRequest(), metadata=md, timeout=10).kpis
+    return next(k for k in kpis if k.name == name)
+
+
+def _wait_for_kpi(c: Console, name: str, *, denominator: int) -> None:
+    """Wait until evaluation has consumed the registrations the KPI counts."""
+    infra.wait_for(
+        lambda: (k := _kpi(c, name)) and not k.undefined and k.denominator == denominator,
+        timeout=40,
+        what=f"{name} over {denominator} enterprises",
+    )
+
+
 @pytest.fixture
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
@@ -250,12 +265,25 @@ def test_sign_in_map_layer_popup_record_and_search(console: Console, browser: Br
     assert re.search(r"town=%E9%BE%99%E5%B1%B1", page.url)
     _shot(page, "04-search-facet")
 
+    # Evaluation has counted the three registered key enterprises (none holds a permit yet).
+    _wait_for_kpi(console, "discharge_permit_holding_rate", denominator=3)
     page.goto(f"{base}/console/dashboard")
     expect(page.locator(".card").first).to_contain_text("报警 open alarms", timeout=20_000)
-    # No evaluation route in this gateway: the KPI panel says it is unavailable, the rest still shows.
-    expect(page.locator(".card.unavailable")).to_contain_text("Unavailable", timeout=20_000)
     expect(page.locator("body[data-ready='1']")).to_have_count(1, timeout=20_000)
     expect(page.locator(".card").first.locator("dd")).to_have_text(["1", "1", "3"])
+    # A KPI card: its title first, its value as a number against its target, not met; no panel
+    # says the KPIs are unavailable.
+    holding = page.locator(".card.kpi[data-kpi=discharge_permit_holding_rate]")
+    expect(holding.locator("h3")).to_have_text(_kpi(console, "discharge_permit_holding_rate").title)
+    expect(holding.locator(".value")).to_have_text("0%")
+    expect(holding.locator(".value")).to_have_class(re.compile(r"\bmissed\b"))
+    expect(holding.locator(".target")).to_have_text("目标 target: 100% · 未达标 not met")
+    expect(holding.locator(".counts")).to_have_text("0 / 3")
+    expect(page.locator(".card.unavailable")).to_have_count(0)
+    # A KPI with nothing to count shows "—" and the reason, not a zero.
+    blank = page.locator(".card.kpi:has(.value.undefined)").first
+    expect(blank.locator(".value")).to_have_text("—")
+    assert blank.locator(".note").inner_text().strip()
     _shot(page, "05-dashboard")
 
     # A phone: the map above, its panel below, still working.

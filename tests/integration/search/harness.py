@@ -120,7 +120,8 @@ def search_harness(run_dir: Path, es: Elasticsearch) -> Iterator[SearchHarness]:
     """Fresh topics, index prefix, consumer group and gateway database for one test."""
     tag = infra.unique("srch")
     topics = {
-        service: f"{tag}.{service}.events" for service in ("permits", "monitoring", "evaluation", "risk")
+        service: f"{tag}.{service}.events"
+        for service in ("permits", "monitoring", "evaluation", "risk", "enforcement")
     }
     admin = KafkaAdminClient(bootstrap_servers=infra.KAFKA.split(","))
     try:

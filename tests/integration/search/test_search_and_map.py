@@ -195,13 +195,9 @@ def test_refusals(harness: SearchHarness) -> None:
         )
         unknown = harness.get("/api/v1/map/rivers.geojson")
         assert unknown.status_code == 404 and "enterprises, stations, alarms" in unknown.json()["message"]
-        pending = harness.layer("petitions", bbox="121,30,121.5,30.4")
-        assert pending == {
-            "type": "FeatureCollection",
-            "layer": "petitions",
-            "features": [],
-            "note": "no source publishes this layer yet",
-        }
+        # Petitions have a source now (enforcement's events): an empty layer, without the pending note.
+        petitions = harness.layer("petitions", bbox="121,30,121.5,30.4")
+        assert petitions["features"] == [] and "note" not in petitions
         too_many = harness.get("/api/v1/search", q="厂", size=101)
         assert too_many.status_code == 400 and too_many.json()["message"].startswith("size: ")
         assert harness.get("/api/v1/search").status_code == 400  # q is required
@@ -216,5 +212,5 @@ def test_elasticsearch_down_is_a_clear_503(harness: SearchHarness) -> None:
             assert response.status_code == 503
             assert response.json()["error"] == "UNAVAILABLE"
             assert "cannot reach Elasticsearch" in response.json()["message"]
-        # Layers with no source need no Elasticsearch: the map still draws.
-        assert harness.layer("petitions")["note"] == "no source publishes this layer yet"
+        # Every layer has a source now, so every layer needs Elasticsearch.
+        assert harness.get("/api/v1/map/petitions.geojson").status_code == 503

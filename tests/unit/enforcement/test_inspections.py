@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from eco.v1 import enforcement_pb2
 from services.enforcement.adapters.tables import draws
 from services.enforcement.domain import draw as d
 from services.enforcement.domain.inspection_tasks import Outcome, TaskStatus, result
@@ -20,7 +21,9 @@ from services.enforcement.domain.values import Actor, GeoPoint
 from services.enforcement.service_layer import inspection_tasks as tasks
 from services.enforcement.service_layer import inspections, problems
 from services.enforcement.service_layer.unit_of_work import Deps
+from shared import events as shared_events
 from shared.errors import FailedPrecondition, InvalidArgument
+from shared.schema import outbox
 from shared.uscc import with_check_characters
 from tests.unit.enforcement.factories import NOW
 from tests.unit.enforcement.support import city_with_two_towns, events
@@ -85,6 +88,22 @@ def _plan(deps: Deps) -> Plan:
     )
 
 
+def _payload(deps: Deps, event_type: str) -> object:
+    """The last event of this type in the outbox, unpacked."""
+    with deps.engine.connect() as conn:
+        raw = (
+            conn.execute(
+                sa.select(outbox.c.envelope)
+                .where(outbox.c.event_type == event_type)
+                .order_by(outbox.c.id.desc())
+            )
+            .scalars()
+            .first()
+        )
+    assert raw is not None, event_type
+    return shared_events.unpack(shared_events.decode(raw))
+
+
 @pytest.fixture
 def drawn(deps: Deps) -> tuple[Deps, list[str], str]:
     city_with_two_towns(deps)
@@ -132,6 +151,10 @@ def test_a_draw_keeps_every_rule_and_is_stored_with_its_tasks(drawn: tuple[Deps,
     assert sorted(t.uscc for t in page.items) == sorted(chosen)
     assert set(record.task_ids) == set(chosen)
     assert events(deps).count("DrawMade") == 1
+    made = _payload(deps, "DrawMade")
+    # The plan travels with the draw (the search index names the draw by it).
+    assert isinstance(made, enforcement_pb2.DrawMade) and made.plan.name == "2026 Q1"
+    assert made.plan.ends_on.month == 3 and made.draw.draw_id == draw_id
     recomputed, mismatch = inspections.verify_draw(deps, draw_id=draw_id)
     assert mismatch == "" and recomputed.inputs_sha256 == doc["inputs_sha256"]
 
@@ -201,6 +224,11 @@ def test_a_violation_opens_a_problem_and_results_publish_once(drawn: tuple[Deps,
     published = tasks.publish(deps, draw_id=draw_id, task_ids=[])
     assert [t.task_id for t in published] == [first.task_id]  # only the inspected one
     assert events(deps).count("InspectionPublished") == 1
+    # The unit's name and place travel with the result (the search index places it without permits).
+    announced = _payload(deps, "InspectionPublished")
+    assert isinstance(announced, enforcement_pb2.InspectionPublished) and announced.uscc == first.uscc
+    assert announced.enterprise_name.startswith("企业") and announced.town in ("浒山", "白沙路")
+    assert announced.grid_id in ("west", "east") and announced.location.lat == 30.15
     with pytest.raises(FailedPrecondition):
         tasks.publish(deps, draw_id="", task_ids=[second.task_id])
     with deps.engine.connect() as conn:

@@ -153,8 +153,8 @@ def test_features_put_longitude_first() -> None:
     assert collection["truncated"] is False and "note" not in collection
 
 
-def test_a_pending_layer_is_empty_with_a_note() -> None:
-    collection = query.feature_collection("petitions", None)
+def test_a_layer_without_a_source_yet_is_empty_with_a_note() -> None:
+    collection = query.feature_collection("future", None)
     assert collection["features"] == [] and collection["note"] == query.PENDING_NOTE
 
 
