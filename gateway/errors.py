@@ -173,7 +173,11 @@ def install(app: FastAPI) -> None:
         # FastAPI's own 422 shape would be a second error dialect; say it like every other refusal.
         first = exc.errors()[0] if exc.errors() else {"loc": ("request",), "msg": "invalid"}
         field = ".".join(str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path"))
-        message = f"{field or 'request'}: {first.get('msg', 'invalid')}"
+        reason = str(first.get("msg", "invalid"))
+        if first.get("type") == "value_error":
+            # Our own validators' reasons, without the prefix pydantic puts before them.
+            reason = reason.removeprefix("Value error, ")
+        message = f"{field or 'request'}: {reason}"
         return JSONResponse(_body("INVALID_ARGUMENT", message), status_code=400)
 
     @app.exception_handler(DomainError)

@@ -27,7 +27,7 @@ REPORT_TIMEOUT = 60.0
 # Anyone signed in may read figures; entering a repair request is the bureau's staff's act, deciding
 # it the bureau's (an administrator's).
 READERS = operators.ROLES
-REPAIR_CLERKS = ("admin", "officer")
+REPAIR_CLERKS = ("admin", "dispatcher")
 REPAIR_DECIDERS = ("admin",)
 SUBJECT_KINDS = ("town", "department")
 DIMENSIONS = ("grid", "town", "industry", "pollutant", "category", "month")

@@ -37,8 +37,8 @@ STATUS = {
 }
 STATUS_IN = {name: value for value, (name, _) in STATUS.items()}
 # Who handles petitions: the bureau's officers; grid staff see them too.
-HANDLERS = ("admin", "officer")
-READERS = ("admin", "officer", "grid", "inspector")
+HANDLERS = ("admin", "dispatcher")
+READERS = ("admin", "dispatcher", "grid_commissioner", "inspector")
 Handler = Annotated[operators.Operator, Depends(operators.require(*HANDLERS))]
 Reader = Annotated[operators.Operator, Depends(operators.require(*READERS))]
 

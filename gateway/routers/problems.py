@@ -34,10 +34,14 @@ TRACE_TIMEOUT = 30.0
 # Who may do what. Field staff (grid commissioners, inspectors) read, report and work the early
 # steps; a decision and the closing (销号) are the bureau's acts.
 Reader = Annotated[operators.Operator, Depends(operators.require(*operators.RECORD_READERS))]
-Reporter = Annotated[operators.Operator, Depends(operators.require("admin", "officer", "inspector", "grid"))]
-Handler = Annotated[operators.Operator, Depends(operators.require("admin", "officer", "inspector"))]
-Manager = Annotated[operators.Operator, Depends(operators.require("admin", "officer", "grid"))]
-Decider = Annotated[operators.Operator, Depends(operators.require("admin", "officer"))]
+Reporter = Annotated[
+    operators.Operator, Depends(operators.require("admin", "dispatcher", "inspector", "grid_commissioner"))
+]
+Handler = Annotated[operators.Operator, Depends(operators.require("admin", "dispatcher", "inspector"))]
+Manager = Annotated[
+    operators.Operator, Depends(operators.require("admin", "dispatcher", "grid_commissioner"))
+]
+Decider = Annotated[operators.Operator, Depends(operators.require("admin", "dispatcher"))]
 
 
 def _call(request: Request, method: str, message: Message, timeout: float = CALL_TIMEOUT) -> Any:

@@ -26,10 +26,10 @@ RECORD_SECTION_TIMEOUT = 3.0
 
 # Finding a hazard is an inspector's job as much as an officer's; moving a deadline, closing a hazard,
 # declaring an emergency and moving stock are the bureau's decisions.
-HAZARD_REPORTERS = ("admin", "officer", "inspector", "grid")
-RECTIFICATION_REPORTERS = ("admin", "officer", "inspector", "grid")
-BUREAU = ("admin", "officer")
-VERIFIERS = ("admin", "officer", "inspector")
+HAZARD_REPORTERS = ("admin", "dispatcher", "inspector", "grid_commissioner")
+RECTIFICATION_REPORTERS = ("admin", "dispatcher", "inspector", "grid_commissioner")
+BUREAU = ("admin", "dispatcher")
+VERIFIERS = ("admin", "dispatcher", "inspector")
 
 Reader = Annotated[operators.Operator, Depends(operators.require(*operators.RECORD_READERS))]
 Reporter = Annotated[operators.Operator, Depends(operators.require(*HAZARD_REPORTERS))]

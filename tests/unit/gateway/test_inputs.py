@@ -101,7 +101,7 @@ def test_a_control_character_in_a_body_is_refused_naming_the_field(client: TestC
         "/api/v1/problems", content=body, headers={**OFFICER, "Content-Type": "application/json"}
     )
     assert answer.status_code == 400, answer.text
-    assert answer.json()["message"].startswith("title:") and "control characters" in answer.json()["message"]
+    assert answer.json()["message"] == "title: must not contain control characters"
 
 
 def test_line_breaks_and_tabs_in_a_body_are_text() -> None:
