@@ -8,14 +8,17 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import ConfigDict, Field
 
-from gateway import operators
+from gateway import operators, roles
 from gateway.contract import Out
 from gateway.errors import API_ERRORS
+from gateway.routers.petitions import READERS as PETITION_READERS
 from gateway.search import index, query, unavailable
 from shared.errors import DomainError, NotFound
 
 AnyOperator = Annotated[operators.Operator, Depends(operators.require())]
 router = APIRouter(tags=["map"], responses=API_ERRORS)
+# Layers only some roles may see, as search hides their kinds (gateway.routers.search.KIND_READERS).
+LAYER_READERS = {"petitions": tuple(roles.normalise(r) for r in PETITION_READERS)}
 
 
 class UnknownLayer(NotFound):
@@ -85,6 +88,7 @@ def layer_geojson(
     """An RFC 7946 FeatureCollection of the layer's features, coordinates [lon, lat]."""
     if layer not in query.LAYERS:
         raise UnknownLayer(layer)
+    operators.admit(_operator, LAYER_READERS.get(layer, ()))
     box = query.parse_bbox(bbox)
     if layer in query.PENDING_LAYERS:
         return query.feature_collection(layer, None)

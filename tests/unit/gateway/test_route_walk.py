@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from eco.v1 import monitoring_pb2, permits_pb2
 from gateway import access, operators, roles
+from gateway.routers.petitions import READERS as PETITION_READERS
 from tests.unit.gateway.fakes import FakeStub
 from tests.unit.gateway.support import gateway
 
@@ -214,3 +215,16 @@ def test_a_commissioners_list_is_filtered_to_their_town(
             assert [c[1].town for c in permits.calls if c[0] == "ListEnterprises"] == [seen], (role, asked)
     finally:
         del permits.methods["ListEnterprises"]
+
+
+@pytest.mark.parametrize("role", roles.ROLES)
+def test_the_petitions_layer_is_for_those_who_may_read_petitions(
+    walk: tuple[TestClient, Places, dict[str, FakeStub]], role: str
+) -> None:
+    # As search hides the petition kind from them, the map hides the layer (a 403 naming the roles).
+    client, _, _ = walk
+    answer = client.get("/api/v1/map/petitions.geojson", headers={"Authorization": f"Bearer {_token(role)}"})
+    if role in {roles.normalise(r) for r in PETITION_READERS}:
+        assert answer.status_code != 403, answer.text
+    else:
+        assert answer.status_code == 403 and "needs one of" in answer.json()["message"], answer.text
