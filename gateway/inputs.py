@@ -10,15 +10,20 @@ protobuf strings must be UTF-8, RFC 3629 section 3, which cannot encode surrogat
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from shared.errors import InvalidArgument
 from shared.strings import forbidden_character
 
 EARLIEST, LATEST = "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"
+# Integers the field of the message can carry (protobuf raises ValueError beyond them: a 500): a body
+# outside the range is refused as bad input naming the field, and the document shows the range. The
+# service keeps its own, narrower rule (e.g. an extension of 1 to 30 days).
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 NOT_UTF8 = "must be UTF-8 text (a lone surrogate such as \\ud800 cannot be encoded)"
 
 

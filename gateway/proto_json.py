@@ -13,7 +13,9 @@ from typing import Annotated, Any, Literal
 
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 from google.protobuf.message import Message
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, Field, create_model
+
+from gateway.contract import Out
 
 # Dates and times stay strings (what `to_json` writes), documented with their formats.
 DateText = Annotated[str, Field(json_schema_extra={"format": "date"})]
@@ -78,10 +80,9 @@ def _value(field: Any, value: Any) -> Any:
     return to_json(value)
 
 
-class ProtoOut(BaseModel):
-    """The base of every model made from a message: a field the contract does not name is refused."""
-
-    model_config = ConfigDict(extra="forbid")
+class ProtoOut(Out):
+    """The base of every model made from a message: an `Out`, so a field the contract does not name
+    is refused."""
 
 
 def model_of(message: type[Message]) -> type[BaseModel]:

@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from gateway import accounts, audit, operators, roles
+from gateway.contract import Out
 from gateway.errors import API_ERRORS
+from gateway.inputs import In
 from shared.china_time import local_iso
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=API_ERRORS)
@@ -23,7 +25,7 @@ def _iso(epoch: float) -> str | None:
     return local_iso(datetime.fromtimestamp(epoch, UTC)) if epoch else None
 
 
-class AccountIn(BaseModel):
+class AccountIn(In):
     """A new operator account. A grid commissioner's names their town (and may name one grid)."""
 
     username: str = Field(examples=["zhou.li"], description="2-64 of a-z 0-9 . _ -")
@@ -36,7 +38,7 @@ class AccountIn(BaseModel):
     grid: str = Field(default="", examples=[""], description="grid commissioners only")
 
 
-class AccountPatch(BaseModel):
+class AccountPatch(In):
     """Fields to change; a new role or area ends the account's sessions."""
 
     display_name: str | None = Field(default=None, examples=["周丽"])
@@ -45,13 +47,13 @@ class AccountPatch(BaseModel):
     grid: str | None = None
 
 
-class PasswordIn(BaseModel):
+class PasswordIn(In):
     """A new password (the lockout is lifted; every session of the account ends)."""
 
     password: str = Field(examples=["another long passphrase"])
 
 
-class AccountOut(BaseModel):
+class AccountOut(Out):
     """An operator account (never its password or token)."""
 
     username: str = Field(examples=["zhou.li"])
@@ -67,7 +69,7 @@ class AccountOut(BaseModel):
     updated_at: str | None = None
 
 
-class AccountsOut(BaseModel):
+class AccountsOut(Out):
     """A page of accounts."""
 
     accounts: list[AccountOut]
@@ -75,14 +77,14 @@ class AccountsOut(BaseModel):
     total: int = 0
 
 
-class TokenOut(BaseModel):
+class TokenOut(Out):
     """A machine client's token, shown once (the gateway keeps only its hash)."""
 
     username: str
     token: str
 
 
-class AuditEntryOut(BaseModel):
+class AuditEntryOut(Out):
     """One audited sign-in, sign-out or change."""
 
     at: str = Field(examples=["2026-12-02T08:30:00+08:00"])
@@ -94,7 +96,7 @@ class AuditEntryOut(BaseModel):
     detail: str = ""
 
 
-class AuditOut(BaseModel):
+class AuditOut(Out):
     """A page of the audit, newest first."""
 
     entries: list[AuditEntryOut]

@@ -11,14 +11,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
 
 from eco.v1 import common_pb2, monitoring_pb2
 from gateway import operators
 from gateway.calls import call, enum_names, enum_value, timestamp
-from gateway.contract import Open
+from gateway.contract import PageOut, page_of
 from gateway.errors import API_ERRORS
-from gateway.routers.enterprises import to_json
+from gateway.proto_json import model_of, to_json
 from shared.errors import InvalidArgument, NotFound
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"], responses=API_ERRORS)
@@ -28,131 +27,43 @@ PAGE_SIZE = Query(50, ge=1, le=500)
 STATION_TYPES = enum_names(monitoring_pb2.StationType, "STATION_TYPE_")
 INTERVALS = enum_names(monitoring_pb2.Interval, "INTERVAL_")
 DEFAULT_PERIOD = timedelta(hours=24)
-STATION_ID = "st-hushan-01"
 
 
-class StationOut(Open):
-    """A monitoring station: water section, air, VOCs, pollution-source or electricity monitor."""
+# Answers are the service's replies as `to_json` writes them, documented field for field from the
+# contract (gateway.proto_json.model_of: extra fields refused, so the document follows proto/).
+StationOut: Any = model_of(monitoring_pb2.Station)
+StationStatusOut: Any = model_of(monitoring_pb2.StationStatus)
+SeriesOut: Any = model_of(monitoring_pb2.TimeSeries)
+ClassHistoryOut: Any = model_of(monitoring_pb2.SectionClassHistory)
+AqiHistoryOut: Any = model_of(monitoring_pb2.AqiHistory)
+CoverageOut: Any = model_of(monitoring_pb2.SectionCoverage)
+ExceedanceOut: Any = model_of(monitoring_pb2.Exceedance)
+FaultOut: Any = model_of(monitoring_pb2.Fault)
+ThresholdsOut: Any = model_of(monitoring_pb2.OutletThresholds)
 
-    station_id: str = Field(examples=[STATION_ID])
-    name: str = Field(examples=["浒山江 北门桥断面"])
-    type: str | None = Field(
-        default=None, examples=["water_section"], description=f"One of: {', '.join(STATION_TYPES)}"
-    )
-    town: str = Field(default="", examples=["浒山街道"])
 
-
-class StationsOut(BaseModel):
+class StationsOut(PageOut):
     """A page of stations."""
 
-    stations: list[StationOut]
-    next_page_token: str = ""
-    total: int = 0
+    stations: list[StationOut]  # type: ignore[valid-type]
 
 
-class StationStatusOut(Open):
-    """A station and where it stands now: latest values, reporting, open exceedances and faults."""
+class StatusesOut(PageOut):
+    """A page of station statuses: latest values, reporting, open exceedances and faults."""
 
-    station: StationOut | None = None
-    reporting: bool = Field(default=False, description="a reading in the last 24 hours")
-    open_exceedances: int = 0
-    open_faults: int = 0
-    water_class: str | None = Field(default=None, examples=["iii"])
+    statuses: list[StationStatusOut]  # type: ignore[valid-type]
 
 
-class StatusesOut(BaseModel):
-    """A page of station statuses."""
+class ExceedancesOut(PageOut):
+    """A page of exceedances (periods a parameter stayed beyond its limit), newest first."""
 
-    statuses: list[StationStatusOut]
-    next_page_token: str = ""
-    total: int = 0
+    exceedances: list[ExceedanceOut]  # type: ignore[valid-type]
 
 
-class SeriesOut(Open):
-    """One parameter aggregated into buckets of the resolution over the period (empty buckets too)."""
+class FaultsOut(PageOut):
+    """A page of device faults found by data-quality rules, newest first."""
 
-    station_id: str = Field(examples=[STATION_ID])
-    parameter: str = Field(examples=["NH3N"])
-    unit: str = Field(default="", examples=["mg/L"])
-    interval: str | None = Field(default=None, examples=["hour"])
-    points: list[dict[str, Any]] = Field(default_factory=list)
-    coverage: float = Field(
-        default=0.0, description="readings received / expected over the period, at most 1"
-    )
-
-
-class ClassHistoryOut(Open):
-    """A water section's class per bucket (GB 3838-2002, single-factor), and buckets without a valid mean."""
-
-    station_id: str = Field(examples=[STATION_ID])
-    target_class: str | None = Field(default=None, examples=["iii"])
-    points: list[dict[str, Any]] = Field(default_factory=list)
-    invalid: list[dict[str, Any]] = Field(default_factory=list)
-
-
-class AqiHistoryOut(Open):
-    """An air station's AQI per bucket (HJ 633-2012), and buckets without a valid indicator."""
-
-    station_id: str = Field(examples=["st-air-01"])
-    points: list[dict[str, Any]] = Field(default_factory=list)
-    invalid: list[dict[str, Any]] = Field(default_factory=list)
-
-
-class CoverageOut(Open):
-    """Sections of county level or above reporting in the last 24 hours, against the target."""
-
-    value: float = Field(examples=[0.95])
-    target: float = Field(examples=[0.9])
-    numerator: int = 0
-    denominator: int = 0
-    undefined: bool = False
-
-
-class ExceedanceOut(Open):
-    """A period a parameter stayed beyond its limit."""
-
-    exceedance_id: str
-    station_id: str = Field(examples=[STATION_ID])
-    parameter: str = Field(examples=["NH3N"])
-    limit: float = Field(default=0.0, examples=[1.0])
-    limit_basis: str = Field(default="", examples=["GB 3838-2002 class III"])
-    open: bool = False
-    max_value: float = 0.0
-    max_multiple: float = 0.0
-
-
-class ExceedancesOut(BaseModel):
-    """A page of exceedances, newest first."""
-
-    exceedances: list[ExceedanceOut]
-    next_page_token: str = ""
-    total: int = 0
-
-
-class FaultOut(Open):
-    """A device fault found by a data-quality rule."""
-
-    fault_id: str
-    station_id: str = Field(examples=[STATION_ID])
-    parameter: str = ""
-    kind: str | None = Field(default=None, examples=["flat_line"])
-    detail: str = ""
-    open: bool = False
-
-
-class FaultsOut(BaseModel):
-    """A page of faults, newest first."""
-
-    faults: list[FaultOut]
-    next_page_token: str = ""
-    total: int = 0
-
-
-class ThresholdsOut(Open):
-    """The permit limits in force as an outlet's monitor thresholds."""
-
-    outlet_id: str = Field(examples=["91330282MA2A0000X1-WW01"])
-    thresholds: list[dict[str, Any]] = Field(default_factory=list)
+    faults: list[FaultOut]  # type: ignore[valid-type]
 
 
 def _page(page_size: int, page_token: str) -> common_pb2.PageRequest:
@@ -194,20 +105,16 @@ def list_stations(
         "ListStations",
         monitoring_pb2.ListStationsRequest(type=kind, town=town, page=_page(page_size, page_token)),
     )
-    return StationsOut(
-        stations=[StationOut(**to_json(s)) for s in reply.stations],
-        next_page_token=reply.page.next_page_token,
-        total=reply.page.total,
-    )
+    return StationsOut(stations=[to_json(s) for s in reply.stations], **page_of(reply.page))
 
 
 @router.get("/stations/{station_id}", response_model=StationOut)
-def get_station(station_id: str, request: Request, _: Reader) -> StationOut:
+def get_station(station_id: str, request: Request, _: Reader) -> dict[str, Any]:
     """One station: type, place, parameters and its details (section, outlet or production line)."""
     station = call(
         request, "monitoring", "GetStation", monitoring_pb2.GetStationRequest(station_id=station_id)
     )
-    return StationOut(**to_json(station))
+    return to_json(station)
 
 
 @router.get("/status", response_model=StatusesOut)
@@ -227,21 +134,17 @@ def list_status(
         page=_page(page_size, page_token),
     )
     reply = call(request, "monitoring", "ListStationStatus", message)
-    return StatusesOut(
-        statuses=[StationStatusOut(**to_json(s)) for s in reply.statuses],
-        next_page_token=reply.page.next_page_token,
-        total=reply.page.total,
-    )
+    return StatusesOut(statuses=[to_json(s) for s in reply.statuses], **page_of(reply.page))
 
 
 @router.get("/stations/{station_id}/status", response_model=StationStatusOut)
-def get_status(station_id: str, request: Request, _: Reader) -> StationStatusOut:
+def get_status(station_id: str, request: Request, _: Reader) -> dict[str, Any]:
     """Where one station stands now."""
     message = monitoring_pb2.ListStationStatusRequest(station_ids=[station_id], page=_page(1, ""))
     reply = call(request, "monitoring", "ListStationStatus", message)
     if not reply.statuses:
         raise NotFound("station", station_id)
-    return StationStatusOut(**to_json(reply.statuses[0]))
+    return to_json(reply.statuses[0])
 
 
 @router.get("/stations/{station_id}/series", response_model=SeriesOut)
@@ -253,7 +156,7 @@ def time_series(
     from_: str = FROM,
     to: str = TO,
     interval: str = INTERVAL,
-) -> SeriesOut:
+) -> dict[str, Any]:
     """One parameter's readings over the period, aggregated at the resolution (empty buckets included)."""
     start, end = _period(from_, to)
     message = monitoring_pb2.GetTimeSeriesRequest(
@@ -263,7 +166,7 @@ def time_series(
         interval=enum_value(monitoring_pb2.Interval, "INTERVAL_", interval, "interval"),
     )
     getattr(message, "from").CopyFrom(start)
-    return SeriesOut(**to_json(call(request, "monitoring", "GetTimeSeries", message)))
+    return to_json(call(request, "monitoring", "GetTimeSeries", message))
 
 
 def _history(station_id: str, from_: str, to: str, interval: str) -> monitoring_pb2.GetHistoryRequest:
@@ -285,10 +188,10 @@ def class_history(
     from_: str = FROM,
     to: str = TO,
     interval: str = Query("day", description=f"Resolution: one of {', '.join(INTERVALS)}"),
-) -> ClassHistoryOut:
+) -> dict[str, Any]:
     """A water section's class per bucket over the period."""
     reply = call(request, "monitoring", "GetSectionClassHistory", _history(station_id, from_, to, interval))
-    return ClassHistoryOut(**to_json(reply))
+    return to_json(reply)
 
 
 @router.get("/stations/{station_id}/aqi-history", response_model=AqiHistoryOut)
@@ -299,17 +202,17 @@ def aqi_history(
     from_: str = FROM,
     to: str = TO,
     interval: str = Query("day", description=f"Resolution: one of {', '.join(INTERVALS)}"),
-) -> AqiHistoryOut:
+) -> dict[str, Any]:
     """An air station's AQI per bucket over the period."""
     reply = call(request, "monitoring", "GetAqiHistory", _history(station_id, from_, to, interval))
-    return AqiHistoryOut(**to_json(reply))
+    return to_json(reply)
 
 
 @router.get("/coverage", response_model=CoverageOut)
-def coverage(request: Request, _: Reader) -> CoverageOut:
+def coverage(request: Request, _: Reader) -> dict[str, Any]:
     """The coverage KPI now: sections of county level or above reporting in the last 24 hours."""
     reply = call(request, "monitoring", "GetSectionCoverage", monitoring_pb2.GetSectionCoverageRequest())
-    return CoverageOut(**to_json(reply))
+    return to_json(reply)
 
 
 def _exceedances(request: Request, station_id: str, open_only: bool, size: int, token: str) -> ExceedancesOut:
@@ -317,11 +220,7 @@ def _exceedances(request: Request, station_id: str, open_only: bool, size: int, 
         station_id=station_id, open_only=open_only, page=_page(size, token)
     )
     reply = call(request, "monitoring", "ListExceedances", message)
-    return ExceedancesOut(
-        exceedances=[ExceedanceOut(**to_json(e)) for e in reply.exceedances],
-        next_page_token=reply.page.next_page_token,
-        total=reply.page.total,
-    )
+    return ExceedancesOut(exceedances=[to_json(e) for e in reply.exceedances], **page_of(reply.page))
 
 
 def _faults(request: Request, station_id: str, open_only: bool, size: int, token: str) -> FaultsOut:
@@ -329,11 +228,7 @@ def _faults(request: Request, station_id: str, open_only: bool, size: int, token
         station_id=station_id, open_only=open_only, page=_page(size, token)
     )
     reply = call(request, "monitoring", "ListFaults", message)
-    return FaultsOut(
-        faults=[FaultOut(**to_json(f)) for f in reply.faults],
-        next_page_token=reply.page.next_page_token,
-        total=reply.page.total,
-    )
+    return FaultsOut(faults=[to_json(f) for f in reply.faults], **page_of(reply.page))
 
 
 @router.get("/exceedances", response_model=ExceedancesOut)
@@ -389,7 +284,7 @@ def station_faults(
 
 
 @router.get("/outlets/{outlet_id}/thresholds", response_model=ThresholdsOut)
-def outlet_thresholds(outlet_id: str, request: Request, _: Reader) -> ThresholdsOut:
+def outlet_thresholds(outlet_id: str, request: Request, _: Reader) -> dict[str, Any]:
     """The permit limits in force as the outlet's monitor thresholds."""
     reply = call(
         request,
@@ -397,4 +292,4 @@ def outlet_thresholds(outlet_id: str, request: Request, _: Reader) -> Thresholds
         "GetOutletThresholds",
         monitoring_pb2.GetOutletThresholdsRequest(outlet_id=outlet_id),
     )
-    return ThresholdsOut(**to_json(reply))
+    return to_json(reply)

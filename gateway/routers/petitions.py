@@ -8,13 +8,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from eco.v1 import common_pb2, enforcement_pb2
 from gateway import operators
 from gateway.clients import clients_of
+from gateway.contract import Out
 from gateway.errors import API_ERRORS
+from gateway.inputs import In, Int32
 from gateway.public import page
 from gateway.public.petitions import HOTLINE
 from gateway.public.views import iso
@@ -41,7 +43,7 @@ Handler = Annotated[operators.Operator, Depends(operators.require(*HANDLERS))]
 Reader = Annotated[operators.Operator, Depends(operators.require(*READERS))]
 
 
-class PublicPetitionOut(BaseModel):
+class PublicPetitionOut(Out):
     """What anyone holding the tracking code sees: never the text, the contact or the place."""
 
     tracking_code: str
@@ -77,7 +79,21 @@ class PetitionOut(PublicPetitionOut):
     linked_to: str
 
 
-class PetitionPage(BaseModel):
+class RateLimitedOut(Out):
+    """A public route's refusal of a client calling too often (Retry-After says when to try again)."""
+
+    error: str = Field(examples=["rate_limited"])
+    message: str
+
+
+# The tracking page answers HTML by default and JSON with Accept: application/json.
+TRACK_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {"schema": {"type": "string"}}}},
+    429: {"description": "Too many requests from this client", "model": RateLimitedOut},
+}
+
+
+class PetitionPage(Out):
     """One page of petitions."""
 
     petitions: list[PetitionOut]
@@ -85,7 +101,7 @@ class PetitionPage(BaseModel):
     total: int
 
 
-class HotlineIn(BaseModel):
+class HotlineIn(In):
     """A petition taken over the hotline (or by letter or visit) by an operator."""
 
     source: str = Field(default="hotline_12369", max_length=30)
@@ -97,7 +113,7 @@ class HotlineIn(BaseModel):
     lon: float | None = None
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(In):
     """Accept, or decline with the reason the petitioner is told."""
 
     accept: bool
@@ -105,21 +121,21 @@ class DecisionIn(BaseModel):
     reason: str = Field(default="", max_length=1000)
 
 
-class ExtensionIn(BaseModel):
+class ExtensionIn(In):
     """The one extension: 1 to 30 days, with its reason."""
 
-    days: int
+    days: Int32
     reason: str = Field(max_length=1000)
 
 
-class AnswerIn(BaseModel):
+class AnswerIn(In):
     """The written answer and whether the complaint proved founded."""
 
     answer: str = Field(max_length=4000)
     substantiated: bool = False
 
 
-class CloseIn(BaseModel):
+class CloseIn(In):
     """A note on closing."""
 
     note: str = Field(default="", max_length=1000)
@@ -177,7 +193,7 @@ def _actor(operator: operators.Operator, reason: str = "") -> common_pb2.Actor:
 @router.get(
     "/petitions/track/{tracking_code}",
     response_model=PublicPetitionOut,
-    responses={429: {"description": "Too many requests from this client"}},
+    responses=TRACK_RESPONSES,
 )
 async def track(tracking_code: str, request: Request) -> Response:
     """The public tracking page of a petition (HTML, or JSON with Accept: application/json)."""
@@ -190,7 +206,8 @@ async def track(tracking_code: str, request: Request) -> Response:
     )
     body = public_out(found)
     if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse(body)
+        # Returned as a response, so FastAPI does not check it: the model does (extra fields refused).
+        return JSONResponse(PublicPetitionOut.model_validate(body).model_dump())
     response = page.TEMPLATES.TemplateResponse(
         request, "public/track.html", {"body": body, "hotline": HOTLINE}
     )

@@ -2,7 +2,9 @@
 take and what they answer, with the contract's messages converted to and from them.
 
 Answers are built from enforcement's replies (enum values as short lower-case words, times as RFC
-3339 strings); fields a model does not name are left out, so evidence bytes never reach a listing.
+3339 strings). Every answer model is an `Out`: a field of a reply it does not declare fails the
+answer, so the document follows the contract; the one field left out on purpose, an evidence item's
+inline bytes, is removed by the route before the model sees it.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from gateway.inputs import In
+from gateway.contract import Out
+from gateway.inputs import In, Int32, Int64
 from shared.errors import InvalidArgument
 
 
@@ -32,14 +35,14 @@ def enum_value(field: str, raw: str, enum_type: Any, prefix: str) -> int:
 # ---- answers ----
 
 
-class GeoPointOut(BaseModel):
+class GeoPointOut(Out):
     """WGS 84 degrees."""
 
     lat: float
     lon: float
 
 
-class ActorOut(BaseModel):
+class ActorOut(Out):
     """Who did something: the calling department, the person, and why."""
 
     department: str = ""
@@ -47,7 +50,7 @@ class ActorOut(BaseModel):
     reason: str = ""
 
 
-class AssigneeOut(BaseModel):
+class AssigneeOut(Out):
     """Who owns a case's current stage."""
 
     department: str = ""
@@ -55,7 +58,7 @@ class AssigneeOut(BaseModel):
     commissioner_id: str = ""
 
 
-class ProblemEntryOut(BaseModel):
+class ProblemEntryOut(Out):
     """One line of a problem's history."""
 
     at: str | None = None
@@ -65,7 +68,7 @@ class ProblemEntryOut(BaseModel):
     source_ref: str = ""
 
 
-class ProblemOut(BaseModel):
+class ProblemOut(Out):
     """A problem of the ledger, with its case's stage and its history."""
 
     problem_id: str
@@ -89,7 +92,7 @@ class ProblemOut(BaseModel):
     history: list[ProblemEntryOut] = Field(default_factory=list)
 
 
-class ProblemPage(BaseModel):
+class ProblemPage(Out):
     """A page of the ledger."""
 
     problems: list[ProblemOut]
@@ -97,7 +100,7 @@ class ProblemPage(BaseModel):
     total: int = 0
 
 
-class TransitionOut(BaseModel):
+class TransitionOut(Out):
     """One step of a case through the loop."""
 
     from_stage: str | None = None
@@ -107,7 +110,7 @@ class TransitionOut(BaseModel):
     at: str | None = None
 
 
-class CandidateOut(BaseModel):
+class CandidateOut(Out):
     """A candidate source, with the evidence of its ranking."""
 
     uscc: str = ""
@@ -122,7 +125,7 @@ class CandidateOut(BaseModel):
     movement_known: bool = False
 
 
-class InvestigationOut(BaseModel):
+class InvestigationOut(Out):
     """The investigation's findings."""
 
     findings: str = ""
@@ -135,7 +138,7 @@ class InvestigationOut(BaseModel):
     actor: ActorOut | None = None
 
 
-class DecisionOut(BaseModel):
+class DecisionOut(Out):
     """A penalty or a waiver as decided (amounts in fen, 1 yuan = 100 fen)."""
 
     decision_id: str = ""
@@ -149,13 +152,13 @@ class DecisionOut(BaseModel):
     fine_fen: int = 0
     confiscated_fen: int = 0
     permit_number: str = ""
-    suspension_days: int = 0
+    suspension_days: Int32 = 0
     rectify_by: str | None = None
     decided_at: str | None = None
     decided_by: ActorOut | None = None
 
 
-class RectificationOut(BaseModel):
+class RectificationOut(Out):
     """A decided case's rectification and who verified it."""
 
     measures: str = ""
@@ -165,7 +168,7 @@ class RectificationOut(BaseModel):
     verified_at: str | None = None
 
 
-class CaseOut(BaseModel):
+class CaseOut(Out):
     """A case through the closed loop."""
 
     case_id: str
@@ -197,7 +200,7 @@ class CaseOut(BaseModel):
     locked_evidence_sha256: str = ""
 
 
-class CasePage(BaseModel):
+class CasePage(Out):
     """A page of cases."""
 
     cases: list[CaseOut]
@@ -205,13 +208,13 @@ class CasePage(BaseModel):
     total: int = 0
 
 
-class CandidatesOut(BaseModel):
+class CandidatesOut(Out):
     """Candidate sources, likeliest first."""
 
     candidates: list[CandidateOut]
 
 
-class EvidenceOut(BaseModel):
+class EvidenceOut(Out):
     """One link of a case's evidence chain (its content is fetched from where content_uri says)."""
 
     evidence_id: str
@@ -231,7 +234,7 @@ class EvidenceOut(BaseModel):
     recorded_at: str | None = None
 
 
-class EvidencePage(BaseModel):
+class EvidencePage(Out):
     """A page of a case's evidence chain, in order."""
 
     evidence: list[EvidenceOut]
@@ -239,7 +242,7 @@ class EvidencePage(BaseModel):
     total: int = 0
 
 
-class ChainCheckOut(BaseModel):
+class ChainCheckOut(Out):
     """Whether a case's evidence chain is intact, and the first link that is not."""
 
     intact: bool
@@ -345,10 +348,10 @@ class DecisionIn(In):
     violation: str = ""
     legal_basis: str = Field(default="", description="A provision of the catalogue, e.g. WPPL-83-2")
     penalties: list[str] = Field(default_factory=list, description="e.g. fine, warning, suspend_permit")
-    fine_fen: int = Field(default=0, description="In fen (1 yuan = 100 fen)")
-    confiscated_fen: int = 0
+    fine_fen: Int64 = Field(default=0, description="In fen (1 yuan = 100 fen)")
+    confiscated_fen: Int64 = 0
     permit_number: str = ""
-    suspension_days: int = 0
+    suspension_days: Int32 = 0
     rectify_by: datetime | None = None
     reason: str = ""
 
@@ -382,7 +385,7 @@ class EvidenceIn(In):
     content_base64: str = Field(default="", description="The bytes, base64 (small items)")
     external_uri: str = ""
     external_sha256: str = ""
-    external_size_bytes: int = 0
+    external_size_bytes: Int64 = 0
     source_ref: str = ""
     collected_at: datetime | None = None
     lat: float | None = None

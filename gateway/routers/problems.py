@@ -58,6 +58,14 @@ def _case(reply: pb.Case) -> m.CaseOut:
     return m.CaseOut.model_validate(to_json(reply))
 
 
+def _evidence(reply: pb.Evidence) -> m.EvidenceOut:
+    """An evidence item without its inline content: the bytes stay out of JSON (content_uri and
+    content_sha256 say where they are and what they hash to)."""
+    fields = to_json(reply)
+    del fields["content"]
+    return m.EvidenceOut.model_validate(fields)
+
+
 def _stages(raw: list[str]) -> list[int]:
     return [m.enum_value(f"stage[{i}]", s, pb.CaseStage, "CASE_STAGE_") for i, s in enumerate(raw)]
 
@@ -360,7 +368,7 @@ def list_evidence(
     message = pb.ListEvidenceRequest(case_id=case_id, page=_page(page_size, page_token))
     reply = _call(request, "ListEvidence", message)
     return m.EvidencePage(
-        evidence=[m.EvidenceOut.model_validate(to_json(e)) for e in reply.evidence],
+        evidence=[_evidence(e) for e in reply.evidence],
         next_page_token=reply.page.next_page_token,
         total=reply.page.total,
     )
@@ -392,7 +400,7 @@ def add_evidence(
         message.external.CopyFrom(
             pb.ExternalContent(uri=e.external_uri, sha256=e.external_sha256, size_bytes=e.external_size_bytes)
         )
-    return m.EvidenceOut.model_validate(to_json(_call(request, "AddEvidence", message)))
+    return _evidence(_call(request, "AddEvidence", message))
 
 
 @router.get("/cases/{case_id}/evidence/verify", response_model=m.ChainCheckOut)

@@ -16,12 +16,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from gateway import operators, sessions
 from gateway.contract import Out
 from gateway.errors import API_ERRORS, CODE_OF_HTTP_STATUS, ErrorOut
+from gateway.inputs import In
 from gateway.public.petitions import HOTLINE, read_form
 from gateway.ratelimit import RateLimited, hit_public
 from shared.china_time import local_iso
@@ -53,7 +54,7 @@ class SignedOut(Out):
     signed_out: bool
 
 
-class SignInIn(BaseModel):
+class SignInIn(In):
     """Username and password of an operator's account."""
 
     username: str = Field(max_length=100, examples=["zhou.li"])

@@ -23,10 +23,12 @@ from gateway import config
 from gateway.app import create_app
 from services.enforcement import bootstrap as enforcement_bootstrap
 from services.evaluation import bootstrap as evaluation_bootstrap
+from services.monitoring import bootstrap as monitoring_bootstrap
 from services.permits import bootstrap as permits_bootstrap
 from services.risk import bootstrap as risk_bootstrap
 from shared.runtime import RunningService
 from tests.integration.codes.harness import running_codes
+from tests.integration.gateway import seeding
 from tests.integration.gateway_public.harness import operator_headers
 from tests.integration.search.harness import search_harness, summary
 from tests.support import infra
@@ -45,6 +47,8 @@ class Seeded:
     token: str
     key_id: str
     document: dict[str, Any]
+    # The values of path parameters naming seeded records, by parameter name ("station_id": [...]).
+    known: dict[str, list[str]]
 
 
 def enterprise_in(uscc: str) -> dict[str, Any]:
@@ -76,6 +80,7 @@ def seeded(
         infra.fresh_postgres_database() as enforcement_db,
         infra.fresh_postgres_database() as risk_db,
         infra.fresh_postgres_database() as evaluation_db,
+        infra.fresh_postgres_database() as monitoring_db,
         search_harness(tmp_path, es) as search,
     ):
         permits = start_service(
@@ -89,8 +94,13 @@ def seeded(
                 ("evaluation", evaluation_bootstrap.build, evaluation_db),
             )
         }
+        monitoring = start_service(
+            "monitoring", monitoring_bootstrap.build, monitoring_db, consume_permits=False
+        )
+        seeding.grid(services["enforcement"])
         env = {
             **search.env,
+            "ECO_MONITORING_ADDR": monitoring.address,
             "ECO_PERMITS_ADDR": permits.address,
             "ECO_CODES_ADDR": codes.service.address,
             **{f"ECO_{name.upper()}_ADDR": service.address for name, service in services.items()},
@@ -108,6 +118,14 @@ def seeded(
                 lambda: search.source(f"enterprise:{uscc}"), timeout=30, what="the indexed enterprise"
             )
             es.indices.refresh(index=search.index_name)
+            known = {
+                "uscc": [uscc],
+                "token": [code.url.rsplit("/", 1)[-1]],
+                **seeding.monitoring(monitoring),
+                **seeding.problem(client, admin),
+                **seeding.petition(client, admin),
+                **seeding.account(client, admin),
+            }
             yield Seeded(
                 client=client,
                 admin=admin,
@@ -115,7 +133,8 @@ def seeded(
                 token=code.url.rsplit("/", 1)[-1],
                 key_id=code.key_id,
                 document=client.get("/openapi.json").json(),
+                known=known,
             )
         # Before their databases are dropped.
-        for service in (permits, *services.values()):
+        for service in (permits, monitoring, *services.values()):
             service.stop(grace=0)

@@ -18,19 +18,22 @@ from tests.integration.gateway.contract import open_objects, operations, problem
 pytestmark = pytest.mark.integration
 JSON = {"Accept": "application/json"}
 # Records of the seeded enterprise that risk and evaluation derive from events (an assessment, a
-# credit) the fixture does not produce: these answer a documented 404 here, checked above.
+# credit) the fixture does not produce: these answer a documented 404 here, checked above. Tracing
+# sources needs a case about a river section and the river's centre line in enforcement's river
+# data, which the fixture does not load: the hand-entered problem's case answers a documented refusal.
 UNSEEDED = {
     "/api/v1/enterprises/{uscc}/risk",
     "/api/v1/enterprises/{uscc}/credit",
     "/api/v1/enterprises/{uscc}/credit/history",
+    "/api/v1/cases/{case_id}/sources",
 }
 
 
 def _path_values(seeded: Seeded, path: str, operation: dict[str, Any]) -> list[str]:
-    """The URLs to call for a documented path: the seeded enterprise and code, every value of an
-    enumerated parameter, and a made-up value for a parameter the test has no data for (answered
-    with a documented refusal)."""
-    known = {"uscc": [seeded.uscc], "token": [seeded.token]}
+    """The URLs to call for a documented path: the seeded records (enterprise, code, stations, problem,
+    case, petition, account), every value of an enumerated parameter, and a made-up value for a
+    parameter the test has no data for (answered with a documented refusal)."""
+    known = seeded.known
     urls = [path]
     for parameter in operation.get("parameters", []):
         if parameter["in"] != "path":
@@ -43,9 +46,10 @@ def _path_values(seeded: Seeded, path: str, operation: dict[str, Any]) -> list[s
 
 def _query(seeded: Seeded, operation: dict[str, Any]) -> dict[str, Any]:
     """Query parameters with the seeded data: dates are today, the search finds the enterprise, the
-    code list names its key, enterprise filters name it; other filters are left out."""
+    code list names its key, enterprise filters name it, a series reads the water section's
+    parameter; other filters are left out."""
     today = local_day(datetime.now(UTC)).isoformat()
-    known = {"q": NAME, "key_id": seeded.key_id, "uscc": seeded.uscc}
+    known = {"q": NAME, "key_id": seeded.key_id, "uscc": seeded.uscc, "parameter": "NH3N"}
     params: dict[str, Any] = {}
     for parameter in operation.get("parameters", []):
         if parameter["in"] != "query":
@@ -82,8 +86,9 @@ def test_every_get_route_answers_what_it_documents(seeded: Seeded) -> None:
     assert called == documented
     # Every route of the platform's own (not one a parallel branch adds without test data) answered
     # 200 to an operator at least once: the bodies above were real records, not only refusals.
-    # /healthz answers 503 (documented, same body) while monitoring is not up.
-    seeded_routes = {p for p in documented if not re.search(r"\{(?!uscc\}|token\}|layer\})", p)} - {
+    # /healthz may answer 503 (documented, same body) while a service it checks is not up.
+    named = "|".join(f"{name}\\}}" for name in [*seeded.known, "layer"])
+    seeded_routes = {p for p in documented if not re.search(rf"\{{(?!{named})", p)} - {
         "/healthz",
         *UNSEEDED,
     }

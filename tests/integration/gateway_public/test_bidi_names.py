@@ -51,7 +51,8 @@ def test_a_bidi_control_in_the_name_is_refused_naming_it_and_never_shown(
         over_rest = client.post("/api/v1/enterprises", json=_body(refused_uscc, name), headers=officer)
         assert over_rest.status_code == 400, (hex(ord(mark)), over_rest.text)
         assert over_rest.json()["error"] == "INVALID_ARGUMENT"
-        assert over_rest.json()["message"].startswith("fields.name: ")
+        # The gateway refuses it first (its text rule on request bodies), naming the body's field.
+        assert over_rest.json()["message"].startswith("name: ")
         assert f"U+{ord(mark):04X}" in over_rest.json()["message"]
         fields = permits_pb2.EnterpriseFields(
             name=name,
