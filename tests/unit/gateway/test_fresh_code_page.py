@@ -37,8 +37,9 @@ def _known() -> Known:
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
     # A long freshness, so the status seeded below stays fresh for the whole test.
-    env = {"ECO_PUBLIC_RATE_PER_MINUTE": "3", "ECO_PUBLIC_STATUS_TTL_SECONDS": "600"}
-    with gateway(tmp_path, **env) as test_client:
+    with gateway(
+        tmp_path, ECO_PUBLIC_RATE_PER_MINUTE="3", ECO_PUBLIC_STATUS_TTL_SECONDS="600"
+    ) as test_client:
         slot = _Slot()
         slot.known = _known()
         test_client.app.state.live_status._slots["tok"] = slot  # type: ignore[attr-defined]
