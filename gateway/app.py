@@ -20,6 +20,7 @@ from gateway.edge.limits import SizeLimits
 from gateway.edge.text import UrlText
 from gateway.edge.trace import TraceIds
 from gateway.migrations import HISTORY
+from gateway.public.fresh import FreshCodePages
 from gateway.public.live import LiveStatus
 from gateway.public.scans import ScanCounter
 from gateway.routers import all_routers
@@ -110,7 +111,9 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
     app.openapi = lambda: _openapi_without_422(app)  # type: ignore[method-assign]
     # Outermost last: security headers on every answer, refusals included; then the size limits,
     # then the real client address (forwarded headers only from configured proxies), then the URL's
-    # text rule, then the trace id every answer of a route carries.
+    # text rule, then the trace id every answer of a route carries; innermost, the public's fresh code
+    # pages, answered before routing (gateway.public.fresh).
+    app.add_middleware(FreshCodePages)
     app.add_middleware(TraceIds)
     app.add_middleware(UrlText, refuse=errors.edge_refusal)
     if settings.trusted_proxies:

@@ -144,11 +144,11 @@ def _resolve(request: Request, token: str) -> codes_pb2.ResolveTokenResponse:
     return found
 
 
-def _headless(response: Response) -> Response:
-    # HEAD: the same status and headers as GET (Content-Length included), no body.
-    headless = Response(status_code=response.status_code)
-    headless.raw_headers = list(response.raw_headers)
-    return headless
+def headless(response: Response) -> Response:
+    """HEAD's answer: the same status and headers as GET's (Content-Length included), no body."""
+    bodiless = Response(status_code=response.status_code)
+    bodiless.raw_headers = list(response.raw_headers)
+    return bodiless
 
 
 @router.get("/c/{token}", response_class=JSONResponse, responses=CODE_PAGE_RESPONSES)
@@ -161,23 +161,38 @@ async def code_page(token: str, request: Request) -> Response:
 @router.head("/c/{token}", include_in_schema=False)
 async def code_page_head(token: str, request: Request) -> Response:
     """The same status and headers as GET, without a body; not counted as a scan."""
-    return _headless(await _serve(token, request, record_scan=False))
+    return headless(await _serve(token, request, record_scan=False))
 
 
 def _anonymous(request: Request) -> bool:
     return "authorization" not in request.headers and operators.SESSION_COOKIE not in request.cookies
 
 
-async def _serve(token: str, request: Request, *, record_scan: bool) -> Response:
-    """Answer from what is known when it is fresh and the caller is the public (no thread, no call);
-    otherwise ask the services in a worker thread."""
+def answer_fresh(request: Request, token: str, *, record_scan: bool) -> Response | None:
+    """The public's answer when the caller is anonymous and the token's status is fresh and valid
+    (the request counted against the rate limit: the page, or 429); None otherwise, nothing counted.
+
+    Runs on the event loop without a thread or a call; also before routing (gateway.public.fresh)."""
+    known = request.app.state.live_status.fresh(token) if _anonymous(request) else None
+    if known is None or known.found.verdict != codes_pb2.TOKEN_VERDICT_VALID:
+        return None
     try:
         hit_public(request)
     except RateLimited as limited:
         return _too_many(request, limited)
-    known = request.app.state.live_status.fresh(token) if _anonymous(request) else None
-    if known is not None and known.found.verdict == codes_pb2.TOKEN_VERDICT_VALID:
-        return _public(request, known, token, record_scan=record_scan)
+    return _public(request, known, token, record_scan=record_scan)
+
+
+async def _serve(token: str, request: Request, *, record_scan: bool) -> Response:
+    """Answer from what is known when it is fresh and the caller is the public (no thread, no call);
+    otherwise ask the services in a worker thread."""
+    fresh = answer_fresh(request, token, record_scan=record_scan)
+    if fresh is not None:
+        return fresh
+    try:
+        hit_public(request)
+    except RateLimited as limited:
+        return _too_many(request, limited)
     return await run_in_threadpool(_code_page, token, request, record_scan=record_scan)
 
 
