@@ -70,6 +70,14 @@ class SearchHarness:
             yield client
         self.client = None
 
+    def become(self, role: str) -> None:
+        """Go on as a new operator with `role` (the harness signs in as a viewer)."""
+        assert self.client is not None
+        token = infra.unique("tok-")
+        engine = self.client.app.state.engine  # type: ignore[attr-defined]
+        operators.create(engine, username=infra.unique("op-"), display_name="测", role=role, token=token)
+        self.headers = {"Authorization": f"Bearer {token}"}
+
     def get(self, path: str, **params: Any) -> Any:
         """GET a gateway route as an operator; the response."""
         assert self.client is not None

@@ -196,6 +196,9 @@ def test_refusals(harness: SearchHarness) -> None:
         unknown = harness.get("/api/v1/map/rivers.geojson")
         assert unknown.status_code == 404 and "enterprises, stations, alarms" in unknown.json()["message"]
         # Petitions have a source now (enforcement's events): an empty layer, without the pending note.
+        # A viewer may not read petitions, so not their layer either; a dispatcher may.
+        assert harness.get("/api/v1/map/petitions.geojson").status_code == 403
+        harness.become("dispatcher")
         petitions = harness.layer("petitions", bbox="121,30,121.5,30.4")
         assert petitions["features"] == [] and "note" not in petitions
         too_many = harness.get("/api/v1/search", q="厂", size=101)
@@ -213,4 +216,5 @@ def test_elasticsearch_down_is_a_clear_503(harness: SearchHarness) -> None:
             assert response.json()["error"] == "UNAVAILABLE"
             assert "cannot reach Elasticsearch" in response.json()["message"]
         # Every layer has a source now, so every layer needs Elasticsearch.
+        harness.become("dispatcher")  # the petitions layer is for those who may read petitions
         assert harness.get("/api/v1/map/petitions.geojson").status_code == 503
