@@ -69,11 +69,9 @@ def utf8(field: str, value: str) -> str:
 def text_problem(value: Any) -> str | None:
     """Why a value (a string, or lists and dicts of them) cannot be accepted as text, or None: not
     UTF-8, or a character the platform's one text rule (`shared.strings`) refuses, NUL included,
-    which PostgreSQL cannot store."""
-    if not is_utf8(value):
-        return NOT_UTF8
+    which PostgreSQL cannot store. One walk over the value: each string is checked where it stands."""
     if isinstance(value, str):
-        return forbidden_character(value)
+        return forbidden_character(value) if is_utf8(value) else NOT_UTF8
     if isinstance(value, list | tuple | set | frozenset):
         return next((p for p in map(text_problem, value) if p), None)
     if isinstance(value, dict):
