@@ -52,10 +52,21 @@ class AuditWriter:
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Write what is still queued; a database away at shutdown is reported, never raised."""
         self._stop.set()
         if self._thread:
             self._thread.join(timeout)
-        self.flush()
+        try:
+            self.flush()
+        except (OperationalError, InterfaceError) as exc:
+            # Raising here would leave the service's other workers running and its engine open; the
+            # records cannot outlive the process, so the log says exactly how many were not written.
+            self.dropped += self._queue.qsize()
+            log.error(
+                "audit: the database is unavailable at shutdown; %d record(s) not written: %s",
+                self._queue.qsize(),
+                exc.orig if exc.orig is not None else exc,
+            )
 
     def _loop(self) -> None:
         while not self._stop.wait(self.flush_seconds):

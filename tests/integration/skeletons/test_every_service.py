@@ -50,9 +50,13 @@ def _existing_services() -> list[str]:
 
 @pytest.fixture(params=_existing_services())
 def service(
-    request: pytest.FixtureRequest, start_service: Callable[..., RunningService], pg_url: str
+    request: pytest.FixtureRequest, pg_url: str, start_service: Callable[..., RunningService]
 ) -> Iterator[tuple[str, RunningService, grpc.Channel]]:
-    """One service started on its own fresh database, and a channel to it."""
+    """One service started on its own fresh database, and a channel to it.
+
+    `pg_url` comes before `start_service` so that teardown, which runs in reverse, stops the
+    service before its database is dropped.
+    """
     name = request.param
     build = importlib.import_module(f"services.{name}.bootstrap").build
     running = start_service(name, build, pg_url)
