@@ -18,7 +18,7 @@ GOOD_LEVELS = (1, 2)
 @dataclass(frozen=True)
 class AirDay:
     """One station's figure for one China-time day; `valid` False when the day lacked the data of
-    GB 3095-2012 table 4 (then aqi and level are 0 and it never counts as good). `concentrations`:
+    GB 3095-2012 table 4 (then aqi and level are 0). `concentrations`:
     each indicator's published concentration ("PM25_24H" -> 38.0; HJ 633-2012 table 1 names), empty
     for an invalid day and for a figure stored before evaluation kept them."""
 
@@ -33,11 +33,6 @@ class AirDay:
     event_id: str
     at: datetime
     concentrations: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def good(self) -> bool:
-        """Whether the day was excellent or good (HJ 633-2012 levels I-II); never for an invalid day."""
-        return self.valid and self.level in GOOD_LEVELS
 
     def supersedes(self, other: AirDay) -> bool:
         """Whether this figure replaces `other` for the same station and day."""
