@@ -150,7 +150,7 @@ def wait_for_air_share(stub: evaluation_pb2_grpc.EvaluationServiceStub, token: s
         if not kpi.undefined:
             return (
                 f"good-AQI-day share of {today - timedelta(days=1)}: {kpi.numerator}/{kpi.denominator}"
-                f" station-days (target {kpi.target:.0%})"
+                f" city days (target {kpi.target:.0%})"
             )
         if time.monotonic() > deadline:
             raise StoryNotTold(

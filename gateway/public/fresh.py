@@ -10,16 +10,15 @@ refusal) goes on to the route.
 
 from __future__ import annotations
 
-import re
-
 from starlette._utils import get_route_path
 from starlette.requests import Request
+from starlette.routing import compile_path
 
 from gateway.edge.limits import ASGIApp, Receive, Scope, Send
-from gateway.routers.public import answer_fresh, headless
+from gateway.routers.public import CODE_PAGE_PATH, answer_fresh, headless
 
-# The route's own path pattern (`/c/{token}`: one segment, no trailing slash).
-CODE_PAGE = re.compile(r"/c/([^/]+)")
+# Compiled from the route's own path, so the two can never disagree on what a code page is.
+CODE_PAGE = compile_path(CODE_PAGE_PATH)[0]
 
 
 class FreshCodePages:
@@ -30,11 +29,11 @@ class FreshCodePages:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            matched = CODE_PAGE.fullmatch(get_route_path(scope))
+            matched = CODE_PAGE.match(get_route_path(scope))
             if matched is not None:
                 head = scope["method"] == "HEAD"
                 request = Request(scope, receive)
-                answer = answer_fresh(request, matched[1], record_scan=not head)
+                answer = answer_fresh(request, matched["token"], record_scan=not head)
                 if answer is not None:
                     await (headless(answer) if head else answer)(scope, receive, send)
                     return

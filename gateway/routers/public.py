@@ -144,6 +144,10 @@ def _resolve(request: Request, token: str) -> codes_pb2.ResolveTokenResponse:
     return found
 
 
+# The code page's path, also matched before routing by gateway.public.fresh.
+CODE_PAGE_PATH = "/c/{token}"
+
+
 def headless(response: Response) -> Response:
     """HEAD's answer: the same status and headers as GET's (Content-Length included), no body."""
     bodiless = Response(status_code=response.status_code)
@@ -151,14 +155,14 @@ def headless(response: Response) -> Response:
     return bodiless
 
 
-@router.get("/c/{token}", response_class=JSONResponse, responses=CODE_PAGE_RESPONSES)
+@router.get(CODE_PAGE_PATH, response_class=JSONResponse, responses=CODE_PAGE_RESPONSES)
 async def code_page(token: str, request: Request) -> Response:
     """The public page a scanned code opens: live status (HTML, or JSON with Accept: application/json)."""
     return await _serve(token, request, record_scan=True)
 
 
 # HEAD is routed on its own, left out of the document (one operation per method and path there).
-@router.head("/c/{token}", include_in_schema=False)
+@router.head(CODE_PAGE_PATH, include_in_schema=False)
 async def code_page_head(token: str, request: Request) -> Response:
     """The same status and headers as GET, without a body; not counted as a scan."""
     return headless(await _serve(token, request, record_scan=False))

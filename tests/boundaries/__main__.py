@@ -1,7 +1,8 @@
 """python -m tests.boundaries: fail if a package imports what its boundary forbids (run by `make lint`).
 
 The gateway talks to services over gRPC only and serves the platform's data, not the demo's: nothing
-under gateway/ imports `services` or `deploy` (issue 8).
+under gateway/ imports `services` or `deploy` (issue 8). `shared/` is what every service and the gateway
+build on (the runtime, the standards' pure rules such as shared/hj633.py), so it imports none of them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 # package directory -> top-level packages it must not import
-FORBIDDEN: dict[str, tuple[str, ...]] = {"gateway": ("services", "deploy")}
+FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "gateway": ("services", "deploy"),
+    "shared": ("services", "gateway", "deploy"),
+}
 
 
 def imported_modules(path: Path) -> list[tuple[int, str]]:

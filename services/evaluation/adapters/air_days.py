@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date
 from typing import Any
 
@@ -25,6 +26,8 @@ def save(conn: Connection, *, air_day_in: AirDay) -> None:
         "aqi": d.aqi,
         "level": d.level,
         "primary_pollutants": ",".join(d.primary_pollutants),
+        # Sorted keys: the same figure always stores the same text (a rebuild compares equal).
+        "concentrations": json.dumps(d.concentrations, sort_keys=True),
         "revision": d.revision,
         "event_id": d.event_id,
         "at": d.at,
@@ -58,6 +61,7 @@ def _air_day(row: Any) -> AirDay:
         revision=row.revision,
         event_id=row.event_id,
         at=at,
+        concentrations={k: float(v) for k, v in json.loads(row.concentrations or "{}").items()},
     )
 
 

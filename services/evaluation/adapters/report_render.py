@@ -44,16 +44,16 @@ class Month:
 
 @dataclass(frozen=True)
 class AirDayPoint:
-    """One day of the city's air: the mean AQI of its stations' valid days, and how many there were."""
+    """One day of the city's air: its city AQI (HJ 663-2013) and how many valid stations it comes from."""
 
     day: date
-    mean_aqi: float
+    aqi: int
     stations: int
 
 
 @dataclass(frozen=True)
 class AirMonth:
-    """One month's share of good-or-excellent station-days among its valid station-days."""
+    """One month's share of good-or-excellent city days among its city days with an AQI."""
 
     label: str
     good_share: float
@@ -141,8 +141,8 @@ GOOD_BAR = "#41ab5d"
 
 
 def aqi_chart(data: ReportData) -> Figure:
-    """The AQI trend (daily mean of the stations' valid days, on the level bands of HJ 633-2012) and
-    each month's share of good-or-excellent station-days against the target."""
+    """The city's daily AQI (HJ 663-2013, on the level bands of HJ 633-2012) and each month's share of
+    good-or-excellent city days against the target."""
     fig = Figure(figsize=(8.27, 7.5))
     top, bottom = fig.subplots(2, 1)
     low = 0
@@ -152,17 +152,17 @@ def aqi_chart(data: ReportData) -> Figure:
     if data.air_days:
         top.plot(
             [d.day for d in data.air_days],
-            [d.mean_aqi for d in data.air_days],
+            [d.aqi for d in data.air_days],
             marker="o",
             markersize=3,
             color=AQI_LINE,
-            label="日均AQI (站点有效日平均) daily AQI",
+            label="城市日AQI city daily AQI",
         )
         top.legend(loc="upper left")
         top.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
-        top.set_ylim(0, max(160.0, max(d.mean_aqi for d in data.air_days) * 1.1))
+        top.set_ylim(0, max(160.0, max(d.aqi for d in data.air_days) * 1.1))
     else:
-        top.text(0.5, 0.5, "本期无有效日均AQI no valid daily AQI", ha="center", transform=top.transAxes)
+        top.text(0.5, 0.5, "本期无城市日AQI no city daily AQI", ha="center", transform=top.transAxes)
     top.set_title("空气质量指数趋势 AQI trend (HJ 633-2012)")
     top.tick_params(axis="x", labelrotation=30)
     labels = [m.label for m in data.air_months]
@@ -171,7 +171,7 @@ def aqi_chart(data: ReportData) -> Figure:
         bottom.axhline(data.aqi_target * 100, color="#d73027", ls="--", label="目标 target")
     bottom.set_ylim(0, 105)
     bottom.set_ylabel("%")
-    bottom.set_title("优良天数比例 Share of good-or-excellent station-days")
+    bottom.set_title("优良天数比例 Share of good-or-excellent city days")
     bottom.legend(loc="lower right")
     fig.tight_layout()
     return fig

@@ -117,6 +117,10 @@ daily_aqi = sa.Table(
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("event_id", sa.String(64), nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    # Each indicator's published concentration, JSON {"PM25_24H": 38.0, ...} with sorted keys: the city's
+    # daily AQI is computed from their means (domain/city_air.py). "{}" for an invalid day, and for rows
+    # stored before concentrations were kept (evaluation_0151) until a replay refills them.
+    sa.Column("concentrations", sa.Text, nullable=False, server_default="{}"),
 )
 sa.Index("ix_daily_aqi_day", daily_aqi.c.day)
 

@@ -8,7 +8,7 @@ broken by event id, so events out of order and twice leave the same row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 # HJ 633-2012 table 2: levels I (excellent, 0-50) and II (good, 51-100) are "good or excellent".
@@ -18,7 +18,9 @@ GOOD_LEVELS = (1, 2)
 @dataclass(frozen=True)
 class AirDay:
     """One station's figure for one China-time day; `valid` False when the day lacked the data of
-    GB 3095-2012 table 4 (then aqi and level are 0 and it never counts as good)."""
+    GB 3095-2012 table 4 (then aqi and level are 0). `concentrations`:
+    each indicator's published concentration ("PM25_24H" -> 38.0; HJ 633-2012 table 1 names), empty
+    for an invalid day and for a figure stored before evaluation kept them."""
 
     station_id: str
     day: date
@@ -30,11 +32,7 @@ class AirDay:
     revision: int
     event_id: str
     at: datetime
-
-    @property
-    def good(self) -> bool:
-        """Whether the day was excellent or good (HJ 633-2012 levels I-II); never for an invalid day."""
-        return self.valid and self.level in GOOD_LEVELS
+    concentrations: dict[str, float] = field(default_factory=dict)
 
     def supersedes(self, other: AirDay) -> bool:
         """Whether this figure replaces `other` for the same station and day."""

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from services.evaluation.domain import city_air
 from services.evaluation.domain.air_days import AirDay
 from services.evaluation.domain.facts import Fact, sort_key
 from services.evaluation.domain.profiles import Profile
@@ -263,22 +264,61 @@ def radioactive_disposal_rate(inp: Inputs, scope: Scope, at: date, _s: date, _e:
     return Kpi(name, disposed, sources, t.target(name), at, at, at, _newest(counted), note)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def good_aqi_day_share(inp: Inputs, scope: Scope, at: date, start: date, end: date, t: Targets) -> Kpi:
-    """Valid air-station days of the period that were excellent or good (AQI <= 100, HJ 633-2012
-    levels I-II), over the valid station-days; days without valid data (GB 3095-2012 table 4) are
-    left out of both, as the national assessment leaves them out of its valid days."""
-    days = [d for d in inp.air_days if start <= d.day <= end and scope.has(d.town)]
-    valid = [d for d in days if d.valid]
-    good = sum(1 for d in valid if d.good)
+    """City days of the period that were excellent or good (AQI <= 100, HJ 633-2012 levels I-II) over
+    the city days with an AQI: one AQI per day from the means of the valid stations' concentrations in
+    scope (HJ 663-2013, domain/city_air.py). Days with no valid station, or with a pollutant no valid
+    station gave, have no city AQI and are left out of both (GB 3095-2012 table 4)."""
+    station_days = [d for d in inp.air_days if start <= d.day <= end and scope.has(d.town)]
+    days = city_air.city_days(station_days)
+    counted = [d for d in days if d.counted]
+    good = sum(1 for d in counted if d.good)
     name = "good_aqi_day_share"
-    note = (
-        "counted in station-days (each air station's daily AQI), not city days: the national assessment "
-        "computes one city AQI per day from the mean of the stations' concentrations, which this KPI "
-        f"does not yet; {len(days) - len(valid)} station-days without valid data left out"
-    )
     return Kpi(
-        name, good, len(valid), t.target(name), at, start, end, max((d.at for d in days), default=None), note
+        name,
+        good,
+        len(counted),
+        t.target(name),
+        at,
+        start,
+        end,
+        max((d.at for d in station_days), default=None),
+        _air_note(days),
     )
+
+
+def _air_note(days: list[city_air.CityDay]) -> str:
+    """What the share counted and what it left out, with counts."""
+    counted = sum(1 for d in days if d.counted)
+    parts = [
+        f"city days (HJ 663-2013: one AQI per day from the mean of the valid stations' concentrations): "
+        f"{_plural(counted, 'day')} with a city AQI"
+    ]
+    no_station = sum(1 for d in days if not d.valid_stations)
+    if no_station:
+        parts.append(f"{_plural(no_station, 'day')} with no valid station left out")
+    short: dict[str, int] = defaultdict(int)
+    for d in days:
+        for pollutant in d.missing:
+            short[pollutant] += 1
+    incomplete = sum(1 for d in days if d.missing)
+    if incomplete:
+        which = ", ".join(f"{p} on {_plural(n, 'day')}" for p, n in sorted(short.items()))
+        parts.append(f"{_plural(incomplete, 'day')} left out for a pollutant no valid station gave ({which})")
+    invalid = sum(d.invalid_stations for d in days)
+    if invalid:
+        parts.append(f"{_plural(invalid, 'station-day')} without valid data left out of the means")
+    bare = sum(d.without_concentrations for d in days)
+    if bare:
+        parts.append(
+            f"{_plural(bare, 'valid station-day')} stored without concentrations (before evaluation kept "
+            "them; a replay refills them) gave no figure"
+        )
+    return "; ".join(parts)
 
 
 def _case_departments(inp: Inputs, until: datetime) -> dict[str, str]:

@@ -3,6 +3,7 @@ the plain values evaluation reasons with (domain/facts.py). One function per eve
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -21,6 +22,7 @@ from eco.v1 import (
 )
 from services.evaluation.domain.air_days import AirDay
 from services.evaluation.domain.facts import Fact
+from shared import hj633
 
 Envelope = events_pb2.EventEnvelope
 
@@ -177,7 +179,18 @@ def air_day(e: Envelope, p: Message) -> AirDay | None:
         revision=p.revision,
         event_id=e.event_id,
         at=_at(e),
+        concentrations=_concentrations(p) if p.valid else {},
     )
+
+
+def _concentrations(p: monitoring_pb2.DailyAqiComputed) -> dict[str, float]:
+    """The day's indicators HJ 633-2012 table 1 knows, with a finite non-negative concentration: a
+    figure no AQI could come from is dropped here, where the payload is read, not met in a KPI."""
+    return {
+        x.indicator: x.concentration
+        for x in p.pollutants
+        if x.indicator in hj633.BREAKPOINTS and math.isfinite(x.concentration) and x.concentration >= 0
+    }
 
 
 def _fault(e: Envelope, p: Message) -> Fact:

@@ -3,22 +3,21 @@ model only, then drawn by adapters/report_render.py as HTML or PDF."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 from services.evaluation.adapters import air_days as air_days_repo
 from services.evaluation.adapters import report_render
 from services.evaluation.adapters import repository as repo
+from services.evaluation.domain import city_air, kpis
 from services.evaluation.domain import hotspots as spots
-from services.evaluation.domain import kpis
-from services.evaluation.domain.air_days import AirDay
 from services.evaluation.domain.levels import ORDER
 from services.evaluation.domain.periods import Period, month_ends, period
 from services.evaluation.service_layer.unit_of_work import Deps
 from shared.china_time import local_day
 
-NO_AIR_NOTE = "本期无有效日均AQI，不计算优良天数比例 (no valid daily AQI in this period)."
+NO_AIR_NOTE = "本期无城市日AQI，不计算优良天数比例 (no city day with an AQI in this period)."
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ def gather(deps: Deps, p: Period) -> report_render.ReportData:
         hotspots=ranking,
         offenders=offenders,
         aqi_note=_aqi_note(next(k for k in figures if k.name == "good_aqi_day_share")),
-        air_days=_air_trend(inp.air_days),
+        air_days=_air_trend(inp, city),
         air_months=[_air_month(inp, city, end, deps) for end in month_ends(p)],
         aqi_target=deps.targets.target("good_aqi_day_share"),
     )
@@ -77,13 +76,15 @@ def _aqi_note(k: kpis.Kpi) -> str:
     return f"优良天数比例 {k.value:.1%} ({k.numerator}/{k.denominator}), 目标 {k.target:.0%}; {k.note}"
 
 
-def _air_trend(days: list[AirDay]) -> list[report_render.AirDayPoint]:
-    """Each day's mean AQI over the stations with a valid day (HJ 633-2012 daily AQI)."""
-    by_day: dict[date, list[int]] = defaultdict(list)
-    for d in days:
-        if d.valid:
-            by_day[d.day].append(d.aqi)
-    return [report_render.AirDayPoint(day, sum(v) / len(v), len(v)) for day, v in sorted(by_day.items())]
+def _air_trend(inp: kpis.Inputs, city: kpis.Scope) -> list[report_render.AirDayPoint]:
+    """Each day's city AQI (HJ 663-2013: from the means of the valid stations' concentrations); days
+    without one are left out, as the good-day share leaves them out."""
+    station_days = [d for d in inp.air_days if city.has(d.town)]
+    return [
+        report_render.AirDayPoint(d.day, d.result.aqi, d.valid_stations)
+        for d in city_air.city_days(station_days)
+        if d.result is not None
+    ]
 
 
 def _air_month(inp: kpis.Inputs, city: kpis.Scope, end: date, deps: Deps) -> report_render.AirMonth:

@@ -19,8 +19,8 @@ from sqlalchemy.engine import Connection
 from services.monitoring.adapters import pg_arrays
 from services.monitoring.adapters.pg_arrays import Float8Array, Int4Array, Int8Array
 from services.monitoring.adapters.tables import latest, readings
-from services.monitoring.domain import exact
 from services.monitoring.domain.records import ReadingColumns
+from shared import exact
 from shared.db import is_postgres
 
 _PG_INSERT = (
@@ -230,7 +230,7 @@ def exact_buckets(
 ) -> list[ExactBucket]:
     """Count and exact sum of the unflagged readings per bucket (size_ms aligned at offset_ms).
 
-    Each double is read to 15 significant digits (domain/exact.py): on PostgreSQL by its
+    Each double is read to 15 significant digits (shared/exact.py): on PostgreSQL by its
     float8 -> numeric cast, which does exactly that; on SQLite in Python the same way.
     """
     if is_postgres(conn):

@@ -20,14 +20,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from services.monitoring.domain import exact, hj633, validity
-from services.monitoring.domain.hj633 import AqiResult, IndexedPollutant
+from services.monitoring.domain import validity
+from shared import hj633
+from shared.hj633 import AqiResult, IndexedPollutant, published
 
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
 AIR_CODES = ("SO2", "NO2", "CO", "O3", "PM10", "PM25")
-# Published decimals (HJ 663-2013): integers for ug/m3, one decimal for CO in mg/m3.
-PUBLISHED_DECIMALS = {"SO2": 0, "NO2": 0, "CO": 1, "O3": 0, "PM10": 0, "PM25": 0}
 # The first 8-hour mean of a day's maximum ends 08:00, so its last hour starts 07:00 (HJ 663-2013).
 FIRST_O3_8H_END_HOUR = 7
 _24H = "a 24-hour mean"
@@ -52,11 +51,6 @@ class HourlyMeans:
 
 
 Series = Mapping[str, HourlyMeans]
-
-
-def published(code: str, value: Fraction) -> Fraction:
-    """A concentration rounded as published (GB/T 8170-2008 rounding)."""
-    return exact.round_half_even(value, PUBLISHED_DECIMALS[code])
 
 
 def _mean(values: list[Fraction]) -> Fraction:

@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from services.monitoring.domain.hj633 import POLLUTANT, AqiResult
+from shared.hj633 import POLLUTANT, AqiResult
 
 # The daily indicator each measured parameter must give (HJ 633-2012 table 1, 24-hour rows; O3 by
 # its 1-hour daily maximum, the 8-hour one being absent only above the table's end).

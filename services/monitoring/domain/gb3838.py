@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from fractions import Fraction
 
-from services.monitoring.domain import exact
+from shared import exact
 
 
 class WaterClass(IntEnum):

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from services.monitoring.domain.gb3838 import WaterClass
-from services.monitoring.domain.hj633 import AqiResult
 from services.monitoring.domain.records import ExceedanceRecord, OutletLimitRecord
 from services.monitoring.domain.stations import Station
+from shared.hj633 import AqiResult
 
 
 @dataclass

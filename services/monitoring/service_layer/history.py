@@ -8,13 +8,13 @@ from sqlalchemy.engine import Connection, Engine
 
 from services.monitoring.adapters import readings as readings_repo
 from services.monitoring.adapters import repository
-from services.monitoring.domain import air_periods, hj633, validity, views
+from services.monitoring.domain import air_periods, validity, views
 from services.monitoring.domain.air_periods import AIR_CODES, HourlyMeans
 from services.monitoring.domain.parameters import StationType
 from services.monitoring.domain.validity import Period
 from services.monitoring.service_layer.queries import DAY_MS, HOUR_MS, bucket_geometry, check_range
 from services.monitoring.service_layer.section_classes import section_classes
-from shared import china_time
+from shared import china_time, hj633
 from shared.errors import InvalidArgument, NotFound
 
 __all__ = ["aqi_history", "section_classes"]

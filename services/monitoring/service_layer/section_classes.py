@@ -1,6 +1,6 @@
 """Section class history (GB 3838-2002 single-factor method) per hour, day, month, quarter, year.
 
-Every mean is exact (domain/exact.py) and meets the class limits rounded to their decimals. An
+Every mean is exact (shared/exact.py) and meets the class limits rounded to their decimals. An
 hour's or a day's mean is the mean of its unflagged readings. A month's, quarter's or year's mean is
 the mean of its daily means, and needs as many of them as GB 3095-2012 table 4 asks of a monthly or
 annual mean (domain/validity.py): the national water-assessment statistics are not in

@@ -129,9 +129,10 @@ def test_monitoring_publishes_a_closed_day_and_evaluation_counts_it(
             return None if kpi.undefined else kpi
 
         kpi = infra.wait_for(counted, timeout=60, what="the leap day's AQI counted by evaluation")
-        # By hand (HJ 633-2012): PM2.5 50 -> IAQI 69, the AQI; level II, good: 1 good of 1 valid.
+        # By hand (HJ 633-2012): PM2.5 50 -> IAQI 69, the AQI; level II, good. The town's one station
+        # makes its city day (HJ 663-2013: the means of one station are its own figures): 1 good of 1.
         assert (kpi.numerator, kpi.denominator) == (1, 1)
-        assert kpi.target == 0.9 and "station-days" in kpi.note
+        assert kpi.target == 0.9 and "1 day with a city AQI" in kpi.note
         assert kpi.newest_event_at.seconds > 0
         # The figure is the one monitoring's own AQI query answers for that day.
         asked = monitoring_pb2.GetHistoryRequest(station_id=station_id, interval=monitoring_pb2.INTERVAL_DAY)

@@ -201,11 +201,29 @@ def test_replaying_from_offset_zero_rebuilds_exactly_the_live_tables(
         ),
     ]
     # Daily AQI (monitoring's events, on the test topic standing in for it): a correction first,
-    # then the figure it corrects, and an invalid day; the daily_aqi table keeps revision 2.
+    # then the figure it corrects, and an invalid day; the daily_aqi table keeps revision 2 and its
+    # concentrations.
     day = (now - timedelta(days=3)).date()
     air = [
-        e.daily_aqi("AIR-T", day, now - timedelta(days=1), town="浒山", aqi=104, level=3, revision=2),
-        e.daily_aqi("AIR-T", day, now - timedelta(days=2), town="浒山", aqi=80, level=2),
+        e.daily_aqi(
+            "AIR-T",
+            day,
+            now - timedelta(days=1),
+            town="浒山",
+            aqi=104,
+            level=3,
+            revision=2,
+            concentrations={"PM25_24H": 78.0, "CO_24H": 0.7},
+        ),
+        e.daily_aqi(
+            "AIR-T",
+            day,
+            now - timedelta(days=2),
+            town="浒山",
+            aqi=80,
+            level=2,
+            concentrations={"PM25_24H": 59.0},
+        ),
         e.daily_aqi("AIR-T", day + timedelta(days=1), now - timedelta(days=1), town="浒山", valid=False),
     ]
     live_url, rebuilt_url = pg_url, other_pg_url
@@ -224,9 +242,9 @@ def test_replaying_from_offset_zero_rebuilds_exactly_the_live_tables(
     infra.wait_for(lambda: whole(rebuilt_url), timeout=60, what="the rebuild")
     live, rebuilt = _tables(live_url), _tables(rebuilt_url)
     assert rebuilt == live
-    assert [(row[1], row[4], row[7]) for row in live["daily_aqi"]] == [
-        (day, 104, 2),
-        (day + timedelta(days=1), 0, 1),
+    assert [(row[1], row[4], row[7], row[10]) for row in live["daily_aqi"]] == [
+        (day, 104, 2, '{"CO_24H": 0.7, "PM25_24H": 78.0}'),  # the correction's concentrations
+        (day + timedelta(days=1), 0, 1, "{}"),
     ]
     assert {row[0]: row[1] for row in live["credits"]} == {a: "green", b: "red"}
 

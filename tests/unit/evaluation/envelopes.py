@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from eco.v1 import common_pb2, enforcement_pb2, events_pb2, monitoring_pb2, permits_pb2, risk_pb2
+from shared import hj633
 from shared.events import make_envelope
 
 
@@ -277,8 +279,10 @@ def daily_aqi(
     valid: bool = True,
     revision: int = 1,
     primary: tuple[str, ...] = (),
+    concentrations: Mapping[str, float] | None = None,
 ) -> events_pb2.EventEnvelope:
-    """DailyAqiComputed (level: HJ 633-2012 1..6)."""
+    """DailyAqiComputed (level: HJ 633-2012 1..6), with each indicator's published concentration
+    ("PM25_24H" -> 38.0) and its IAQI as monitoring sends them."""
     payload = monitoring_pb2.DailyAqiComputed(
         station_id=station_id,
         town=town,
@@ -287,6 +291,10 @@ def daily_aqi(
         revision=revision,
         primary_pollutants=list(primary),
     )
+    for indicator, concentration in (concentrations or {}).items():
+        payload.pollutants.add(
+            indicator=indicator, concentration=concentration, iaqi=hj633.iaqi(indicator, concentration) or 0
+        )
     if valid:
         payload.aqi, payload.level = aqi, level  # type: ignore[assignment]
     else:

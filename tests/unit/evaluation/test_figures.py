@@ -156,43 +156,99 @@ def test_radioactive_disposal_rate(deps: Deps) -> None:
     assert before.undefined and "no disused source" in before.note
 
 
+# A station's day of low figures (IAQI: SO2 9, NO2 40, CO 0.7 -> 18, O3 1 h 95 -> 30, O3 8 h 40, PM10
+# 40): the AQI is PM2.5's IAQI whenever that is above 40 (HJ 633-2012 table 1).
+CLEAN = {"SO2_24H": 9.0, "NO2_24H": 32.0, "CO_24H": 0.7, "O3_1H": 95.0, "O3_8H": 80.0, "PM10_24H": 40.0}
+
+
+def air(pm25: float, *, drop: tuple[str, ...] = (), **over: float) -> dict[str, float]:
+    """A station's published concentrations: the clean ones, PM2.5, `over`, without `drop`."""
+    return {k: v for k, v in {**CLEAN, "PM25_24H": pm25, **over}.items() if k not in drop}
+
+
 def air_story() -> list:
-    """Two air stations' days in March 2025 (and one of 2024), one invalid, one corrected."""
-    march = [date(2025, 3, n) for n in range(1, 6)]
+    """Two air stations' days in March 2025 (and one of 2024), A1 in 浒山 and A2 in 观海卫: invalid
+    days, a correction, a pollutant nobody measured. The stations' own AQIs are as monitoring would
+    publish them; the city's come from the means of the concentrations."""
+    march = [date(2025, 3, n) for n in range(1, 8)]
     close = [T0.replace(day=n.day + 1, hour=0) for n in march]  # published after each day closed
     return [
-        e.daily_aqi("A1", march[0], close[0], town="浒山", aqi=45, level=1),
-        e.daily_aqi("A1", march[1], close[1], town="浒山", aqi=88, level=2),
-        e.daily_aqi("A1", march[2], close[2], town="浒山", aqi=120, level=3, primary=("PM2.5",)),
+        e.daily_aqi("A1", march[0], close[0], town="浒山", aqi=99, level=2, concentrations=air(74)),
+        e.daily_aqi("A1", march[1], close[1], town="浒山", aqi=107, level=3, concentrations=air(80)),
+        e.daily_aqi("A1", march[2], close[2], town="浒山", valid=False),
         e.daily_aqi("A1", march[3], close[3], town="浒山", valid=False),
         # Late readings corrected 5 March from good to light: the correction arrives first.
-        e.daily_aqi("A1", march[4], close[4] + timedelta(hours=3), town="浒山", aqi=130, level=3, revision=2),
-        e.daily_aqi("A1", march[4], close[4], town="浒山", aqi=95, level=2),
-        e.daily_aqi("A2", march[0], close[0], town="观海卫", aqi=60, level=2),
-        e.daily_aqi("A2", march[1], close[1], town="观海卫", aqi=160, level=4),
         e.daily_aqi(
-            "A2", date(2024, 12, 31), datetime(2025, 1, 1, tzinfo=T0.tzinfo), town="观海卫", aqi=30, level=1
+            "A1",
+            march[4],
+            close[4] + timedelta(hours=3),
+            town="浒山",
+            aqi=132,
+            level=3,
+            revision=2,
+            concentrations=air(100),
+        ),
+        e.daily_aqi("A1", march[4], close[4], town="浒山", aqi=69, level=2, concentrations=air(50)),
+        e.daily_aqi(
+            "A1", march[5], close[5], town="浒山", aqi=43, level=1, concentrations=air(30, drop=("CO_24H",))
+        ),
+        e.daily_aqi(
+            "A1", march[6], close[6], town="浒山", aqi=40, level=1, concentrations=air(20, drop=("SO2_24H",))
+        ),
+        e.daily_aqi("A2", march[0], close[0], town="观海卫", aqi=102, level=3, concentrations=air(76)),
+        e.daily_aqi("A2", march[1], close[1], town="观海卫", aqi=158, level=4, concentrations=air(120)),
+        e.daily_aqi("A2", march[2], close[2], town="观海卫", aqi=43, level=1, concentrations=air(30)),
+        e.daily_aqi("A2", march[3], close[3], town="观海卫", valid=False),
+        e.daily_aqi("A2", march[4], close[4], town="观海卫", aqi=82, level=2, concentrations=air(60)),
+        e.daily_aqi(
+            "A2", march[5], close[5], town="观海卫", aqi=43, level=1, concentrations=air(30, drop=("CO_24H",))
+        ),
+        e.daily_aqi(
+            "A2", march[6], close[6], town="观海卫", aqi=40, level=1, concentrations=air(24, SO2_24H=40)
+        ),
+        e.daily_aqi(
+            "A2",
+            date(2024, 12, 31),
+            datetime(2025, 1, 1, tzinfo=T0.tzinfo),
+            town="观海卫",
+            aqi=43,
+            level=1,
+            concentrations=air(30),
         ),
     ]
 
 
-def test_good_aqi_day_share_counts_valid_station_days(city: Deps) -> None:
+def test_good_aqi_day_share_counts_city_days(city: Deps) -> None:
     items = air_story()
     feed(city, items + items[:4])  # twice changes nothing
     found = figures.get_kpi(city, name="good_aqi_day_share", at=None, start=None, end=None, town="")
-    # Year to date (1 January - 10 March 2025): valid station-days A1 1, 2, 3, 5 March and A2 1, 2
-    # March = 6 (A1's 4 March has no valid data; A2's 31 December is in 2024); excellent or good:
-    # A1 1 March (45), A1 2 March (88), A2 1 March (60) = 3; 5 March counts as its correction (130).
-    assert (found.numerator, found.denominator, found.target) == (3, 6, 0.9)
-    assert found.value == 0.5
-    assert found.newest_event_at == items[4].occurred_at.ToDatetime(tzinfo=T0.tzinfo)
-    assert "station-days" in found.note and "1 station-days without valid data" in found.note
+    # Year to date (1 January - 10 March 2025), one city AQI per day from the stations' means (PM2.5
+    # decides; every other IAQI is at most 40):
+    #   1 March: A1 74, A2 76 -> 75 -> IAQI 100: good (though A2's own day, 102, was light).
+    #   2 March: 80, 120 -> 100 -> 100 + 50/40 x 25 = 131.25 -> 132: light.
+    #   3 March: A1 invalid, left out; A2 30 -> 50/35 x 30 = 42.9 -> 43: excellent.
+    #   4 March: both invalid: no valid station, left out.
+    #   5 March: A1's correction 100 (not its first figure 50), A2 60 -> 80 -> 106.25 -> 107: light.
+    #   6 March: neither measured CO: no city AQI, left out.
+    #   7 March: PM2.5 20, 24 -> 22 -> 31.4 -> 32; SO2 only from A2, 40 -> 40; AQI 40: excellent.
+    # 3 good of 5 city days (A2's 31 December is in 2024).
+    assert (found.numerator, found.denominator, found.target) == (3, 5, 0.9)
+    assert found.value == 0.6
+    assert found.newest_event_at == items[14].occurred_at.ToDatetime(tzinfo=T0.tzinfo)  # 7 March's, last
+    assert "city days" in found.note and "1 day with no valid station left out" in found.note
+    assert "(CO on 1 day)" in found.note and "3 station-days without valid data" in found.note
+    # 浒山 (A1 alone): 1 March 74 -> 99 good; 2 March 107; 5 March 132; 3 and 4 March no valid station;
+    # 6 March no CO; 7 March no SO2 (A1 does not measure it): 1 good of 3.
     town = figures.get_kpi(city, name="good_aqi_day_share", at=None, start=None, end=None, town="浒山")
-    assert (town.numerator, town.denominator) == (2, 4)
+    assert (town.numerator, town.denominator) == (1, 3)
+    assert "2 days left out for a pollutant no valid station gave (CO on 1 day, SO2 on 1 day)" in town.note
+    # 观海卫 (A2 alone): 102, 158, 43, (invalid), 60 -> 82, (no CO), 24 -> 35 with SO2 40 -> 40: 3 of 5.
+    other = figures.get_kpi(city, name="good_aqi_day_share", at=None, start=None, end=None, town="观海卫")
+    assert (other.numerator, other.denominator) == (3, 5)
     one_day = figures.get_kpi(
         city, name="good_aqi_day_share", at=None, start=date(2025, 3, 2), end=date(2025, 3, 2), town=""
     )
-    assert (one_day.numerator, one_day.denominator) == (1, 2)  # A1 88 good, A2 160 moderate
+    assert (one_day.numerator, one_day.denominator) == (0, 1)  # 132, light
     last_year = figures.get_kpi(
         city, name="good_aqi_day_share", at=None, start=date(2024, 12, 1), end=date(2024, 12, 31), town=""
     )

@@ -63,8 +63,19 @@ def story() -> list[events_pb2.EventEnvelope]:
 # Daily AQI of one station: a day published, then corrected (revision 2), and an invalid day.
 _DAY = (T0 - timedelta(days=3)).date()
 AIR = [
-    e.daily_aqi("AIR-1", _DAY, T0 - timedelta(days=2), town="浒山", aqi=80, level=2),
-    e.daily_aqi("AIR-1", _DAY, T0 - timedelta(days=1), town="浒山", aqi=104, level=3, revision=2),
+    e.daily_aqi(
+        "AIR-1", _DAY, T0 - timedelta(days=2), town="浒山", aqi=80, level=2, concentrations={"PM25_24H": 59.0}
+    ),
+    e.daily_aqi(
+        "AIR-1",
+        _DAY,
+        T0 - timedelta(days=1),
+        town="浒山",
+        aqi=104,
+        level=3,
+        revision=2,
+        concentrations={"PM25_24H": 78.0, "CO_24H": 0.7},
+    ),
     e.daily_aqi("AIR-1", _DAY + timedelta(days=1), T0 - timedelta(days=1), town="浒山", valid=False),
 ]
 
@@ -141,9 +152,9 @@ def test_rebuild_in_another_order_with_repeats_equals_the_live_model(make: MakeD
     assert tables(rebuilt) == tables(live)
     assert len(tables(live)["facts"]) == len(items) - len(AIR)
     # One row per station and day, the correction standing whatever the order.
-    assert [(r[1], r[4], r[7]) for r in tables(live)["daily_aqi"]] == [
-        (_DAY, 104, 2),
-        (_DAY + timedelta(days=1), 0, 1),
+    assert [(r[1], r[4], r[7], r[10]) for r in tables(live)["daily_aqi"]] == [
+        (_DAY, 104, 2, '{"CO_24H": 0.7, "PM25_24H": 78.0}'),  # the correction's concentrations
+        (_DAY + timedelta(days=1), 0, 1, "{}"),
     ]
 
 
@@ -182,3 +193,14 @@ def test_a_daily_aqi_without_a_date_is_skipped_not_stuck(deps: Deps) -> None:
     assert tables(deps)["daily_aqi"][0][4] == 104  # the bad one never replaced a figure
     with deps.engine.connect() as conn:  # skipped by the handler, not failed into a dead letter
         assert conn.execute(sa.select(sa.func.count()).select_from(dead_letters)).scalar() == 0
+
+
+def test_a_concentration_no_aqi_could_come_from_is_not_kept(deps: Deps) -> None:
+    odd = e.daily_aqi("AIR-1", _DAY, T0, town="浒山", aqi=69, level=2, concentrations={"PM25_24H": 50.0})
+    payload = shared_events.unpack(odd)
+    payload.pollutants.add(indicator="PM25_1H", concentration=80.0)  # type: ignore[attr-defined]
+    payload.pollutants.add(indicator="NO2_24H", concentration=float("nan"))  # type: ignore[attr-defined]
+    payload.pollutants.add(indicator="SO2_24H", concentration=-1.0)  # type: ignore[attr-defined]
+    odd.payload.Pack(payload)
+    feed(deps, [odd])
+    assert [r[10] for r in tables(deps)["daily_aqi"]] == ['{"PM25_24H": 50.0}']

@@ -52,7 +52,7 @@ def test_pdf_has_its_pages_charts_and_chinese_glyphs(city: Deps, tmp_path: Path)
     with Image.open(pages[1]) as kpi_page:
         assert _pixels_near(kpi_page, KPI_BAR) > 200  # the KPI bars were drawn
     with Image.open(pages[3]) as aqi_page:
-        assert _pixels_near(aqi_page, GOOD_BAR) > 200  # March's good-day share bar (3/6)
+        assert _pixels_near(aqi_page, GOOD_BAR) > 200  # March's good-day share bar (3 of 5 city days)
         assert _pixels_near(aqi_page, AQI_LINE, tolerance=30) > 20  # the daily AQI trend line
     with Image.open(pages[0]) as text_page:
         grey: list[int] = list(text_page.convert("L").get_flattened_data())  # type: ignore[arg-type]

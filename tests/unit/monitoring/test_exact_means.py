@@ -12,10 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eco.v1 import monitoring_pb2
-from services.monitoring.domain import exact, gb3838, hj633
+from services.monitoring.domain import gb3838
 from services.monitoring.domain.gb3838 import WaterBody, WaterClass
 from services.monitoring.entrypoints import messages
 from services.monitoring.service_layer import history
+from shared import exact, hj633
 from tests.unit.monitoring.support import HOUR, START_MS, Harness, water_station
 
 RIVER, LAKE = WaterBody.RIVER, WaterBody.LAKE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.monitoring.domain.hj633 import BREAKPOINTS, AqiLevel, daily_aqi, hourly_aqi, iaqi, level
+from shared.hj633 import BREAKPOINTS, AqiLevel, daily_aqi, hourly_aqi, iaqi, level
 
 # REFERENCE.md's copy of HJ 633-2012 table 1, typed in again here (not read from the code), so the
 # code's table is checked against the standard rather than against itself. None: the row stops.

@@ -1,4 +1,5 @@
-"""Air quality index by HJ 633-2012 (tables 1 and 2, sections 5.1-5.3)."""
+"""Air quality index by HJ 633-2012 (tables 1 and 2, sections 5.1-5.3): the pure standard, shared by
+monitoring (each station's hourly and daily AQI) and evaluation (the city's daily AQI of HJ 663-2013)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from fractions import Fraction
 
-from services.monitoring.domain import exact
+from shared import exact
 
 # HJ 633-2012 table 1: IAQI breakpoints shared by every row.
 IAQI_STEPS = (0, 50, 100, 150, 200, 300, 400, 500)
@@ -41,6 +42,17 @@ POLLUTANT = {
     "PM25_24H": "PM2.5",
 }
 
+# The measured parameter (the code readings carry) each indicator is a figure of.
+PARAMETER = {indicator: indicator.split("_")[0] for indicator in BREAKPOINTS}
+# Published decimals (HJ 663-2013): integers for ug/m3, one decimal for CO in mg/m3. The breakpoints of
+# table 1 are integers, so a concentration is rounded as published before it is indexed.
+PUBLISHED_DECIMALS = {"SO2": 0, "NO2": 0, "CO": 1, "O3": 0, "PM10": 0, "PM25": 0}
+
+
+def published(code: str, value: Fraction) -> Fraction:
+    """A concentration of parameter `code` rounded as published (GB/T 8170-2008 rounding, half to even)."""
+    return exact.round_half_even(value, PUBLISHED_DECIMALS[code])
+
 
 class AqiLevel(IntEnum):
     """HJ 633-2012 table 2 levels; values match eco.v1.AqiLevel."""
@@ -56,7 +68,7 @@ class AqiLevel(IntEnum):
 def iaqi(indicator: str, concentration: float | Fraction) -> int | None:
     """IAQI of one indicator (HJ 633-2012 formula 1), rounded up; None beyond a row that stops early.
 
-    Computed exactly (a float is read as its decimal value, domain/exact.py), so a breakpoint maps
+    Computed exactly (a float is read as its decimal value, shared/exact.py), so a breakpoint maps
     to its own index and 101.25 rounds up to 102 with no binary noise. SO2 1 h stops at 800 and
     O3 8 h at 800: the caller applies 5.1's substitutions. Beyond the last breakpoint of a full row
     the index is capped at 500, the top of the scale.
@@ -124,11 +136,11 @@ def combine(indexed: list[IndexedPollutant]) -> AqiResult | None:
     return AqiResult(aqi=top, level=level(top), primary_pollutants=primary, pollutants=indexed)
 
 
-def _index(indicator: str, concentration: float | None) -> IndexedPollutant | None:
+def _index(indicator: str, concentration: float | Fraction | None) -> IndexedPollutant | None:
     if concentration is None:
         return None
     value = iaqi(indicator, concentration)
-    return None if value is None else IndexedPollutant(indicator, concentration, value)
+    return None if value is None else IndexedPollutant(indicator, float(concentration), value)
 
 
 def hourly_aqi(
@@ -157,7 +169,10 @@ def hourly_aqi(
 
 
 def daily_aqi(
-    day: Mapping[str, float], *, o3_1h_max: float | None, o3_8h_max: float | None
+    day: Mapping[str, float | Fraction],
+    *,
+    o3_1h_max: float | Fraction | None,
+    o3_8h_max: float | Fraction | None,
 ) -> AqiResult | None:
     """The daily AQI from 24 h means ("SO2", "NO2", "CO", "PM10", "PM25") and the day's O3 maxima.
 
