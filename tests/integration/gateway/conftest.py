@@ -22,6 +22,7 @@ from eco.v1 import permits_pb2
 from gateway import config
 from gateway.app import create_app
 from services.enforcement import bootstrap as enforcement_bootstrap
+from services.enforcement.entrypoints import consumers as enforcement_consumers
 from services.evaluation import bootstrap as evaluation_bootstrap
 from services.monitoring import bootstrap as monitoring_bootstrap
 from services.permits import bootstrap as permits_bootstrap
@@ -31,7 +32,7 @@ from tests.integration.codes.harness import running_codes
 from tests.integration.gateway import seeding
 from tests.integration.gateway_public.harness import operator_headers
 from tests.integration.search.harness import search_harness, summary
-from tests.support import infra
+from tests.support import infra, topics
 from tests.unit.permits.factories import random_uscc
 
 NAME = "慈溪市契约检验印染有限公司"
@@ -86,17 +87,28 @@ def seeded(
         permits = start_service(
             "permits", permits_bootstrap.build, permits_db, consumer_group=infra.unique("permits-oas-")
         )
+        monitoring = start_service(
+            "monitoring", monitoring_bootstrap.build, monitoring_db, consume_permits=False
+        )
+        # Enforcement reads outlets' readings from monitoring when it traces a case's sources, and
+        # reads only the events published from now on: the seeded river case comes from monitoring's
+        # and permits' events, which would otherwise wait behind every earlier test's on those topics.
+        peers = {"enforcement": {"ECO_MONITORING_ADDR": monitoring.address}}
+        groups = {"enforcement": topics.group_from_now("enforcement-oas-", *enforcement_consumers.TOPICS)}
         services = {
-            name: start_service(name, build, database, consumer_group=infra.unique(f"{name}-oas-"))
+            name: start_service(
+                name,
+                build,
+                database,
+                consumer_group=groups.get(name) or infra.unique(f"{name}-oas-"),
+                extra_env=peers.get(name),
+            )
             for name, build, database in (
                 ("enforcement", enforcement_bootstrap.build, enforcement_db),
                 ("risk", risk_bootstrap.build, risk_db),
                 ("evaluation", evaluation_bootstrap.build, evaluation_db),
             )
         }
-        monitoring = start_service(
-            "monitoring", monitoring_bootstrap.build, monitoring_db, consume_permits=False
-        )
         seeding.grid(services["enforcement"])
         env = {
             **search.env,
@@ -118,11 +130,15 @@ def seeded(
                 lambda: search.source(f"enterprise:{uscc}"), timeout=30, what="the indexed enterprise"
             )
             es.indices.refresh(index=search.index_name)
+            hand_entered = seeding.problem(client, admin)
+            traceable = seeding.traceable_case(client, admin, monitoring, uscc)
             known = {
                 "uscc": [uscc],
                 "token": [code.url.rsplit("/", 1)[-1]],
                 **seeding.monitoring(monitoring),
-                **seeding.problem(client, admin),
+                **hand_entered,
+                # Both cases: the hand-entered one answers tracing with a documented refusal.
+                "case_id": [*hand_entered["case_id"], *traceable["case_id"]],
                 **seeding.petition(client, admin),
                 **seeding.account(client, admin),
             }

@@ -1,5 +1,6 @@
 """Records the contract tests read back through the gateway, put in the real services: monitoring's
-stations and readings, a grid and a problem with its case and evidence, a petition, an account.
+stations and readings, a grid and a problem with its case and evidence, a river-section case with an
+outlet upstream to trace, a petition, an account.
 
 Each returns the values of the path parameters that name what it made, so every documented route
 with such a parameter is called on a real record (tests/integration/gateway/test_documented_answers).
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import time
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -22,6 +24,12 @@ HOUR = support.HOUR
 # The seeded grid, and a point inside it (Hushan, Cixi).
 GRID_ID = "oas-west"
 LAT, LON = 30.15, 121.25
+# A river of enforcement's river data (services/enforcement/data/rivers.json, which the service reads
+# by default): a section on its centre line inside the seeded grid, and an outlet about 2 km upstream
+# of it (nearer the source), both vertices of the line.
+RIVER = "三八江"
+SECTION_AT = common_pb2.GeoPoint(lat=30.174, lon=121.259)
+OUTLET_AT = common_pb2.GeoPoint(lat=30.167, lon=121.281)
 
 
 def monitoring(service: RunningService) -> dict[str, list[str]]:
@@ -87,6 +95,87 @@ def problem(client: TestClient, admin: dict[str, str]) -> dict[str, list[str]]:
     item = client.post(f"/api/v1/cases/{case_id}/evidence", json=photo, headers=admin)
     assert item.status_code == 201, item.text
     return {"problem_id": [opened.json()["problem_id"]], "case_id": [case_id]}
+
+
+def traceable_case(
+    client: TestClient, admin: dict[str, str], service: RunningService, uscc: str
+) -> dict[str, list[str]]:
+    """A case enforcement opened from an NH3N exceedance at a section of RIVER, with the enterprise's
+    wastewater outlet upstream, permitted for NH3N and monitored online (its NH3N rose before the
+    exceedance), so tracing has a real candidate to suggest; the case's id, once it suggests it."""
+    outlet_in = {
+        "kind": "wastewater",
+        "name": "总排口",
+        "lat": OUTLET_AT.lat,
+        "lon": OUTLET_AT.lon,
+        "receiving_river": RIVER,
+        "monitored_pollutants": ["COD", "NH3N"],
+    }
+    outlet = _created(client.post(f"/api/v1/enterprises/{uscc}/outlets", json=outlet_in, headers=admin))
+    # Tracing suggests only outlets permitted for the exceeded pollutant (PermitIssued's limits).
+    limit = {"parameter": "NH3N", "concentration_limit": {"value": 5, "unit": "mg/L"}, "annual_tonnes": 1.2}
+    application = {"uscc": uscc, "outlets": [{"outlet_id": outlet["outlet_id"], "limits": [limit]}]}
+    number = _created(client.post("/api/v1/permits", json=application, headers=admin))["permit_number"]
+    for step in ("review", "issue"):
+        done = client.post(f"/api/v1/permits/{number}/{step}", json={"reason": "契约检验"}, headers=admin)
+        assert done.status_code == 200, done.text
+
+    stub, meta = support.stub(service), call_metadata(infra.WATER_TOKEN)
+    section, monitor = infra.unique("ws-trace-"), infra.unique("src-trace-")
+    nh3n = [monitoring_pb2.MonitoredParameter(code="NH3N", unit="mg/L", interval_seconds=HOUR)]
+    stations = [
+        monitoring_pb2.Station(
+            station_id=section,
+            name="三八江 浒山断面",
+            type=monitoring_pb2.STATION_TYPE_WATER_SECTION,
+            location=SECTION_AT,
+            town="浒山",
+            parameters=nh3n,
+            water_section=monitoring_pb2.WaterSection(
+                river=RIVER,
+                position_km=2.0,
+                target_class=monitoring_pb2.WATER_CLASS_III,
+                water_body=monitoring_pb2.WATER_BODY_RIVER,
+                county_level_or_above=True,
+            ),
+        ),
+        monitoring_pb2.Station(
+            station_id=monitor,
+            name="总排口 在线监测",
+            type=monitoring_pb2.STATION_TYPE_POLLUTION_SOURCE,
+            location=OUTLET_AT,
+            town="浒山",
+            parameters=nh3n,
+            source=monitoring_pb2.SourceMonitor(uscc=uscc, outlet_id=outlet["outlet_id"]),
+        ),
+    ]
+    for station in stations:
+        stub.RegisterStation(monitoring_pb2.RegisterStationRequest(station=station), metadata=meta)
+    start = int(time.time()) // HOUR * HOUR - 6 * HOUR
+    # The outlet's NH3N over the 12 hours before the section's: low, then high (a rise to rank by).
+    outlet_values = [2.0] * 7 + [4.5] * 7
+    stub.IngestReadings(support.batch(monitor, "NH3N", start - 12 * HOUR, outlet_values), metadata=meta)
+    stub.IngestReadings(support.batch(section, "NH3N", start, [0.6, 0.7, 1.7, 1.8, 1.9]), metadata=meta)
+
+    def case_id() -> str | None:
+        found = client.get("/api/v1/problems", params={"station_id": section}, headers=admin)
+        problems = found.json()["problems"] if found.status_code == 200 else []
+        return str(problems[0]["case_id"]) if problems and problems[0]["case_id"] else None
+
+    case = infra.wait_for(case_id, timeout=60, what="enforcement's case of the river-section exceedance")
+
+    def suggested() -> bool:
+        answer = client.get(f"/api/v1/cases/{case}/sources", headers=admin)
+        return answer.status_code == 200 and bool(answer.json()["candidates"])
+
+    infra.wait_for(suggested, timeout=60, what="the upstream outlet among the case's candidate sources")
+    return {"case_id": [case]}
+
+
+def _created(answer: Any) -> dict[str, Any]:
+    assert answer.status_code == 201, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
 
 
 def petition(client: TestClient, admin: dict[str, str]) -> dict[str, list[str]]:

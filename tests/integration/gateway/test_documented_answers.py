@@ -18,14 +18,11 @@ from tests.integration.gateway.contract import open_objects, operations, problem
 pytestmark = pytest.mark.integration
 JSON = {"Accept": "application/json"}
 # Records of the seeded enterprise that risk and evaluation derive from events (an assessment, a
-# credit) the fixture does not produce: these answer a documented 404 here, checked above. Tracing
-# sources needs a case about a river section and the river's centre line in enforcement's river
-# data, which the fixture does not load: the hand-entered problem's case answers a documented refusal.
+# credit) the fixture does not produce: these answer a documented 404 here, checked above.
 UNSEEDED = {
     "/api/v1/enterprises/{uscc}/risk",
     "/api/v1/enterprises/{uscc}/credit",
     "/api/v1/enterprises/{uscc}/credit/history",
-    "/api/v1/cases/{case_id}/sources",
 }
 
 
