@@ -84,7 +84,7 @@ async def search(
 
 @dataclasses.dataclass(frozen=True)
 class Asked:
-    """The route's query parameters as the caller gave them (checked by `answer`)."""
+    """The route's query parameters as the caller gave them (checked by `plan`)."""
 
     q: str
     kind: str = ""
