@@ -24,9 +24,12 @@ from gateway.app import create_app
 from services.enforcement import bootstrap as enforcement_bootstrap
 from services.enforcement.entrypoints import consumers as enforcement_consumers
 from services.evaluation import bootstrap as evaluation_bootstrap
+from services.evaluation.entrypoints import consumers as evaluation_consumers
 from services.monitoring import bootstrap as monitoring_bootstrap
 from services.permits import bootstrap as permits_bootstrap
+from services.permits.entrypoints import consumers as permits_consumers
 from services.risk import bootstrap as risk_bootstrap
+from services.risk.entrypoints import consumers as risk_consumers
 from shared.runtime import RunningService
 from tests.integration.codes.harness import running_codes
 from tests.integration.gateway import seeding
@@ -84,23 +87,33 @@ def seeded(
         infra.fresh_postgres_database() as monitoring_db,
         search_harness(tmp_path, es) as search,
     ):
+        # Every service reads only the events published from now on: what this fixture seeds comes
+        # after, and replaying every earlier test's events on the shared topics only costs minutes.
         permits = start_service(
-            "permits", permits_bootstrap.build, permits_db, consumer_group=infra.unique("permits-oas-")
+            "permits",
+            permits_bootstrap.build,
+            permits_db,
+            consumer_group=topics.group_from_now("permits-oas-", *permits_consumers.TOPICS),
         )
         monitoring = start_service(
             "monitoring", monitoring_bootstrap.build, monitoring_db, consume_permits=False
         )
-        # Enforcement reads outlets' readings from monitoring when it traces a case's sources, and
-        # reads only the events published from now on: the seeded river case comes from monitoring's
-        # and permits' events, which would otherwise wait behind every earlier test's on those topics.
+        # Enforcement reads outlets' readings from monitoring when it traces a case's sources.
         peers = {"enforcement": {"ECO_MONITORING_ADDR": monitoring.address}}
-        groups = {"enforcement": topics.group_from_now("enforcement-oas-", *enforcement_consumers.TOPICS)}
+        groups = {
+            name: topics.group_from_now(f"{name}-oas-", *consumed)
+            for name, consumed in (
+                ("enforcement", enforcement_consumers.TOPICS),
+                ("risk", risk_consumers.TOPICS),
+                ("evaluation", evaluation_consumers.TOPICS),
+            )
+        }
         services = {
             name: start_service(
                 name,
                 build,
                 database,
-                consumer_group=groups.get(name) or infra.unique(f"{name}-oas-"),
+                consumer_group=groups[name],
                 extra_env=peers.get(name),
             )
             for name, build, database in (
