@@ -12,10 +12,8 @@ HEAD_LIMIT, as h11 did, before the head is held whole (the app refuses more than
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import socket
-from typing import Any, cast
 
 from fastapi import FastAPI
 from uvicorn import Config, Server
@@ -28,50 +26,8 @@ from gateway.edge.limits import HEADER_LIMIT
 HEAD_LIMIT = HEADER_LIMIT + 4096
 
 
-class OneWrite:
-    """A response's first write (its status line and headers) held back until the next (its body),
-    so that both leave in one write: one system call, and one TCP segment where they fit, instead of
-    a head the client wakes up for and parses in vain before its body follows (uvicorn writes them
-    apart, and the socket sends each at once: TCP_NODELAY). A head with nothing after it in the
-    same turn of the event loop (HEAD, a streamed body) goes out at the end of that turn; closing
-    sends it first. Anything else is the transport's own."""
-
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
-        self._transport = transport
-        self._loop = loop
-        self._held: bytes | None = None
-        self._first = True
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        """Hold the first write; send the next with it, and any after as they come."""
-        if self._first:
-            self._first = False
-            self._held = bytes(data)
-            self._loop.call_soon(self.flush)
-        elif self._held is not None:
-            held, self._held = self._held, None
-            self._transport.write(held + bytes(data))
-        else:
-            self._transport.write(data)
-
-    def flush(self) -> None:
-        """Send what is held, if anything (and the connection still open)."""
-        if self._held is not None and not self._transport.is_closing():
-            held, self._held = self._held, None
-            self._transport.write(held)
-
-    def close(self) -> None:
-        """Send what is held, then close (asyncio sends what it buffered before closing)."""
-        self.flush()
-        self._transport.close()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._transport, name)
-
-
 class BoundedHttpTools(HttpToolsProtocol):
-    """uvicorn's httptools protocol, refusing (400, connection closed) a request head over HEAD_LIMIT,
-    and writing each response's head and body together (OneWrite)."""
+    """uvicorn's httptools protocol, refusing (400, connection closed) a request head over HEAD_LIMIT."""
 
     _head_bytes = 0
     _in_head = True  # a connection starts with a head
@@ -82,12 +38,9 @@ class BoundedHttpTools(HttpToolsProtocol):
         self._in_head, self._head_bytes = True, 0
 
     def on_headers_complete(self) -> None:
-        """The head is whole: the body is the app's to limit; the answer's writes go through OneWrite
-        (the request's cycle is made here, and runs in a task that has not started yet)."""
+        """The head is whole: the body is the app's to limit."""
         self._in_head = False
         super().on_headers_complete()
-        if self.cycle is not None and not isinstance(self.cycle.transport, OneWrite):
-            self.cycle.transport = cast(asyncio.Transport, OneWrite(self.transport, self.loop))
 
     def data_received(self, data: bytes) -> None:
         """Feed the parser, unless the head being received has grown past HEAD_LIMIT."""

@@ -4,14 +4,12 @@ they are read whole (issue 10, points 3, 4 and 6)."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import cast
 
 import httpx
 import pytest
@@ -19,7 +17,7 @@ import pytest
 from gateway import config
 from gateway.app import create_app
 from gateway.edge.limits import PUBLIC_FORM_LIMIT
-from gateway.serve import GatewayServer, OneWrite, server_config
+from gateway.serve import GatewayServer, server_config
 from tests.unit.gateway.support import gateway_env
 
 
@@ -123,57 +121,3 @@ def test_a_head_that_keeps_growing_is_refused_before_it_is_whole(served: str) ->
     answer, sent = _raw(served, head, iter([b"x" * 8192] * 512))
     assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
     assert sent < 256 * 1024
-
-
-class Recorded:
-    """A transport that records its writes and whether it was closed."""
-
-    def __init__(self) -> None:
-        self.writes: list[bytes] = []
-        self.closed = False
-
-    def write(self, data: bytes) -> None:
-        self.writes.append(bytes(data))
-
-    def close(self) -> None:
-        self.closed = True
-
-    def is_closing(self) -> bool:
-        return self.closed
-
-    def get_extra_info(self, name: str) -> str:
-        return f"extra {name}"
-
-
-def _one_write(steps: Callable[[OneWrite], None]) -> Recorded:
-    """Run `steps` on a OneWrite over a Recorded transport in one turn of a loop, then let it end."""
-    recorded = Recorded()
-
-    async def scenario() -> None:
-        steps(OneWrite(cast(asyncio.Transport, recorded), asyncio.get_running_loop()))
-        await asyncio.sleep(0)  # the end of the turn
-
-    asyncio.run(scenario())
-    return recorded
-
-
-def test_a_response_head_and_body_leave_in_one_write() -> None:
-    def steps(transport: OneWrite) -> None:
-        transport.write(b"HTTP/1.1 200 OK\r\n\r\n")
-        transport.write(b"body")
-        transport.write(b"more")
-
-    assert _one_write(steps).writes == [b"HTTP/1.1 200 OK\r\n\r\nbody", b"more"]
-
-
-def test_a_head_alone_leaves_at_the_end_of_the_turn_or_when_closing() -> None:
-    alone = _one_write(lambda t: t.write(b"HTTP/1.1 200 OK\r\n\r\n"))
-    assert alone.writes == [b"HTTP/1.1 200 OK\r\n\r\n"]
-
-    def closing(transport: OneWrite) -> None:
-        transport.write(b"HTTP/1.1 500 Internal Server Error\r\n\r\n")
-        transport.close()
-        assert transport.get_extra_info("peername") == "extra peername"  # the rest is the transport's
-
-    closed = _one_write(closing)
-    assert (closed.writes, closed.closed) == ([b"HTTP/1.1 500 Internal Server Error\r\n\r\n"], True)
