@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-import uvloop
 from aiohttp import web
 
 from gateway.search.direct import SearchClient, SearchFailed, Unavailable
@@ -110,91 +109,3 @@ def test_nobody_listening_is_unavailable() -> None:
 
     with pytest.raises(Unavailable, match="cannot reach Elasticsearch"):
         asyncio.run(_with_server(handler, use))
-
-
-async def _with_url(
-    handler: Handler, url: str, use: Callable[[SearchClient], Awaitable[Any]], **kw: Any
-) -> Any:
-    """`use` a client made from `url` (PORT in it replaced by the server's port)."""
-    app = web.Application()
-    app.router.add_post("/{index}/_search", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    client = SearchClient(url.replace("PORT", str(port)), **kw)
-    try:
-        return await use(client)
-    finally:
-        await client.close()
-        await runner.cleanup()
-
-
-@pytest.mark.parametrize("run", [asyncio.run, uvloop.run], ids=["asyncio", "uvloop"])
-def test_one_connection_is_kept_alive_for_one_search_after_another(run: Callable[[Any], Any]) -> None:
-    peers: list[Any] = []
-
-    async def handler(request: web.Request) -> web.Response:
-        assert request.transport is not None
-        peers.append(request.transport.get_extra_info("peername"))
-        return web.json_response({"hits": {"total": {"value": len(peers)}}})
-
-    async def three(client: SearchClient) -> list[Any]:
-        return [await client.search("i", {"n": n}, filter_path=["hits"]) for n in range(3)]
-
-    found = run(_with_server(handler, three))  # on the gateway's loop (uvloop) as well
-    assert [f["hits"]["total"]["value"] for f in found] == [1, 2, 3]
-    assert len(set(peers)) == 1, peers
-
-
-def test_credentials_in_the_url_are_sent_as_basic_authentication() -> None:
-    seen: list[tuple[str, str]] = []
-
-    async def handler(request: web.Request) -> web.Response:
-        seen.append((request.headers.get("Authorization", ""), request.path))
-        return web.json_response({})
-
-    asyncio.run(
-        _with_url(
-            handler,
-            "http://elastic:p%40ss@127.0.0.1:PORT",
-            lambda c: c.search("eco search", {}, filter_path=["hits"]),
-        )
-    )
-    assert seen == [("Basic ZWxhc3RpYzpwQHNz", "/eco search/_search")]  # base64 of elastic:p@ss
-
-
-def test_a_timeout_is_unavailable_and_its_late_answer_reaches_no_other_search() -> None:
-    calls: list[int] = []
-
-    async def handler(request: web.Request) -> web.Response:
-        calls.append(1)
-        if len(calls) == 1:
-            await asyncio.sleep(0.6)
-            return web.json_response({"late": True})
-        return web.json_response({"second": True})
-
-    async def two(client: SearchClient) -> list[Any]:
-        found: list[Any] = []
-        with pytest.raises(Unavailable, match="ConnectionTimeout"):
-            await client.search("i", {}, filter_path=["hits"])
-        await asyncio.sleep(0.7)  # the late answer arrives (on a connection that was closed)
-        found.append(await client.search("i", {}, filter_path=["hits"]))
-        return found
-
-    assert asyncio.run(_with_url(handler, "http://127.0.0.1:PORT", two, timeout=0.3)) == [{"second": True}]
-
-
-def test_a_chunked_answer_is_read_whole() -> None:
-    async def handler(request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse(headers={"Content-Type": "application/json"})
-        response.enable_chunked_encoding()
-        await response.prepare(request)
-        for piece in (b'{"hits":', b'{"total":', b'{"value":7}}}'):
-            await response.write(piece)
-        await response.write_eof()
-        return response
-
-    found = asyncio.run(_with_server(handler, lambda c: c.search("i", {}, filter_path=["hits"])))
-    assert found == {"hits": {"total": {"value": 7}}}
