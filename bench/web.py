@@ -44,10 +44,14 @@ TOWNS = ["浒山", "宗汉", "周巷", "观海卫", "庵东", "坎墩"]
 TRADES = [("电镀", "C3360"), ("印染", "C1713"), ("化工", "C2614"), ("家电", "C3855"), ("轴承", "C3451")]
 
 
+PARTS = ("pages", "search", "propagation")
+
+
 @dataclass(frozen=True)
 class WebFigures:
     loads: list[wrk.Load]
     propagation_ms: list[float]
+    only: str = ""  # one of PARTS when only that part was measured
 
 
 def _seed_enterprises(platform: Platform, count: int) -> str:
@@ -114,10 +118,11 @@ def _search_ready(platform: Platform, auth: dict[str, str], count: int) -> None:
 
 
 def code_page_and_search(
-    platform: Platform, seconds: int, enterprises: int, warmup: int = 0
+    platform: Platform, seconds: int, enterprises: int, warmup: int = 0, only: str = ""
 ) -> list[wrk.Load]:
     """wrk on the trivial route, the code page (HTML, JSON), search, and search straight to ES, each
-    run after `warmup` seconds of the same load that are not counted."""
+    run after `warmup` seconds of the same load that are not counted (`only`: "pages" or "search",
+    one of the two groups)."""
     uscc = _seed_enterprises(platform, enterprises)
     token = _code_token(platform, uscc)
     auth = _operator(platform)
@@ -175,6 +180,8 @@ def code_page_and_search(
             wrk.distinct_queries_script("/api/v1/search?q=", ""),
         ),
     ]
+    if only:
+        runs = runs[:3] if only == "pages" else runs[3:]
     for name, url, connections, headers, post, script in runs:
         load = partial(
             wrk.run, name, url, connections=connections, headers=headers, post_json=post, script=script
@@ -248,14 +255,25 @@ def propagation(platform: Platform, auth: dict[str, str], incidents: int) -> lis
     return times
 
 
-def run(run_dir: Path, *, seconds: int, enterprises: int, incidents: int, warmup: int = 0) -> WebFigures:
-    """Start the platform, seed it, and measure."""
+def run(
+    run_dir: Path, *, seconds: int, enterprises: int, incidents: int, warmup: int = 0, only: str = ""
+) -> WebFigures:
+    """Start the platform, seed it, and measure (`only`: "pages", "search" or "propagation", one
+    part alone; the others' figures are then missing from the table)."""
+    if only not in ("", *PARTS):
+        raise SystemExit(f"BENCH_WEB_ONLY must be one of {', '.join(PARTS)}, got {only!r}")
     progress("web: starting every service and the gateway as processes")
     with running(run_dir) as platform:
-        loads = code_page_and_search(platform, seconds, enterprises, warmup)
-        progress(f"web: propagation of {incidents} exceedances to search and map")
-        times = propagation(platform, {"Authorization": f"Bearer {OPERATOR_TOKEN}"}, incidents)
-    return WebFigures(loads, times)
+        loads: list[wrk.Load] = []
+        if only != "propagation":
+            loads = code_page_and_search(platform, seconds, enterprises, warmup, only)
+        times: list[float] = []
+        if only in ("", "propagation"):
+            if only:
+                _operator(platform)
+            progress(f"web: propagation of {incidents} exceedances to search and map")
+            times = propagation(platform, {"Authorization": f"Bearer {OPERATOR_TOKEN}"}, incidents)
+    return WebFigures(loads, times, only)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -266,28 +284,33 @@ def percentile(values: list[float], share: float) -> float:
 
 def table(figures: WebFigures) -> str:
     """The figures with their ratios to the baselines of the same run, and the targets met or not."""
-    trivial, page_html, page_json, direct, search, direct_new, search_new = figures.loads
     lines = [f"{'route':<62} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'bad':>5}", "-" * 95]
     lines += [
         f"{x.name:<62} {x.rps:>8,.0f} {x.p50_ms:>8.1f} {x.p99_ms:>8.1f} {x.bad:>5}" for x in figures.loads
     ]
     lines.append("")
-    for page in (page_html, page_json):
-        ok = page.ratio(trivial) >= 0.8 and page.p99_ms <= 2 * trivial.p99_ms
-        lines.append(
-            f"{page.name}: {page.ratio(trivial):.2f}x the trivial route's req/s (target >= 0.80), p99 "
-            f"{page.p99_ms / trivial.p99_ms:.2f}x its p99 (target <= 2.00): {'meets' if ok else 'MISSES'}"
-        )
-    for label, gateway, baseline in (
-        ("same query", search, direct),
-        ("a new query each time", search_new, direct_new),
-    ):
-        added = gateway.p50_ms - baseline.p50_ms
-        ok = added <= 5 and gateway.ratio(baseline) >= 0.7
-        lines.append(
-            f"search, {label}: adds {added:.1f} ms at p50 over Elasticsearch (target <= 5), "
-            f"{gateway.ratio(baseline):.2f}x its req/s (target >= 0.70): {'meets' if ok else 'MISSES'}"
-        )
+    if figures.only in ("", "pages"):
+        trivial, page_html, page_json = figures.loads[:3]
+        for page in (page_html, page_json):
+            ok = page.ratio(trivial) >= 0.8 and page.p99_ms <= 2 * trivial.p99_ms
+            lines.append(
+                f"{page.name}: {page.ratio(trivial):.2f}x the trivial route's req/s (target >= 0.80), p99 "
+                f"{page.p99_ms / trivial.p99_ms:.2f}x its p99 (target <= 2.00): {'meets' if ok else 'MISSES'}"
+            )
+    if figures.only in ("", "search"):
+        direct, search, direct_new, search_new = figures.loads[-4:]
+        for label, gateway, baseline in (
+            ("same query", search, direct),
+            ("a new query each time", search_new, direct_new),
+        ):
+            added = gateway.p50_ms - baseline.p50_ms
+            ok = added <= 5 and gateway.ratio(baseline) >= 0.7
+            lines.append(
+                f"search, {label}: adds {added:.1f} ms at p50 over Elasticsearch (target <= 5), "
+                f"{gateway.ratio(baseline):.2f}x its req/s (target >= 0.70): {'meets' if ok else 'MISSES'}"
+            )
+    if not figures.propagation_ms:
+        return "\n".join(lines)
     p50, p95 = statistics.median(figures.propagation_ms), percentile(figures.propagation_ms, 0.95)
     lines.append(
         f"propagation reading -> search and map over {len(figures.propagation_ms)} incidents: "

@@ -1,13 +1,11 @@
 """python -m gateway: serve the REST API (port 8000 by default)."""
 
-import uvicorn
-
 from gateway import config
 from gateway.app import create_app
-from gateway.serve import server_config
+from gateway.serve import GatewayServer, server_config
 from shared import logs
 
 if __name__ == "__main__":
     settings = config.load()
     logs.configure("gateway", settings.base.log_level)
-    uvicorn.Server(server_config(create_app(settings), settings)).run()
+    GatewayServer(server_config(create_app(settings), settings)).run()

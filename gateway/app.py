@@ -26,6 +26,7 @@ from gateway.public.scans import ScanCounter
 from gateway.routers import all_routers
 from gateway.search import indexer as search_indexer
 from gateway.search.direct import SearchClient
+from gateway.search.early import EarlySearch
 from gateway.search.recent import RecentAnswers
 from shared.db import make_engine
 from shared.migrations import upgrade
@@ -111,9 +112,11 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
     app.openapi = lambda: _openapi_without_422(app)  # type: ignore[method-assign]
     # Outermost last: security headers on every answer, refusals included; then the size limits,
     # then the real client address (forwarded headers only from configured proxies), then the URL's
-    # text rule, then the trace id every answer of a route carries; innermost, the public's fresh code
-    # pages, answered before routing (gateway.public.fresh).
+    # text rule, then the trace id every answer of a route carries; innermost, the plain searches of
+    # known operators and the public's fresh code pages, answered before routing
+    # (gateway.search.early, gateway.public.fresh).
     app.add_middleware(FreshCodePages)
+    app.add_middleware(EarlySearch)
     app.add_middleware(TraceIds)
     app.add_middleware(UrlText, refuse=errors.edge_refusal)
     if settings.trusted_proxies:

@@ -197,16 +197,21 @@ async def current_on_loop(request: Request) -> Operator:
         return known
     header = request.headers.get("authorization")
     if header:
-        try:
-            token = bearer_token(header, _BEARER)
-        except Unauthenticated:
-            token = ""
-        engine = request.app.state.engine
-        hit = _remembered((f"{engine.url}|{sessions.BEARER}", token_digest(token))) if token else None
+        hit = remembered_bearer(request.app.state.engine, header)
         if hit is not None:
             request.state.operator = hit
             return hit
     return await run_in_threadpool(current, request)
+
+
+def remembered_bearer(engine: Engine, authorization: str) -> Operator | None:
+    """The operator of an Authorization header whose value was admitted in the last seconds (no
+    database read); None for anything else, which `current` then looks up or refuses."""
+    try:
+        token = bearer_token(authorization, _BEARER)
+    except Unauthenticated:
+        return None
+    return _remembered((f"{engine.url}|{sessions.BEARER}", token_digest(token))) if token else None
 
 
 def admit(operator: Operator, allowed: frozenset[str] | tuple[str, ...]) -> Operator:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -78,15 +78,62 @@ async def search(
     page_token: str = Query("", description="next_page_token of the previous page"),
 ) -> Response:
     """Search every kind; results with kind, id, title, snippet, town, location, score and facet counts."""
-    size = size if page_size is None else page_size
-    start = query.page_start(page_token, start)
-    narrowed = filters.parse(town=town, grid=grid, status=status, since=since, until=until, bbox=bbox)
-    narrowed = dataclasses.replace(narrowed, hidden_kinds=_hidden_kinds(_operator.role))
-    body = query.search_body(q, kind=kind, filters=narrowed, size=size, start=start)
-    settings = request.app.state.settings
-    es = request.app.state.search_direct
-    name = index.index_name(settings.search_index_prefix)
-    recent: RecentAnswers[bytes] = request.app.state.recent_searches
+    asked = Asked(q, kind, town, grid, status, since, until, bbox, size, page_size, start, page_token)
+    return await answer(request.app.state, plan(_operator.role, asked))
+
+
+@dataclasses.dataclass(frozen=True)
+class Asked:
+    """The route's query parameters as the caller gave them (checked by `plan`)."""
+
+    q: str
+    kind: str = ""
+    town: str = ""
+    grid: str = ""
+    status: str = ""
+    since: str = ""
+    until: str = ""
+    bbox: str = ""
+    size: int = 20
+    page_size: int | None = None
+    start: int = 0
+    page_token: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Planned:
+    """A checked search: the Elasticsearch body and the page it asks for."""
+
+    body: dict[str, Any]
+    size: int
+    start: int
+
+
+def plan(role: str, asked: Asked) -> Planned:
+    """Check `asked` and make its Elasticsearch body, leaving out what `role` may not see;
+    InvalidArgument names a bad parameter (nothing is sent before this has passed)."""
+    size = asked.size if asked.page_size is None else asked.page_size
+    start = query.page_start(asked.page_token, asked.start)
+    narrowed = filters.parse(
+        town=asked.town,
+        grid=asked.grid,
+        status=asked.status,
+        since=asked.since,
+        until=asked.until,
+        bbox=asked.bbox,
+    )
+    narrowed = dataclasses.replace(narrowed, hidden_kinds=_hidden_kinds(role))
+    body = query.search_body(asked.q, kind=asked.kind, filters=narrowed, size=size, start=start)
+    return Planned(body, size, start)
+
+
+async def answer(state: Any, planned: Planned) -> Response:
+    """The answer to a checked search (the app's `state` holds the settings, the Elasticsearch
+    client and the recent answers): the route's, and its early answer's (gateway.search.early)."""
+    body, size, start = planned.body, planned.size, planned.start
+    es = state.search_direct
+    name = index.index_name(state.settings.search_index_prefix)
+    recent: RecentAnswers[bytes] = state.recent_searches
 
     async def ask() -> bytes:
         found = await es.search(name, body, filter_path=query.SEARCH_FILTER_PATH)
@@ -96,7 +143,7 @@ async def search(
 
     # The body holds every parameter the answer depends on (and any filter a caller's scope adds).
     key = f"{name}\n{orjson.dumps(body, option=orjson.OPT_SORT_KEYS).decode()}"
-    answer = await unavailable.run_async(lambda: recent.get(key, ask))
-    if isinstance(answer, JSONResponse):
-        return answer
-    return Response(answer, media_type="application/json")
+    found = await unavailable.run_async(lambda: recent.get(key, ask))
+    if isinstance(found, JSONResponse):
+        return found
+    return Response(found, media_type="application/json")

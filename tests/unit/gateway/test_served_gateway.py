@@ -4,6 +4,7 @@ they are read whole (issue 10, points 3, 4 and 6)."""
 
 from __future__ import annotations
 
+import gc
 import socket
 import threading
 import time
@@ -12,12 +13,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from gateway import config
 from gateway.app import create_app
 from gateway.edge.limits import PUBLIC_FORM_LIMIT
-from gateway.serve import server_config
+from gateway.serve import GatewayServer, server_config
 from tests.unit.gateway.support import gateway_env
 
 
@@ -27,7 +27,7 @@ def served(tmp_path: Path) -> Iterator[str]:
     settings = config.load(gateway_env(tmp_path, ECO_PUBLIC_RATE_PER_MINUTE="2")).model_copy(
         update={"port": 0}
     )
-    server = uvicorn.Server(server_config(create_app(settings), settings))
+    server = GatewayServer(server_config(create_app(settings), settings))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -40,6 +40,12 @@ def served(tmp_path: Path) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        gc.unfreeze()  # the test process goes on: its objects may be freed again
+
+
+def test_what_start_up_made_is_frozen_out_of_the_garbage_collectors_passes(served: str) -> None:
+    assert httpx.get(f"{served}/login").status_code == 200
+    assert gc.get_freeze_count() > 10_000
 
 
 def test_no_server_header_and_the_security_headers(served: str) -> None:
