@@ -1,15 +1,15 @@
 """The audit writer keeps writing when one record is refused, and trace ids are never trusted blindly."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from shared import schema
 from shared.db import make_engine
-from shared.grpc.audit import AuditRecord, AuditWriter
+from shared.grpc.audit import AuditWriter
 from shared.migrations import SHARED, upgrade
+from tests.support.audit import audit_record
 
 pytestmark = pytest.mark.integration
 
@@ -22,23 +22,11 @@ def engine(pg_url: str) -> Iterator[sa.Engine]:
     engine.dispose()
 
 
-def _record(method: str) -> AuditRecord:
-    return AuditRecord(
-        at=datetime.now(UTC),
-        department="water",
-        method=method,
-        status="OK",
-        duration_ms=1.0,
-        trace_id="t",
-        peer="p",
-    )
-
-
 def test_a_refused_record_does_not_hold_back_the_others(engine: sa.Engine) -> None:
     writer = AuditWriter(engine)
-    writer.record(_record("eco.v1.PermitsService/GetEnterprise"))
-    writer.record(_record("x" * 500))  # longer than the column: PostgreSQL refuses it
-    writer.record(_record("eco.v1.PermitsService/ListEnterprises"))
+    writer.record(audit_record("eco.v1.PermitsService/GetEnterprise"))
+    writer.record(audit_record("x" * 500))  # longer than the column: PostgreSQL refuses it
+    writer.record(audit_record("eco.v1.PermitsService/ListEnterprises"))
     assert writer.flush() == 2
     assert writer.dropped == 1
     with engine.connect() as conn:
@@ -46,5 +34,5 @@ def test_a_refused_record_does_not_hold_back_the_others(engine: sa.Engine) -> No
             conn.execute(sa.select(schema.audit_log.c.method).order_by(schema.audit_log.c.id)).scalars().all()
         )
     assert methods == ["eco.v1.PermitsService/GetEnterprise", "eco.v1.PermitsService/ListEnterprises"]
-    writer.record(_record("eco.v1.PermitsService/GetPermit"))
+    writer.record(audit_record("eco.v1.PermitsService/GetPermit"))
     assert writer.flush() == 1  # and the queue is not stuck behind the bad record

@@ -30,8 +30,13 @@ ANSWER = {
 }
 
 
-class FakeElasticsearch:
-    """Stands in for gateway.search.direct.SearchClient: records each body, answers ANSWER."""
+class RecordingSearchClient:
+    """Stands in for gateway.search.direct.SearchClient: records each body, answers ANSWER.
+
+    Only the gateway's own logic is under test here (the early and the routed path build the same
+    body and answer); Elasticsearch's behaviour is tested against the real server in
+    tests/integration/search and tests/integration/gateway, whose operators' searches take the
+    early path."""
 
     def __init__(self) -> None:
         self.bodies: list[dict[str, Any]] = []
@@ -48,7 +53,7 @@ class FakeElasticsearch:
 def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     # Every search reaches Elasticsearch (no recent answers), so each one's body can be compared.
     with gateway(tmp_path, ECO_SEARCH_RECENT_SECONDS="0") as test_client:
-        test_client.app.state.search_direct = FakeElasticsearch()  # type: ignore[attr-defined]
+        test_client.app.state.search_direct = RecordingSearchClient()  # type: ignore[attr-defined]
         yield test_client
 
 
@@ -68,7 +73,7 @@ def routed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _bodies(client: TestClient) -> list[dict[str, Any]]:
-    fake: FakeElasticsearch = client.app.state.search_direct  # type: ignore[attr-defined]
+    fake: RecordingSearchClient = client.app.state.search_direct  # type: ignore[attr-defined]
     return fake.bodies
 
 
