@@ -3,9 +3,10 @@
 Sizes come from the environment: BENCH_READINGS (per stream, default 150000), BENCH_STREAMS (2),
 BENCH_STATIONS (100), BENCH_BATCH (500), BENCH_KAFKA_MESSAGES (100000), BENCH_PROFILE (1: also run
 once under cProfile); for the web benchmarks BENCH_WEB_SECONDS (10 per route), BENCH_WEB_ENTERPRISES
-(300), BENCH_WEB_INCIDENTS (40), BENCH_WEB_WARMUP (2: seconds of each load run first and not
+(300), BENCH_WEB_INCIDENTS (40), BENCH_WEB_ROUNDS (3: each load and its baseline measured in turn
+this many times, judged on the medians), BENCH_WEB_WARMUP (2: seconds of each load run first and not
 counted), BENCH_WEB_ONLY (pages, search or propagation: that part of the web benchmarks alone, a
-minute instead of five while working on one route). BENCH_ONLY=ingest or BENCH_ONLY=web runs one
+few minutes instead of ten while working on one route). BENCH_ONLY=ingest or BENCH_ONLY=web runs one
 group. Results are written to bench/results/ (gitignored).
 """
 
@@ -84,6 +85,7 @@ def main_web() -> None:
         seconds=_int("BENCH_WEB_SECONDS", 10),
         enterprises=_int("BENCH_WEB_ENTERPRISES", 300),
         incidents=_int("BENCH_WEB_INCIDENTS", 40),
+        rounds=_int("BENCH_WEB_ROUNDS", 3),
         warmup=_int("BENCH_WEB_WARMUP", 2),
         only=os.environ.get("BENCH_WEB_ONLY", ""),
     )
