@@ -10,16 +10,24 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import httpx
 
 from deploy.ready import service_serving
 from gateway.search import indexer
+from services.codes.entrypoints import consumers as codes_consumers
+from services.enforcement.entrypoints import consumers as enforcement_consumers
+from services.enforcement.entrypoints import target_consumers
+from services.evaluation.entrypoints import consumers as evaluation_consumers
+from services.monitoring.entrypoints import consumers as monitoring_consumers
+from services.permits.entrypoints import consumers as permits_consumers
+from services.risk.entrypoints import consumers as risk_consumers
 from shared.topology import GRPC_SERVICE_NAMES, SERVICES, topic_for
 from tests.support import infra
-from tests.support.topics import create_topics_if_missing, start_group_at_end
+from tests.support.topics import create_topics_if_missing, group_lag, start_group_at_end
 
 TOPICS = [topic_for(s) for s in SERVICES]
 
@@ -28,10 +36,46 @@ TOPICS = [topic_for(s) for s in SERVICES]
 class Platform:
     env: dict[str, str]
     gateway: str  # base URL
+    pids: dict[str, int] = field(default_factory=dict)  # each service's and the gateway's process
+    groups: dict[str, list[str]] = field(default_factory=dict)  # consumer group -> the topics it reads
+
+    def settle(self, timeout: float = 300) -> None:
+        """Wait until every consumer group of the platform has handled everything published so
+        far: a consumer still catching up would take CPU from the loads measured next."""
+        for group, topics in self.groups.items():
+            infra.wait_for(
+                partial(_caught_up, group, topics),
+                timeout=timeout,
+                every=0.5,
+                what=f"consumer group {group} to catch up",
+            )
 
     def address(self, service: str) -> str:
         """host:port of a service's gRPC server."""
         return f"127.0.0.1:{self.env[f'ECO_{service.upper()}_GRPC_PORT']}"
+
+
+def _caught_up(group: str, topics: list[str]) -> bool:
+    return group_lag(group, *topics) == 0
+
+
+def consumer_groups(name: str, group: str) -> dict[str, list[str]]:
+    """Every consumer group process `name` (a service or the gateway) reads with, given its
+    ECO_<NAME>_CONSUMER_GROUP, and the topics each reads: some run a second consumer with offsets
+    of its own, and the gateway's one consumer is its search indexer."""
+    readers = {
+        "permits": {group: permits_consumers.TOPICS},
+        "monitoring": {group: monitoring_consumers.TOPICS},
+        "enforcement": {
+            group: enforcement_consumers.TOPICS,
+            target_consumers.group_for(group): target_consumers.TOPICS,
+        },
+        "risk": {group: risk_consumers.TOPICS},
+        "evaluation": {group: evaluation_consumers.TOPICS},
+        "codes": {group: codes_consumers.TOPICS},
+        "gateway": {indexer.group_for(group): indexer.TOPICS},
+    }
+    return {each: list(topics) for each, topics in readers[name].items()}
 
 
 def _env(run_dir: Path, databases: dict[str, str]) -> dict[str, str]:
@@ -51,9 +95,9 @@ def _env(run_dir: Path, databases: dict[str, str]) -> dict[str, str]:
     for name in (*SERVICES, "gateway"):
         env[f"ECO_{name.upper()}_DATABASE_URL"] = databases[name]
         env[f"ECO_{name.upper()}_CONSUMER_GROUP"] = group = infra.unique(f"{name}-bench-")
-        start_group_at_end(group, *TOPICS)
-        if name == "gateway":
-            start_group_at_end(indexer.group_for(group), *TOPICS)
+        # All of them, or one replays every earlier run's events while the loads are measured.
+        for each, topics in consumer_groups(name, group).items():
+            start_group_at_end(each, *topics)
         if name != "gateway":
             env[f"ECO_{name.upper()}_GRPC_PORT"] = str(infra.free_port())
     return env
@@ -85,7 +129,12 @@ def running(run_dir: Path) -> Iterator[Platform]:
             name: stack.enter_context(infra.fresh_postgres_database()) for name in (*SERVICES, "gateway")
         }
         env = _env(run_dir, databases)
-        platform = Platform(env, f"http://127.0.0.1:{env['ECO_GATEWAY_PORT']}")
+        groups = {
+            group: topics
+            for name in (*SERVICES, "gateway")
+            for group, topics in consumer_groups(name, env[f"ECO_{name.upper()}_CONSUMER_GROUP"]).items()
+        }
+        platform = Platform(env, f"http://127.0.0.1:{env['ECO_GATEWAY_PORT']}", groups=groups)
         processes = []
         for name in (*SERVICES, "gateway"):
             log = stack.enter_context((run_dir / f"{name}.log").open("wb"))
@@ -94,6 +143,7 @@ def running(run_dir: Path) -> Iterator[Platform]:
             processes.append(
                 subprocess.Popen(command, env=env, cwd=infra.REPO, stdout=log, stderr=subprocess.STDOUT)
             )
+            platform.pids[name] = processes[-1].pid
         try:
             _wait_ready(platform, run_dir)
             yield platform

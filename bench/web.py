@@ -24,7 +24,7 @@ import httpx
 import sqlalchemy as sa
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from bench import wrk
+from bench import cpu, wrk
 from bench.ingest import progress
 from bench.platform import Platform, running
 from deploy.demo.uscc import make_uscc
@@ -154,6 +154,7 @@ class WebFigures:
     loads: dict[str, list[wrk.Load]]  # each route's figures, round by round
     propagation_ms: list[float]
     only: str = ""  # one of PARTS when only that part was measured
+    cpu: dict[str, list[cpu.Use]] = field(default_factory=dict)  # CPU per request, as `loads`
 
 
 def _seed_enterprises(platform: Platform, count: int) -> str:
@@ -260,16 +261,21 @@ def _groups(platform: Platform, token: str, auth: dict[str, str], only: str) -> 
 
 def code_page_and_search(
     platform: Platform, seconds: int, enterprises: int, *, rounds: int, warmup: int = 0, only: str = ""
-) -> dict[str, list[wrk.Load]]:
+) -> tuple[dict[str, list[wrk.Load]], dict[str, list[cpu.Use]]]:
     """wrk on the trivial route, the code page (HTML, JSON), search, and search straight to ES, in
     `rounds` rounds; each load is warmed up for `warmup` seconds, not counted, before its first
-    round (`only`: "pages" or "search", one of the two groups). Returns each load's figures by round."""
+    round (`only`: "pages" or "search", one of the two groups). Returns each load's figures and the
+    CPU it cost (the gateway's, the machine's) by round."""
     uscc = _seed_enterprises(platform, enterprises)
     token = _code_token(platform, uscc)
     auth = _operator(platform)
     _search_ready(platform, auth, enterprises)
+    progress("every consumer catching up with the seeding's events")
+    platform.settle()
     groups = _groups(platform, token, auth, only)
     measured: dict[str, list[wrk.Load]] = {r.name: [] for group in groups for r in group}
+    used: dict[str, list[cpu.Use]] = {name: [] for name in measured}
+    meter = cpu.Meter(platform.pids["gateway"])
     for n in range(rounds):
         for group in groups:
             for route in round_order(group, n):
@@ -293,8 +299,10 @@ def code_page_and_search(
                 progress(
                     f"round {n + 1}/{rounds}, wrk {route.connections} connections, {seconds}s: {route.name}"
                 )
-                measured[route.name].append(load(seconds=seconds))
-    return measured
+                meter.start()
+                measured[route.name].append(done := load(seconds=seconds))
+                used[route.name].append(meter.stop(done.requests))
+    return measured, used
 
 
 def _water_station(station_id: str) -> monitoring_pb2.Station:
@@ -375,8 +383,9 @@ def run(
     progress("web: starting every service and the gateway as processes")
     with running(run_dir) as platform:
         loads: dict[str, list[wrk.Load]] = {}
+        used: dict[str, list[cpu.Use]] = {}
         if only != "propagation":
-            loads = code_page_and_search(
+            loads, used = code_page_and_search(
                 platform, seconds, enterprises, rounds=rounds, warmup=warmup, only=only
             )
         times: list[float] = []
@@ -385,7 +394,7 @@ def run(
                 _operator(platform)
             progress(f"web: propagation of {incidents} exceedances to search and map")
             times = propagation(platform, {"Authorization": f"Bearer {OPERATOR_TOKEN}"}, incidents)
-    return WebFigures(loads, times, only)
+    return WebFigures(loads, times, only, used)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -420,12 +429,20 @@ def table(figures: WebFigures) -> str:
     rounds = max((len(x) for x in figures.loads.values()), default=0)
     lines = [
         f"{'route (median of ' + str(rounds) + ' rounds)':<62} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'bad':>5}",
-        "-" * 95,
+        f"{'bad':>5} {'gateway CPU':>12} {'all CPU':>8} {'steal':>6}",
+        f"{'':<62} {'':>8} {'':>8} {'':>8} {'':>5} {'ms/request':>12} {'ms/req':>8} {'':>6}",
+        "-" * 131,
     ]
-    for loads in figures.loads.values():
+    for name, loads in figures.loads.items():
         x = median_load(loads)
-        lines.append(f"{x.name:<62} {x.rps:>8,.0f} {x.p50_ms:>8.1f} {x.p99_ms:>8.1f} {x.bad:>5}")
+        row = f"{x.name:<62} {x.rps:>8,.0f} {x.p50_ms:>8.1f} {x.p99_ms:>8.1f} {x.bad:>5}"
+        if used := figures.cpu.get(name):
+            row += (
+                f" {statistics.median(u.process_ms for u in used):>12.2f}"
+                f" {statistics.median(u.machine_ms for u in used):>8.2f}"
+                f" {statistics.median(u.steal_share for u in used):>6.0%}"
+            )
+        lines.append(row)
     lines.append("")
     for comparison in COMPARISONS:
         if comparison.route in figures.loads:

@@ -112,7 +112,7 @@ def build(
             target_consumers.build(
                 deps,
                 settings.kafka_bootstrap_servers,
-                group_id=f"{consumer_group or settings.consumer_group}-targets",
+                group_id=target_consumers.group_for(consumer_group or settings.consumer_group),
             ),
             Periodic(ESCALATION_WORKER, every, lambda: escalate_overdue(deps)),
             Periodic(RECTIFICATION_WORKER, every, lambda: announce_overdue(deps)),

@@ -94,3 +94,20 @@ def group_from_now(prefix: str, *topics: str) -> str:
     create_topics_if_missing(*topics)
     start_group_at_end(group, *topics)
     return group
+
+
+def group_lag(group_id: str, *topics: str) -> int:
+    """How many messages of `topics` the consumer group has not committed yet (a partition it has
+    no offset for counts from its beginning). Reads the group's offsets without joining it."""
+    reader = KafkaConsumer(
+        bootstrap_servers=infra.KAFKA.split(","), group_id=group_id, enable_auto_commit=False
+    )
+    try:
+        partitions = [
+            TopicPartition(t, p) for t in topics for p in sorted(reader.partitions_for_topic(t) or ())
+        ]
+        ends, starts = reader.end_offsets(partitions), reader.beginning_offsets(partitions)
+        committed = {p: reader.committed(p) for p in partitions}
+        return sum(ends[p] - (committed[p] if committed[p] is not None else starts[p]) for p in partitions)
+    finally:
+        reader.close(autocommit=False)

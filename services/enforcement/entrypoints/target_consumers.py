@@ -17,7 +17,14 @@ from shared.consumer import EventConsumer, Handler
 from shared.topology import topic_for
 
 TOPICS = [topic_for("permits"), topic_for("evaluation"), topic_for("risk")]
-GROUP_ID = "enforcement-targets"
+
+
+def group_for(consumer_group: str) -> str:
+    """This consumer's group, named after the service's consumer group: it keeps offsets of its own."""
+    return f"{consumer_group}-targets"
+
+
+GROUP_ID = group_for("enforcement")
 Envelope = events_pb2.EventEnvelope
 
 

@@ -51,7 +51,7 @@ def start_enforcement(
             topics.start_group_at_end(group, topic)
         # The targets consumer (issue 12) has a group of its own; it too starts from now.
         topics.create_topics_if_missing(*target_consumers.TOPICS)
-        topics.start_group_at_end(f"{group}-targets", *target_consumers.TOPICS)
+        topics.start_group_at_end(target_consumers.group_for(group), *target_consumers.TOPICS)
         clock = ManualClock(START)
         service = start_service(
             "enforcement",

@@ -62,7 +62,7 @@ def both(codes: CodesHarness, start_service: Callable[..., RunningService], tmp_
         topics.create_topics_if_missing(*consumers.TOPICS, *target_consumers.TOPICS, topic_for("enforcement"))
         group = infra.unique("enforcement-test-")
         topics.start_group_at_end(group, *consumers.TOPICS)
-        topics.start_group_at_end(f"{group}-targets", *target_consumers.TOPICS)
+        topics.start_group_at_end(target_consumers.group_for(group), *target_consumers.TOPICS)
         clock = ManualClock(START)
         service = start_service(
             "enforcement", bootstrap.build, url, clock=clock, escalation_every=3600.0, consumer_group=group

@@ -37,7 +37,7 @@ def test_a_submitted_petition_is_found_by_its_text_and_not_by_its_phone_number(
     shared_topic = topic_for("enforcement")
     topics.create_topics_if_missing(*ENFORCEMENT_TOPICS, *target_consumers.TOPICS, shared_topic)
     group = topics.group_from_now("enforcement-search-", *ENFORCEMENT_TOPICS)
-    topics.start_group_at_end(f"{group}-targets", *target_consumers.TOPICS)
+    topics.start_group_at_end(target_consumers.group_for(group), *target_consumers.TOPICS)
     service = start_service(
         "enforcement", bootstrap.build, pg_url, clock=ManualClock(START), consumer_group=group
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 
-from bench import web, wrk
+from bench import cpu, web, wrk
 
 
 def load(rps: float, p50: float, p99: float, *, name: str = "route", bad: int = 0) -> wrk.Load:
@@ -59,3 +62,22 @@ def test_the_table_shows_each_rounds_figure_beside_the_verdict() -> None:
     assert "median of 2 rounds" in text
     assert "search, a new query each time: adds 2.5 ms at p50" in text
     assert "0.83x its req/s (target >= 0.70): meets  [rounds: +4.0 ms, +1.0 ms; 0.70x, 0.97x]" in text
+
+
+def test_cpu_is_read_from_proc_for_this_process_and_the_machine() -> None:
+    meter = cpu.Meter(os.getpid())
+    meter.start()
+    deadline = time.process_time() + 0.05
+    while time.process_time() < deadline:  # burn 50 ms of this process's CPU
+        pass
+    use = meter.stop(requests=10)
+    # 50 ms over 10 requests is about 5 ms each (the clock ticks every 10 ms); the machine spent at
+    # least what this process did.
+    assert 4 <= use.process_ms <= 20
+    assert use.machine_ms >= use.process_ms - 1
+    assert 0 <= use.steal_share <= 1
+
+
+def test_a_command_name_with_spaces_and_parentheses_is_read_past() -> None:
+    line = "4242 (py (a) b) S 1 2 3 4 5 6 7 8 9 10 150 50 0 0 20 0 1 0 100 1 1"
+    assert cpu.cpu_seconds(line) == pytest.approx(200 * cpu.TICK)
