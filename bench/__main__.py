@@ -5,9 +5,10 @@ BENCH_STATIONS (100), BENCH_BATCH (500), BENCH_KAFKA_MESSAGES (100000), BENCH_PR
 once under cProfile); for the web benchmarks BENCH_WEB_SECONDS (10 per route), BENCH_WEB_ENTERPRISES
 (300), BENCH_WEB_INCIDENTS (40), BENCH_WEB_ROUNDS (3: each load and its baseline measured in turn
 this many times, judged on the medians), BENCH_WEB_WARMUP (2: seconds of each load run first and not
-counted), BENCH_WEB_ONLY (pages, search or propagation: that part of the web benchmarks alone, a
-few minutes instead of ten while working on one route). BENCH_ONLY=ingest or BENCH_ONLY=web runs one
-group. Results are written to bench/results/ (gitignored).
+counted), BENCH_WEB_ES_WARMUP (90: at most this many seconds of new queries straight to
+Elasticsearch first, until its rate stops rising), BENCH_WEB_ONLY (pages, search or propagation:
+that part of the web benchmarks alone, a few minutes instead of ten while working on one route).
+BENCH_ONLY=ingest or BENCH_ONLY=web runs one group. Results are written to bench/results/ (gitignored).
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ def main_web() -> None:
         incidents=_int("BENCH_WEB_INCIDENTS", 40),
         rounds=_int("BENCH_WEB_ROUNDS", 3),
         warmup=_int("BENCH_WEB_WARMUP", 2),
+        es_warmup=_int("BENCH_WEB_ES_WARMUP", 90),
         only=os.environ.get("BENCH_WEB_ONLY", ""),
     )
     table = web.table(figures)
