@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 
 from deploy.ready import service_serving
-from gateway.search import indexer
+from gateway.search import index, indexer
 from services.codes.entrypoints import consumers as codes_consumers
 from services.enforcement.entrypoints import consumers as enforcement_consumers
 from services.enforcement.entrypoints import target_consumers
@@ -155,3 +155,14 @@ def running(run_dir: Path) -> Iterator[Platform]:
                     process.wait(30)
                 except subprocess.TimeoutExpired:
                     process.kill()
+            _drop_search_index(env)
+
+
+def _drop_search_index(env: dict[str, str]) -> None:
+    """Delete the run's search index: the test servers keep their data between runs, and each run
+    would otherwise leave one more index behind (its databases are dropped the same way)."""
+    name = index.index_name(env["ECO_SEARCH_INDEX_PREFIX"])
+    try:
+        httpx.delete(f"{infra.ES_URL}/{name}", params={"ignore_unavailable": "true"}, timeout=30)
+    except httpx.HTTPError as exc:
+        print(f"bench: could not delete the search index {name}: {exc}", file=sys.stderr)
