@@ -83,12 +83,14 @@ def main_web() -> None:
     run_dir = Path(tempfile.mkdtemp(prefix="eco-bench-web-"))
     figures = web.run(
         run_dir,
-        seconds=_int("BENCH_WEB_SECONDS", 10),
+        web.Plan(
+            seconds=_int("BENCH_WEB_SECONDS", 10),
+            rounds=_int("BENCH_WEB_ROUNDS", 3),
+            warmup=_int("BENCH_WEB_WARMUP", 2),
+            es_warmup=_int("BENCH_WEB_ES_WARMUP", 90),
+        ),
         enterprises=_int("BENCH_WEB_ENTERPRISES", 300),
         incidents=_int("BENCH_WEB_INCIDENTS", 40),
-        rounds=_int("BENCH_WEB_ROUNDS", 3),
-        warmup=_int("BENCH_WEB_WARMUP", 2),
-        es_warmup=_int("BENCH_WEB_ES_WARMUP", 90),
         only=os.environ.get("BENCH_WEB_ONLY", ""),
     )
     table = web.table(figures)

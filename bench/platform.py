@@ -94,10 +94,7 @@ def _env(run_dir: Path, databases: dict[str, str]) -> dict[str, str]:
     )
     for name in (*SERVICES, "gateway"):
         env[f"ECO_{name.upper()}_DATABASE_URL"] = databases[name]
-        env[f"ECO_{name.upper()}_CONSUMER_GROUP"] = group = infra.unique(f"{name}-bench-")
-        # All of them, or one replays every earlier run's events while the loads are measured.
-        for each, topics in consumer_groups(name, group).items():
-            start_group_at_end(each, *topics)
+        env[f"ECO_{name.upper()}_CONSUMER_GROUP"] = infra.unique(f"{name}-bench-")
         if name != "gateway":
             env[f"ECO_{name.upper()}_GRPC_PORT"] = str(infra.free_port())
     return env
@@ -134,6 +131,9 @@ def running(run_dir: Path) -> Iterator[Platform]:
             for name in (*SERVICES, "gateway")
             for group, topics in consumer_groups(name, env[f"ECO_{name.upper()}_CONSUMER_GROUP"]).items()
         }
+        # All of them, or one replays every earlier run's events while the loads are measured.
+        for group, topics in groups.items():
+            start_group_at_end(group, *topics)
         platform = Platform(env, f"http://127.0.0.1:{env['ECO_GATEWAY_PORT']}", groups=groups)
         processes = []
         for name in (*SERVICES, "gateway"):

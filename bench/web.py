@@ -61,6 +61,18 @@ class Route:
 
 
 @dataclass(frozen=True)
+class Plan:
+    """How every load of the pages and search benchmarks is run: `seconds` each, in `rounds` rounds,
+    after `warmup` seconds not counted before its first round; Elasticsearch warmed up for at most
+    `es_warmup` seconds before any search load (`warm_up_search`)."""
+
+    seconds: int
+    rounds: int = 1
+    warmup: int = 0
+    es_warmup: int = 0
+
+
+@dataclass(frozen=True)
 class Comparison:
     """A route and the baseline it is judged against (both names of `Route`s measured in the same
     rounds), with the targets of issue 16 that apply: a page's or a search's."""
@@ -289,20 +301,11 @@ def warm_up_search(route: Route, most_seconds: int, step: int = 5) -> list[float
 
 
 def code_page_and_search(
-    platform: Platform,
-    seconds: int,
-    enterprises: int,
-    *,
-    rounds: int,
-    warmup: int = 0,
-    es_warmup: int = 0,
-    only: str = "",
+    platform: Platform, plan: Plan, enterprises: int, only: str = ""
 ) -> tuple[dict[str, list[wrk.Load]], dict[str, list[cpu.Use]]]:
-    """wrk on the trivial route, the code page (HTML, JSON), search, and search straight to ES, in
-    `rounds` rounds; each load is warmed up for `warmup` seconds, not counted, before its first
-    round, and Elasticsearch for up to `es_warmup` seconds before any (`only`: "pages" or "search",
-    one of the two groups). Returns each load's figures and the CPU it cost (the gateway's, the
-    machine's) by round."""
+    """wrk on the trivial route, the code page (HTML, JSON), search, and search straight to ES, as
+    `plan` says (`only`: "pages" or "search", one of the two groups). Returns each load's figures
+    and the CPU it cost (the gateway's, the machine's) by round."""
     uscc = _seed_enterprises(platform, enterprises)
     token = _code_token(platform, uscc)
     auth = _operator(platform)
@@ -313,25 +316,27 @@ def code_page_and_search(
     measured: dict[str, list[wrk.Load]] = {r.name: [] for group in groups for r in group}
     used: dict[str, list[cpu.Use]] = {name: [] for name in measured}
     meter = cpu.Meter(platform.pids["gateway"])
-    if es_warmup and only != "pages":
-        warm_up_search(next(r for group in groups for r in group if r.name == ES_NEW), es_warmup)
-    for n in range(rounds):
+    if plan.es_warmup and only != "pages":
+        warm_up_search(next(r for group in groups for r in group if r.name == ES_NEW), plan.es_warmup)
+    for n in range(plan.rounds):
         for group in groups:
             for route in round_order(group, n):
                 load = partial(_load, route)
-                if warmup and n == 0:
+                if plan.warmup and n == 0:
                     # Steady state is what is compared: a route's first requests (connections
                     # opened, templates compiled, caches filled) are loaded and discarded, for
                     # baselines alike.
                     progress(
-                        f"wrk {route.connections} connections, {warmup}s warm-up (not counted): {route.name}"
+                        f"wrk {route.connections} connections, {plan.warmup}s warm-up (not counted): "
+                        f"{route.name}"
                     )
-                    load(warmup)
+                    load(plan.warmup)
                 progress(
-                    f"round {n + 1}/{rounds}, wrk {route.connections} connections, {seconds}s: {route.name}"
+                    f"round {n + 1}/{plan.rounds}, wrk {route.connections} connections, {plan.seconds}s: "
+                    f"{route.name}"
                 )
                 meter.start()
-                measured[route.name].append(done := load(seconds))
+                measured[route.name].append(done := load(plan.seconds))
                 used[route.name].append(meter.stop(done.requests))
     return measured, used
 
@@ -395,21 +400,11 @@ def propagation(platform: Platform, auth: dict[str, str], incidents: int) -> lis
     return times
 
 
-def run(
-    run_dir: Path,
-    *,
-    seconds: int,
-    enterprises: int,
-    incidents: int,
-    rounds: int = 1,
-    warmup: int = 0,
-    es_warmup: int = 0,
-    only: str = "",
-) -> WebFigures:
-    """Start the platform, seed it, and measure, each load in `rounds` rounds (`only`: "pages",
+def run(run_dir: Path, plan: Plan, *, enterprises: int, incidents: int, only: str = "") -> WebFigures:
+    """Start the platform, seed it, and measure, each load as `plan` says (`only`: "pages",
     "search" or "propagation", one part alone; the others' figures are then missing)."""
-    if rounds < 1:
-        raise SystemExit(f"BENCH_WEB_ROUNDS must be at least 1, got {rounds}")
+    if plan.rounds < 1:
+        raise SystemExit(f"BENCH_WEB_ROUNDS must be at least 1, got {plan.rounds}")
     if only not in ("", *PARTS):
         raise SystemExit(f"BENCH_WEB_ONLY must be one of {', '.join(PARTS)}, got {only!r}")
     progress("web: starting every service and the gateway as processes")
@@ -417,9 +412,7 @@ def run(
         loads: dict[str, list[wrk.Load]] = {}
         used: dict[str, list[cpu.Use]] = {}
         if only != "propagation":
-            loads, used = code_page_and_search(
-                platform, seconds, enterprises, rounds=rounds, warmup=warmup, es_warmup=es_warmup, only=only
-            )
+            loads, used = code_page_and_search(platform, plan, enterprises, only)
         times: list[float] = []
         if only in ("", "propagation"):
             if only:
