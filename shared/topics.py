@@ -28,7 +28,9 @@ def ensure_topics(
     wanted = names or [topic_for(service) for service in SERVICES]
     admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers.split(","), request_timeout_ms=timeout_ms)
     try:
-        missing = [name for name in wanted if name not in set(admin.list_topics())]
+        existing = set(admin.list_topics())
+        # Each name once: the broker refuses a request that names a topic twice ("Duplicate topic name").
+        missing = [name for name in dict.fromkeys(wanted) if name not in existing]
         created = []
         for name in missing:
             try:

@@ -10,9 +10,9 @@ import time
 from collections.abc import Callable
 
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
-from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.consumer.fetcher import ConsumerRecord
 
+from shared.topics import ensure_topics
 from tests.support import infra
 
 
@@ -59,17 +59,9 @@ def assign_all(consumer: KafkaConsumer, topic: str, *, timeout: float = 30.0) ->
 
 
 def create_topics_if_missing(*topics: str) -> None:
-    """Create topics (three partitions each) unless they exist already."""
-    admin = KafkaAdminClient(bootstrap_servers=infra.KAFKA.split(","))
-    try:
-        missing = [t for t in topics if t not in admin.list_topics()]
-        if missing:
-            admin.create_topics([NewTopic(t, num_partitions=3, replication_factor=1) for t in missing])
-    except Exception as exc:  # another process created one in between
-        if "TopicAlreadyExists" not in type(exc).__name__:
-            raise
-    finally:
-        admin.close()
+    """Create topics unless they exist already, as the services do (`shared.topics.ensure_topics`)."""
+    if topics:  # no names would mean every service's topic
+        ensure_topics(infra.KAFKA, list(topics))
 
 
 def start_group_at_end(group_id: str, *topics: str) -> None:

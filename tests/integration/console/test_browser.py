@@ -132,13 +132,14 @@ def _load_city(c: Console) -> None:
         ),
     )
     infra.wait_for(
+        # Real-time GETs first, then all_documents' refresh: what the GETs saw is searchable after.
         lambda: (
-            len(c.search.all_documents()) == 6
-            and (c.search.source("station:S-HS-01") or {}).get("status") == "alarm"
+            (c.search.source("station:S-HS-01") or {}).get("status") == "alarm"
             and all(
                 "credit_level" in (c.search.source(f"enterprise:{u}") or {}).get("props", {})
                 for u, *_ in CITY
             )
+            and len(c.search.all_documents()) == 6
         ),
         timeout=40,
         what="the city indexed",

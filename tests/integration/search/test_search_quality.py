@@ -91,8 +91,16 @@ def _ids(answer: dict[str, Any]) -> list[str]:
 
 def _all_in(h: SearchHarness) -> None:
     def done() -> bool:
+        # Real-time GETs first, then all_documents' refresh: what the GETs saw is searchable after.
         station, permit = h.source("station:S-HS-01") or {}, h.source(f"permit:{PERMIT}") or {}
-        return len(h.all_documents()) == 8 and len(station.get("open_alarms", [])) == 2 and "town" in permit
+        enterprise = h.source(f"enterprise:{DYEING}") or {}
+        return (
+            len(station.get("open_alarms", [])) == 2
+            and "town" in permit
+            # The permit's status reaches its enterprise in a write of its own, after the permit's.
+            and enterprise.get("status") == "issued"
+            and len(h.all_documents()) == 8
+        )
 
     infra.wait_for(done, timeout=40, what="the city's eight documents")
 
