@@ -8,13 +8,14 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 import httpx
+from kafka import KafkaAdminClient
 
 from deploy.ready import service_serving
 from gateway.search import index, indexer
@@ -41,7 +42,16 @@ class Platform:
 
     def settle(self, timeout: float = 300) -> None:
         """Wait until every consumer group of the platform has handled everything published so
-        far: a consumer still catching up would take CPU from the loads measured next."""
+        far: a consumer still catching up would take CPU from the loads measured next. A group the
+        processes joined that `consumer_groups` does not list is refused: it was neither started at
+        the topics' end nor waited for, so it would replay history during the loads."""
+        bases = [self.env[f"ECO_{name.upper()}_CONSUMER_GROUP"] for name in (*SERVICES, "gateway")]
+        unknown = unknown_groups(_broker_groups(), bases, self.groups)
+        if unknown:
+            raise RuntimeError(
+                f"consumer groups {', '.join(unknown)} are not in bench.platform.consumer_groups: "
+                "add them (with the topics they read)"
+            )
         for group, topics in self.groups.items():
             infra.wait_for(
                 partial(_caught_up, group, topics),
@@ -57,6 +67,22 @@ class Platform:
 
 def _caught_up(group: str, topics: list[str]) -> bool:
     return group_lag(group, *topics) == 0
+
+
+def unknown_groups(present: Iterable[str], bases: Iterable[str], known: Iterable[str]) -> list[str]:
+    """The groups in `present` named after one of the run's consumer groups (`bases`, each
+    process's ECO_<NAME>_CONSUMER_GROUP: its groups are that name or start with it) that `known`
+    lacks, sorted."""
+    named = tuple(bases)
+    return sorted(set(g for g in present if g.startswith(named)) - set(known))
+
+
+def _broker_groups() -> list[str]:
+    admin = KafkaAdminClient(bootstrap_servers=infra.KAFKA.split(","))
+    try:
+        return [g["group_id"] for g in admin.list_groups()]
+    finally:
+        admin.close()
 
 
 def consumer_groups(name: str, group: str) -> dict[str, list[str]]:
