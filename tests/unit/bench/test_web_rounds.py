@@ -64,6 +64,21 @@ def test_the_table_shows_each_rounds_figure_beside_the_verdict() -> None:
     assert "0.83x its req/s (target >= 0.70): meets  [rounds: +4.0 ms, +1.0 ms; 0.70x, 0.97x]" in text
 
 
+def test_the_one_connection_search_is_shown_without_a_verdict() -> None:
+    es, gateway = web.ES_NEW_ONE, web.SEARCH_NEW_ONE
+    figures = web.WebFigures(
+        {es: [load(100, 10, 20, name=es)], gateway: [load(80, 12.5, 25, name=gateway)]},
+        propagation_ms=[],
+        only="search",
+    )
+    text = web.table(figures)
+    line = next(x for x in text.splitlines() if x.startswith("search, a new query each time, 1 connection"))
+    assert line == (
+        "search, a new query each time, 1 connection: adds 2.5 ms at p50 over Elasticsearch, "
+        "0.80x its req/s (shown, not a target)  [rounds: +2.5 ms; 0.80x]"
+    )
+
+
 def test_cpu_is_read_from_proc_for_this_process_and_the_machine() -> None:
     meter = cpu.Meter(os.getpid())
     meter.start()
