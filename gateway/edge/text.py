@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_plus
 
 from starlette.exceptions import HTTPException
 
 from gateway.edge.limits import ASGIApp, Receive, Scope, Send
-from shared.strings import forbidden_character
+from shared.strings import forbidden_character, search_forbidden
 
 
 def url_problem(path: str, query: str) -> tuple[str, str] | None:
@@ -21,6 +21,10 @@ def url_problem(path: str, query: str) -> tuple[str, str] | None:
     reason = forbidden_character(path)
     if reason is not None:
         return "path", reason
+    # Nearly every query is clean: one scan of it decoded whole says so (a '&' or '=' cannot end a
+    # %-escaped character, so the whole holds exactly the characters of its names and values).
+    if search_forbidden(unquote_plus(query)) is None:
+        return None
     for name, value in parse_qsl(query, keep_blank_values=True):
         reason = forbidden_character(name) or forbidden_character(value)
         if reason is not None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 
-from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -17,7 +16,9 @@ from gateway import errors
 from shared.tracing import TRACE_METADATA_KEY, trace_scope
 
 log = logging.getLogger(__name__)
-_HEADER = errors.TRACE_HEADER.lower().encode("latin-1")
+# The API's header and the gRPC metadata key are one name: callers pass a trace on either way.
+assert errors.TRACE_HEADER.lower() == TRACE_METADATA_KEY
+_HEADER = TRACE_METADATA_KEY.encode("latin-1")
 
 
 class TraceIds:
@@ -30,8 +31,9 @@ class TraceIds:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        incoming = headers.get(errors.TRACE_HEADER) or headers.get(TRACE_METADATA_KEY)
+        # The first X-Trace-Id, as Starlette's Headers.get finds it (ASGI names are lower case).
+        given = (value for name, value in scope["headers"] if name == _HEADER)
+        incoming = next((value.decode("latin-1") for value in given), None)
         with trace_scope(incoming) as trace_id:
             started = False
             value = trace_id.encode("latin-1")

@@ -142,7 +142,7 @@ async def answer(state: Any, planned: Planned) -> Response:
         return orjson.dumps(query.search_results(found, size=size, start=start))
 
     # The body holds every parameter the answer depends on (and any filter a caller's scope adds).
-    key = f"{name}\n{orjson.dumps(body, option=orjson.OPT_SORT_KEYS).decode()}"
+    key = (name, orjson.dumps(body, option=orjson.OPT_SORT_KEYS))
     found = await unavailable.run_async(lambda: recent.get(key, ask))
     if isinstance(found, JSONResponse):
         return found

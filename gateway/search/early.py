@@ -24,9 +24,9 @@ exactly as before: this adds no way in and no answer of its own.
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qsl
 
 from starlette._utils import get_route_path
-from starlette.datastructures import QueryParams
 
 from gateway import operators, roles
 from gateway.edge.limits import ASGIApp, Receive, Scope, Send
@@ -55,7 +55,8 @@ def asked(query_string: bytes) -> search.Asked | None:
     """The route's parameters from a query string, or None when any is missing, repeated or not
     plainly what the route takes (the route then reads it, and answers or refuses it)."""
     values: dict[str, str | int] = {}
-    for name, value in QueryParams(query_string).multi_items():  # as FastAPI reads them
+    # As FastAPI reads them (starlette.datastructures.QueryParams, without building its multidict).
+    for name, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
         field = TEXT.get(name) or NUMBERS.get(name)
         if field is None:
             continue  # not the route's: FastAPI ignores it too

@@ -130,17 +130,22 @@ def test_the_oldest_answers_go_first_beyond_the_maximum() -> None:
     assert len(recent) == 2
 
 
-def test_the_caller_that_started_the_search_going_away_does_not_cancel_it() -> None:
+def test_the_caller_that_started_the_search_going_away_leaves_the_others_an_answer() -> None:
     backend = Backend(delay=0.05)
     recent = RecentAnswers[str](10)
 
-    async def scenario() -> str:
+    async def scenario() -> tuple[str, str]:
         starter = asyncio.create_task(recent.get("q", backend))
         await asyncio.sleep(0.01)
-        other = asyncio.create_task(recent.get("q", backend))
+        others = [asyncio.create_task(recent.get("q", backend)) for _ in range(2)]
         await asyncio.sleep(0.01)
         starter.cancel()
-        return await other
+        with pytest.raises(asyncio.CancelledError):
+            await starter
+        first, second = await asyncio.gather(*others)
+        return first, second
 
-    assert asyncio.run(scenario()) == "answer 1"
-    assert backend.calls == 1
+    # The starter's search went with it; one of the others asked again and both share that answer.
+    assert asyncio.run(scenario()) == ("answer 2", "answer 2")
+    assert backend.calls == 2
+    assert len(recent) == 1
