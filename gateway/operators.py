@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -101,6 +102,19 @@ def _remembered(key: tuple[str, str]) -> Operator | None:
     return operator if fresh and time.time() < expires else None
 
 
+def _database(engine: Engine) -> str:
+    """The engine's URL as text (password hidden), which keys what is remembered: rendered once per
+    engine, not on every request (SQLAlchemy builds the string anew each time)."""
+    text = _database_text.get(engine)
+    if text is None:
+        text = _database_text[engine] = str(engine.url)
+    return text
+
+
+# Weak keys: the text goes with its engine (tests make and dispose of many).
+_database_text: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
 def _remember(key: tuple[str, str], operator: Operator, expires: float) -> None:
     with _known_lock:
         if len(_known) > 10_000:  # many tokens: start again rather than grow
@@ -120,7 +134,7 @@ def _by_token(engine: Engine, token: str) -> tuple[Operator, float] | None:
 
 def get_by_token(engine: Engine, value: str, *, kind: str = sessions.BEARER) -> Operator | None:
     """The operator a bearer value (session or machine token) or a cookie value belongs to, if any."""
-    key = (f"{engine.url}|{kind}", token_digest(value))
+    key = (f"{_database(engine)}|{kind}", token_digest(value))
     if (known := _remembered(key)) is not None:
         return known
     found: tuple[Operator, float] | None = None
@@ -211,7 +225,7 @@ def remembered_bearer(engine: Engine, authorization: str) -> Operator | None:
         token = bearer_token(authorization, _BEARER)
     except Unauthenticated:
         return None
-    return _remembered((f"{engine.url}|{sessions.BEARER}", token_digest(token))) if token else None
+    return _remembered((f"{_database(engine)}|{sessions.BEARER}", token_digest(token))) if token else None
 
 
 def admit(operator: Operator, allowed: frozenset[str] | tuple[str, ...]) -> Operator:
