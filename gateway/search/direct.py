@@ -208,10 +208,14 @@ class SearchClient:
         connecting = loop.create_task(
             loop.create_connection(_Connection, self._host, self._port, ssl=self._ssl)
         )
-        # The answer's timer covers connecting too: it times the future out, which ends the wait here.
-        done, _ = await asyncio.wait((connecting, answer), return_when=asyncio.FIRST_COMPLETED)
+        try:
+            # The answer's timer covers connecting too: it times the future out, which ends this wait.
+            done, _ = await asyncio.wait((connecting, answer), return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:
+            _abandon(connecting)  # the caller went away while connecting
+            raise
         if connecting not in done:
-            connecting.cancel()
+            _abandon(connecting)
             answer.result()  # raises the timeout
         _, connection = connecting.result()
         return connection
@@ -226,3 +230,14 @@ class SearchClient:
 def _time_out(answer: asyncio.Future[tuple[int, bytes]]) -> None:
     if not answer.done():
         answer.set_exception(TimeoutError())
+
+
+def _abandon(connecting: asyncio.Task[tuple[asyncio.BaseTransport, _Connection]]) -> None:
+    """Stop connecting; a connection made all the same is closed, not left open and unused."""
+    connecting.cancel()
+    connecting.add_done_callback(_close_if_made)
+
+
+def _close_if_made(connecting: asyncio.Task[tuple[asyncio.BaseTransport, _Connection]]) -> None:
+    if not connecting.cancelled() and connecting.exception() is None:
+        connecting.result()[1].close()
