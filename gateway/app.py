@@ -11,6 +11,7 @@ from elasticsearch import Elasticsearch
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gateway import access, accounts, config, errors
@@ -51,6 +52,19 @@ def _openapi_without_422(app: FastAPI) -> dict[str, Any]:
         errors.document_edge_refusals(document)
         app.openapi_schema = document
     return app.openapi_schema
+
+
+class Gateway(FastAPI):
+    """FastAPI with the plain searches of known operators answered in front of its middleware stack
+    (gateway.search.early), which gets every other request unchanged."""
+
+    def __init__(self, *, trusted_proxies: tuple[str, ...] = (), **kwargs: Any) -> None:
+        self._trusted_proxies = trusted_proxies
+        super().__init__(**kwargs)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """Starlette's stack (its error middleware, the app's middlewares, the routes), fronted."""
+        return EarlySearch(super().build_middleware_stack(), trusted_proxies=self._trusted_proxies)
 
 
 def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
@@ -95,7 +109,8 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
             await app.state.search_direct.close()
             app.state.engine.dispose()
 
-    app = FastAPI(
+    app = Gateway(
+        trusted_proxies=tuple(settings.trusted_proxies),
         title="Eco-governance platform",
         summary="一网一中心一图一库一码: one network, one center, one map, one database, one code.",
         version="1.0.0",
@@ -115,11 +130,10 @@ def create_app(settings: config.GatewaySettings | None = None) -> FastAPI:
     app.openapi = lambda: _openapi_without_422(app)  # type: ignore[method-assign]
     # Outermost last: security headers on every answer, refusals included; then the size limits,
     # then the real client address (forwarded headers only from configured proxies), then the URL's
-    # text rule, then the trace id every answer of a route carries; innermost, the plain searches of
-    # known operators and the public's fresh code pages, answered before routing
-    # (gateway.search.early, gateway.public.fresh).
+    # text rule, then the trace id every answer of a route carries; innermost, the public's fresh
+    # code pages, answered before routing (gateway.public.fresh). The plain searches of known
+    # operators are answered in front of all of them (Gateway, gateway.search.early).
     app.add_middleware(FreshCodePages)
-    app.add_middleware(EarlySearch)
     app.add_middleware(TraceIds)
     app.add_middleware(UrlText, refuse=errors.edge_refusal)
     if settings.trusted_proxies:

@@ -34,6 +34,23 @@ def content_security_policy(path: str, nonce: str, *, image_origins: str = "") -
     )
 
 
+def security_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """The headers every answer to this HTTP request carries; makes the request's CSP nonce
+    (`scope["state"]["csp_nonce"]`, which HTML pages put on their inline code)."""
+    nonce = secrets.token_urlsafe(16)
+    scope.setdefault("state", {})["csp_nonce"] = nonce
+    added = [
+        (b"content-security-policy", content_security_policy(scope["path"], nonce).encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+    ]
+    if scope.get("scheme") == "https":
+        added.append((b"strict-transport-security", b"max-age=31536000"))
+    return added
+
+
 class SecurityHeaders:
     """ASGI middleware adding the headers to every HTTP response (a route's own value wins)."""
 
@@ -44,17 +61,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        nonce = secrets.token_urlsafe(16)
-        scope.setdefault("state", {})["csp_nonce"] = nonce
-        added = [
-            (b"content-security-policy", content_security_policy(scope["path"], nonce).encode()),
-            (b"x-content-type-options", b"nosniff"),
-            (b"x-frame-options", b"DENY"),
-            (b"referrer-policy", b"no-referrer"),
-            (b"cross-origin-opener-policy", b"same-origin"),
-        ]
-        if scope.get("scheme") == "https":
-            added.append((b"strict-transport-security", b"max-age=31536000"))
+        added = security_headers(scope)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -41,6 +41,11 @@ def body_limit(path: str) -> int:
     return API_LIMIT
 
 
+def headers_too_large(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether a request's header names and values together pass HEADER_LIMIT (answered 431)."""
+    return sum(len(name) + len(value) for name, value in headers) > HEADER_LIMIT
+
+
 class BodyTooLarge(HTTPException):
     """A request body over its route's limit (413, in the platform's error shape)."""
 
@@ -66,7 +71,7 @@ class SizeLimits:
             await self.app(scope, receive, send)
             return
         headers: list[tuple[bytes, bytes]] = scope["headers"]
-        if sum(len(name) + len(value) for name, value in headers) > HEADER_LIMIT:
+        if headers_too_large(headers):
             await self.refuse(HeadersTooLarge())(scope, receive, send)
             return
         limit = body_limit(scope["path"])

@@ -32,6 +32,13 @@ def url_problem(path: str, query: str) -> tuple[str, str] | None:
     return None
 
 
+def request_url_problem(scope: Scope) -> tuple[str, str] | None:
+    """`url_problem` of an HTTP request's path and query string."""
+    # Raw bytes as UTF-8 (parse_qsl decodes the %-escapes as UTF-8 too); never latin-1, which would
+    # turn the bytes of a Chinese town name into C1 controls.
+    return url_problem(scope["path"], scope.get("query_string", b"").decode("utf-8", "replace"))
+
+
 class UrlText:
     """ASGI middleware refusing URLs that break the text rule."""
 
@@ -41,10 +48,7 @@ class UrlText:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            # Raw bytes as UTF-8 (parse_qsl decodes the %-escapes as UTF-8 too); never latin-1, which
-            # would turn the bytes of a Chinese town name into C1 controls.
-            query = scope.get("query_string", b"").decode("utf-8", "replace")
-            problem = url_problem(scope["path"], query)
+            problem = request_url_problem(scope)
             if problem is not None:
                 await self.refuse(HTTPException(400, f"{problem[0]}: {problem[1]}"))(scope, receive, send)
                 return

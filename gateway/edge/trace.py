@@ -18,7 +18,21 @@ from shared.tracing import TRACE_METADATA_KEY, trace_scope
 log = logging.getLogger(__name__)
 # The API's header and the gRPC metadata key are one name: callers pass a trace on either way.
 assert errors.TRACE_HEADER.lower() == TRACE_METADATA_KEY
-_HEADER = TRACE_METADATA_KEY.encode("latin-1")
+TRACE_HEADER = TRACE_METADATA_KEY.encode("latin-1")  # as ASGI names it
+
+
+def incoming_trace_id(scope: Scope) -> str | None:
+    """The caller's trace id: the first X-Trace-Id, as Starlette's Headers.get finds it (ASGI header
+    names are lower case)."""
+    given = (value for name, value in scope["headers"] if name == TRACE_HEADER)
+    return next((value.decode("latin-1") for value in given), None)
+
+
+async def answer_bug(scope: Scope, receive: Receive, send: Send) -> None:
+    """A bug, not the caller's fault: logged with its traceback, answered in the API's own shape with
+    the trace id that finds it in the logs (`send` adds the trace id header)."""
+    log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+    await errors.internal_error()(scope, receive, send)
 
 
 class TraceIds:
@@ -31,10 +45,7 @@ class TraceIds:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        # The first X-Trace-Id, as Starlette's Headers.get finds it (ASGI names are lower case).
-        given = (value for name, value in scope["headers"] if name == _HEADER)
-        incoming = next((value.decode("latin-1") for value in given), None)
-        with trace_scope(incoming) as trace_id:
+        with trace_scope(incoming_trace_id(scope)) as trace_id:
             started = False
             value = trace_id.encode("latin-1")
 
@@ -42,8 +53,8 @@ class TraceIds:
                 nonlocal started
                 if message["type"] == "http.response.start":
                     started = True
-                    kept = [(k, v) for k, v in message.get("headers", []) if k.lower() != _HEADER]
-                    message["headers"] = [*kept, (_HEADER, value)]
+                    kept = [(k, v) for k, v in message.get("headers", []) if k.lower() != TRACE_HEADER]
+                    message["headers"] = [*kept, (TRACE_HEADER, value)]
                 await send(message)
 
             try:
@@ -53,7 +64,4 @@ class TraceIds:
             except Exception:
                 if started:
                     raise  # half an answer is out: nothing better to send than closing it
-                # A bug, not the caller's fault: answer in the API's own shape, with the trace id
-                # that finds the traceback in the logs.
-                log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
-                await errors.internal_error()(scope, receive, send_with_trace)
+                await answer_bug(scope, receive, send_with_trace)

@@ -3,6 +3,7 @@ Elasticsearch and headers as the route's, and everything else left to the route.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -179,3 +180,77 @@ def test_the_query_string_is_read_as_fastapi_reads_it() -> None:
     )
     for query in ("size=5", "q=a&q=b", "q=a&size=+5", "q=a&size=5.0", "q=a&from=", "q=a&page_size=1e2"):
         assert early.asked(query.encode()) is None, query
+
+
+def test_what_the_edge_refuses_is_refused_by_the_edge_even_for_a_known_operator(client: TestClient) -> None:
+    client.get("/api/v1/search?q=known", headers=_auth())  # the operator is now known
+    too_large = client.get("/api/v1/search?q=a", headers={**_auth(), "X-Filler": "x" * (17 * 1024)})
+    assert too_large.status_code == 431 and error_shape(too_large.json()), too_large.text
+    control = client.get("/api/v1/search?q=a%00b", headers=_auth())
+    assert control.status_code == 400 and control.json()["message"].startswith("q:"), control.text
+    for refused in (too_large, control):  # the edge's headers on its refusals, as on every answer
+        assert refused.headers["x-trace-id"] and refused.headers["x-frame-options"] == "DENY"
+    assert len(_bodies(client)) == 1  # neither reached Elasticsearch
+
+
+def test_a_search_sent_with_a_body_goes_to_the_stack(client: TestClient, routed: list[str]) -> None:
+    client.get("/api/v1/search?q=known", headers=_auth())
+    routed.clear()
+    answer = client.request("GET", "/api/v1/search?q=宗汉", headers=_auth(), content=b"{}")
+    assert answer.status_code == 200
+    assert routed == ["/api/v1/search"]  # the edge's body limit saw it, then the route answered
+
+
+def test_an_early_answer_keeps_the_callers_trace_id(client: TestClient, routed: list[str]) -> None:
+    client.get("/api/v1/search?q=known", headers=_auth())
+    routed.clear()
+    answer = client.get(
+        "/api/v1/search?q=宗汉", headers={**_auth(), "X-Trace-Id": "0123456789abcdef0123456789abcdef"}
+    )
+    assert answer.status_code == 200 and routed == []
+    assert answer.headers["x-trace-id"] == "0123456789abcdef0123456789abcdef"
+
+
+def test_a_bug_in_an_early_answer_is_answered_in_the_apis_shape(
+    client: TestClient, routed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client.get("/api/v1/search?q=known", headers=_auth())
+    routed.clear()
+
+    async def broken(state: Any, planned: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(search_router, "answer", broken)
+    answer = client.get("/api/v1/search?q=宗汉", headers=_auth())
+    assert answer.status_code == 500 and error_shape(answer.json()), answer.text
+    assert answer.json()["trace_id"] == answer.headers["x-trace-id"]
+    assert answer.headers["content-security-policy"] and routed == []
+
+
+def test_a_trusted_proxys_forwarded_client_is_read_for_an_early_answer() -> None:
+    async def stack(scope: Any, receive: Any, send: Any) -> None:
+        raise AssertionError("not used")
+
+    front = early.EarlySearch(stack, trusted_proxies=("10.0.0.1",))
+    assert front._forwarded is not None
+    scope: dict[str, Any] = {
+        "type": "http",
+        "scheme": "http",
+        "client": ("10.0.0.1", 5000),
+        "headers": [(b"x-forwarded-for", b"203.0.113.9"), (b"x-forwarded-proto", b"https")],
+    }
+
+    async def nothing() -> Any:
+        return {}
+
+    async def unused(message: Any) -> None:
+        raise AssertionError("the rewrite sends nothing")
+
+    forwarded = front._forwarded
+
+    async def rewrite() -> None:
+        await forwarded(scope, nothing, unused)
+
+    asyncio.run(rewrite())
+    assert scope["client"] == ("203.0.113.9", 0) and scope["scheme"] == "https"
+    assert early.EarlySearch(stack)._forwarded is None  # no proxies configured: nothing read
