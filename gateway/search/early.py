@@ -135,8 +135,8 @@ class EarlySearch:
     def _planned(self, scope: Scope) -> search.Planned | None:
         """The checked search of a request the stack would pass through its edge unchanged and hand
         to the route, or None for anything else (the stack then answers or refuses it)."""
-        headers = scope["headers"]
-        if limits.headers_too_large(headers) or not _without_body(headers):
+        sent: list[tuple[bytes, bytes]] = scope["headers"]
+        if limits.headers_too_large(sent) or not _without_body(sent):
             return None  # the edge refuses these, in its words
         if text.request_url_problem(scope) is not None:
             return None
