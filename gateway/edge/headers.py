@@ -51,6 +51,20 @@ def security_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
     return added
 
 
+def adding(added: list[tuple[bytes, bytes]], send: Send) -> Send:
+    """`send` with `added` put on the response's head (a header the answer has already wins)."""
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            present = {name.lower() for name, _ in headers}
+            headers += [(name, value) for name, value in added if name not in present]
+            message["headers"] = headers
+        await send(message)
+
+    return send_with_headers
+
+
 class SecurityHeaders:
     """ASGI middleware adding the headers to every HTTP response (a route's own value wins)."""
 
@@ -61,14 +75,4 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        added = security_headers(scope)
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers += [(name, value) for name, value in added if name not in present]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, adding(security_headers(scope), send))

@@ -28,13 +28,6 @@ def incoming_trace_id(scope: Scope) -> str | None:
     return next((value.decode("latin-1") for value in given), None)
 
 
-async def answer_bug(scope: Scope, receive: Receive, send: Send) -> None:
-    """A bug, not the caller's fault: logged with its traceback, answered in the API's own shape with
-    the trace id that finds it in the logs (`send` adds the trace id header)."""
-    log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
-    await errors.internal_error()(scope, receive, send)
-
-
 class TraceIds:
     """Runs each request under the caller's trace id (or a new one) and names it in the answer."""
 
@@ -45,23 +38,33 @@ class TraceIds:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        with trace_scope(incoming_trace_id(scope)) as trace_id:
-            started = False
-            value = trace_id.encode("latin-1")
+        await traced(self.app, scope, receive, send)
 
-            async def send_with_trace(message: Message) -> None:
-                nonlocal started
-                if message["type"] == "http.response.start":
-                    started = True
-                    kept = [(k, v) for k, v in message.get("headers", []) if k.lower() != TRACE_HEADER]
-                    message["headers"] = [*kept, (TRACE_HEADER, value)]
-                await send(message)
 
-            try:
-                await self.app(scope, receive, send_with_trace)
-            except ClientDisconnect:
-                raise  # not a bug: the client left, or a size limit cut the body off (gateway.edge)
-            except Exception:
-                if started:
-                    raise  # half an answer is out: nothing better to send than closing it
-                await answer_bug(scope, receive, send_with_trace)
+async def traced(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+    """Run an HTTP request through `app` under the caller's trace id (or a new one), named in the
+    answer; a bug is logged and answered in the API's shape with that id (TraceIds, and the searches
+    answered in front of the stack, gateway.search.early)."""
+    with trace_scope(incoming_trace_id(scope)) as trace_id:
+        started = False
+        value = trace_id.encode("latin-1")
+
+        async def send_with_trace(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() != TRACE_HEADER]
+                message["headers"] = [*kept, (TRACE_HEADER, value)]
+            await send(message)
+
+        try:
+            await app(scope, receive, send_with_trace)
+        except ClientDisconnect:
+            raise  # not a bug: the client left, or a size limit cut the body off (gateway.edge)
+        except Exception:
+            if started:
+                raise  # half an answer is out: nothing better to send than closing it
+            # A bug, not the caller's fault: answer in the API's own shape, with the trace id that
+            # finds the traceback in the logs.
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            await errors.internal_error()(scope, receive, send_with_trace)

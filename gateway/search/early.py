@@ -40,10 +40,9 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gateway import operators, roles
 from gateway.edge import headers, limits, text, trace
-from gateway.edge.limits import ASGIApp, Message, Receive, Scope, Send
+from gateway.edge.limits import ASGIApp, Receive, Scope, Send
 from gateway.routers import search
 from shared.errors import DomainError
-from shared.tracing import trace_scope
 
 PATH = "/api/v1/search"
 # The route's query parameters (by the names callers send) and Asked's fields they fill.
@@ -156,26 +155,14 @@ class EarlySearch:
         if planned is None:
             await self.app(scope, receive, send)
             return
-        # What the edge middlewares add to every answer, in the order they add it: the trace id
-        # (TraceIds, innermost), then the security headers (outermost, from the scheme as received).
+        # What the edge middlewares do to every answer, as they do it: the security headers (from the
+        # scheme as received, before the forwarded headers are read), then the trace id.
         added = headers.security_headers(scope)
         if self._forwarded is not None:
             await self._forwarded(scope, receive, send)
-        with trace_scope(trace.incoming_trace_id(scope)) as trace_id:
-            added.insert(0, (trace.TRACE_HEADER, trace_id.encode("latin-1")))
-            started = False
 
-            async def send_with_edge(message: Message) -> None:
-                nonlocal started
-                if message["type"] == "http.response.start":
-                    started = True
-                    message["headers"] = [*message.get("headers", []), *added]
-                await send(message)
+        async def answer(scope: Scope, receive: Receive, send: Send) -> None:
+            response = await search.answer(scope["app"].state, planned)
+            await response(scope, receive, send)
 
-            try:
-                response = await search.answer(scope["app"].state, planned)
-                await response(scope, receive, send_with_edge)
-            except Exception:
-                if started:
-                    raise  # half an answer is out: nothing better to send than closing it
-                await trace.answer_bug(scope, receive, send_with_edge)
+        await trace.traced(answer, scope, receive, headers.adding(added, send))
