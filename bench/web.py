@@ -320,7 +320,9 @@ def code_page_and_search(
     groups = _groups(platform, token, auth, only)
     measured: dict[str, list[wrk.Load]] = {r.name: [] for group in groups for r in group}
     used: dict[str, list[cpu.Use]] = {name: [] for name in measured}
-    meter = cpu.Meter(platform.pids["gateway"])
+    meter = cpu.Meter(
+        {pid: cpu.GATEWAY if name == "gateway" else cpu.SERVICES for name, pid in platform.pids.items()}
+    )
     if plan.es_warmup and only != "pages":
         warm_up_search(next(r for group in groups for r in group if r.name == ES_NEW), plan.es_warmup)
     for n in range(plan.rounds):
@@ -459,6 +461,42 @@ def verdict(comparison: Comparison, paired: Paired) -> str:
     )
 
 
+def cpu_by_process(figures: WebFigures) -> list[str]:
+    """Each load's CPU per request by process (medians over its rounds), and for each search
+    comparison what the route spent beyond its baseline, by process (the median of the rounds'
+    differences): where the machine's time went, which the targets' verdicts swing on."""
+    shown = [name for name in figures.loads if figures.cpu.get(name)]
+    lines = [
+        f"{'CPU per request by process, ms (median of rounds)':<62} "
+        + " ".join(f"{g[:10]:>10}" for g in cpu.GROUPS),
+        "-" * (62 + 11 * len(cpu.GROUPS)),
+    ]
+    for name in shown:
+        used = figures.cpu[name]
+        lines.append(
+            f"{name:<62} "
+            + " ".join(
+                f"{statistics.median(u.groups_ms.get(g, 0.0) for u in used):>10.2f}" for g in cpu.GROUPS
+            )
+        )
+    for comparison in COMPARISONS:
+        base, route = figures.cpu.get(comparison.baseline), figures.cpu.get(comparison.route)
+        if comparison.targets != "search" or not base or not route or len(base) != len(route):
+            continue
+        extra = {
+            g: statistics.median(
+                r.groups_ms.get(g, 0.0) - b.groups_ms.get(g, 0.0) for b, r in zip(base, route, strict=True)
+            )
+            for g in cpu.GROUPS
+        }
+        machine = statistics.median(r.machine_ms - b.machine_ms for b, r in zip(base, route, strict=True))
+        lines.append(
+            f"{comparison.label}: {machine:+.2f} ms of machine CPU per request over Elasticsearch: "
+            + ", ".join(f"{g} {ms:+.2f}" for g, ms in extra.items())
+        )
+    return lines
+
+
 def table(figures: WebFigures) -> str:
     """Each route's median figures over its rounds, each comparison's median ratios against the
     baseline measured in the same rounds with the targets met or not, and the propagation times."""
@@ -484,6 +522,8 @@ def table(figures: WebFigures) -> str:
         if comparison.route in figures.loads:
             paired = pair(figures.loads[comparison.baseline], figures.loads[comparison.route])
             lines.append(verdict(comparison, paired))
+    if figures.cpu:
+        lines += ["", *cpu_by_process(figures)]
     if not figures.propagation_ms:
         return "\n".join(lines)
     p50, p95 = statistics.median(figures.propagation_ms), percentile(figures.propagation_ms, 0.95)
