@@ -466,19 +466,16 @@ def cpu_by_process(figures: WebFigures) -> list[str]:
     comparison what the route spent beyond its baseline, by process (the median of the rounds'
     differences): where the machine's time went, which the targets' verdicts swing on."""
     shown = [name for name in figures.loads if figures.cpu.get(name)]
+    title = "CPU per request by process, ms (median of rounds)"
+    width = max(len(title), *(len(name) for name in shown))
     lines = [
-        f"{'CPU per request by process, ms (median of rounds)':<62} "
-        + " ".join(f"{g[:10]:>10}" for g in cpu.GROUPS),
-        "-" * (62 + 11 * len(cpu.GROUPS)),
+        f"{title:<{width}} " + " ".join(f"{g:>13}" for g in cpu.GROUPS),
+        "-" * (width + 14 * len(cpu.GROUPS)),
     ]
     for name in shown:
         used = figures.cpu[name]
-        lines.append(
-            f"{name:<62} "
-            + " ".join(
-                f"{statistics.median(u.groups_ms.get(g, 0.0) for u in used):>10.2f}" for g in cpu.GROUPS
-            )
-        )
+        medians = (statistics.median(u.groups_ms.get(g, 0.0) for u in used) for g in cpu.GROUPS)
+        lines.append(f"{name:<{width}} " + " ".join(f"{ms:>13.2f}" for ms in medians))
     for comparison in COMPARISONS:
         base, route = figures.cpu.get(comparison.baseline), figures.cpu.get(comparison.route)
         if comparison.targets != "search" or not base or not route or len(base) != len(route):

@@ -3,6 +3,13 @@
 A relay publishes unsent rows to Kafka (acks=all, idempotent producer), then marks them sent, so an
 event is never lost between a commit and a publish, and a crash only means a row is sent again;
 consumers drop the repeat by event id.
+
+The relay is woken when events commit: on PostgreSQL by the NOTIFY each event's transaction sends
+(any process, any replica, a consumer's transaction too), and in its own process by `notify()`.
+While it is woken that way it looks for unsent rows only every `listening_poll_seconds` besides, as
+a safety net; otherwise (SQLite, or while its LISTEN connection is down) every `poll_seconds`. Six
+services polling five times a second cost the idle platform about 3 % of a core in Python and
+PostgreSQL (issue 16's measurements), for events that are woken for anyway.
 """
 
 from __future__ import annotations
@@ -20,12 +27,15 @@ from sqlalchemy.engine import Connection, Engine
 from eco.v1 import events_pb2
 from shared.db import is_postgres
 from shared.kafka import reliable_producer
+from shared.pg_listen import Listener
 from shared.schema import outbox
 
 log = logging.getLogger(__name__)
 
 # Advisory lock key of the relay: one publisher per database at a time (any constant, unique here).
 RELAY_LOCK = 727_002
+# The channel an event's transaction notifies on PostgreSQL (per database, as NOTIFY is).
+CHANNEL = "eco_outbox"
 
 
 def add_event(conn: Connection, topic: str, envelope: events_pb2.EventEnvelope) -> None:
@@ -40,6 +50,10 @@ def add_event(conn: Connection, topic: str, envelope: events_pb2.EventEnvelope) 
             created_at=datetime.now(UTC),
         )
     )
+    if is_postgres(conn):
+        # Delivered at commit, once per transaction however many events it adds (PostgreSQL folds a
+        # repeated notification), and not at all on a rollback.
+        conn.execute(sa.select(sa.func.pg_notify(CHANNEL, "")))
 
 
 def pending_count(engine: Engine) -> int:
@@ -58,12 +72,14 @@ class OutboxRelay:
         *,
         client_id: str,
         poll_seconds: float = 0.2,
+        listening_poll_seconds: float = 5.0,
         batch_size: int = 500,
         max_backoff_seconds: float = 10.0,
         producer_factory: Callable[[], KafkaProducer] | None = None,
     ) -> None:
         self.engine = engine
         self.poll_seconds = poll_seconds
+        self.listening_poll_seconds = max(listening_poll_seconds, poll_seconds)
         self.batch_size = batch_size
         self.max_backoff_seconds = max_backoff_seconds
         self._producer_factory = producer_factory or (
@@ -73,6 +89,7 @@ class OutboxRelay:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._listener = Listener(engine, CHANNEL, self._woken) if is_postgres(engine) else None
         self.healthy = False
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -80,15 +97,27 @@ class OutboxRelay:
         """Start publishing in a background thread."""
         self._thread = threading.Thread(target=self._loop, name="outbox-relay", daemon=True)
         self._thread.start()
+        if self._listener is not None:
+            self._listener.start()
+
+    @property
+    def listening(self) -> bool:
+        """True while committed events wake the relay from any process (PostgreSQL's LISTEN is up)."""
+        return self._listener is not None and self._listener.listening
 
     def notify(self) -> None:
         """Publish now rather than at the next poll (call after a commit that added events)."""
+        self._wake.set()
+
+    def _woken(self, _payload: str | None) -> None:
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop after the batch in hand; unsent rows stay for the next start."""
         self._stop.set()
         self._wake.set()
+        if self._listener is not None:
+            self._listener.stop(timeout)
         if self._thread:
             self._thread.join(timeout)
         self._close_producer()
@@ -97,19 +126,22 @@ class OutboxRelay:
     def _loop(self) -> None:
         backoff = self.poll_seconds
         while not self._stop.is_set():
+            # Cleared before looking: an event committed from here on wakes the wait below.
+            self._wake.clear()
             try:
                 sent = self.publish_pending()
                 self.healthy = True
                 backoff = self.poll_seconds
                 if sent:
                     continue  # more may be waiting; drain before sleeping
+                pause = self.listening_poll_seconds if self.listening else self.poll_seconds
             except Exception as exc:  # Kafka down, DB restarting: wait and try again, never die.
                 self.healthy = False
                 log.warning("outbox relay: publish failed, retrying in %.1fs: %s", backoff, exc)
                 self._close_producer()
+                pause = backoff
                 backoff = min(max(backoff * 2, 0.5), self.max_backoff_seconds)
-            self._wake.wait(backoff)
-            self._wake.clear()
+            self._wake.wait(pause)
 
     def publish_pending(self) -> int:
         """Publish one batch of unsent events in order; returns how many Kafka confirmed."""

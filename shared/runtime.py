@@ -50,6 +50,7 @@ class ServiceApp:
             settings.kafka_bootstrap_servers,
             client_id=f"{settings.service}-relay",
             poll_seconds=settings.outbox_poll_seconds,
+            listening_poll_seconds=settings.outbox_listening_poll_seconds,
         )
         return engine, relay
 

@@ -166,7 +166,12 @@ class Settings(EnvironmentSettings):
     grants_file: Path = env_field("ECO_GRANTS_FILE", default=REPO_ROOT / "deploy" / "local" / "grants.json")
     run_dir: Path = env_field("ECO_RUN_DIR", default=REPO_ROOT / ".run")
     log_level: str = env_field("ECO_LOG_LEVEL", default="INFO")
+    # How often the outbox relay looks for unsent events when nothing wakes it (SQLite), and while it
+    # is woken by PostgreSQL's NOTIFY at each commit (shared.outbox).
     outbox_poll_seconds: float = env_field("ECO_OUTBOX_POLL_SECONDS", default=0.2, **_SECONDS)
+    outbox_listening_poll_seconds: float = env_field(
+        "ECO_OUTBOX_LISTENING_POLL_SECONDS", default=5.0, **_SECONDS
+    )
     # Base URL printed in QR codes; the gateway serves /c/{token} under it.
     public_base_url: str = env_field("ECO_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
     # Threads running the plain (sync) servicer methods; streams are coroutines and hold none.
