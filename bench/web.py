@@ -46,6 +46,8 @@ OPERATOR_TOKEN = "bench-operator-token"
 SEARCH = "宗汉电镀"
 TOWNS = ["浒山", "宗汉", "周巷", "观海卫", "庵东", "坎墩"]
 TRADES = [("电镀", "C3360"), ("印染", "C1713"), ("化工", "C2614"), ("家电", "C3855"), ("轴承", "C3451")]
+# Seconds the platform is watched at rest, seeded and settled, before the loads.
+REST_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ class WebFigures:
     propagation_ms: list[float]
     only: str = ""  # one of PARTS when only that part was measured
     cpu: dict[str, list[cpu.Use]] = field(default_factory=dict)  # CPU per request, as `loads`
+    idle: dict[str, float] = field(default_factory=dict)  # % of a core by group at rest, and "machine"
 
 
 def _seed_enterprises(platform: Platform, count: int) -> str:
@@ -305,12 +308,23 @@ def warm_up_search(route: Route, most_seconds: int, step: int = 5) -> list[float
     return rates
 
 
+def at_rest(meter: cpu.Meter, seconds: float) -> dict[str, float]:
+    """The share of a core (%) each group of processes and the machine ("machine") used while
+    nothing was asked of the platform for `seconds`: what every load's figures carry besides."""
+    meter.start()
+    time.sleep(seconds)
+    use = meter.stop(requests=1)  # so the figures are ms over the whole wait
+    percent = 100 / (1000 * seconds)
+    return {**{g: ms * percent for g, ms in use.groups_ms.items()}, "machine": use.machine_ms * percent}
+
+
 def code_page_and_search(
     platform: Platform, plan: Plan, enterprises: int, only: str = ""
-) -> tuple[dict[str, list[wrk.Load]], dict[str, list[cpu.Use]]]:
+) -> tuple[dict[str, list[wrk.Load]], dict[str, list[cpu.Use]], dict[str, float]]:
     """wrk on the trivial route, the code page (HTML, JSON), search, and search straight to ES, as
     `plan` says (`only`: "pages" or "search", one of the two groups). Returns each load's figures
-    and the CPU it cost (the gateway's, the machine's) by round."""
+    and the CPU it cost (by process, and the machine's) by round, and the platform's CPU at rest
+    before the loads (`at_rest`)."""
     uscc = _seed_enterprises(platform, enterprises)
     token = _code_token(platform, uscc)
     auth = _operator(platform)
@@ -323,6 +337,8 @@ def code_page_and_search(
     meter = cpu.Meter(
         {pid: cpu.GATEWAY if name == "gateway" else cpu.SERVICES for name, pid in platform.pids.items()}
     )
+    progress(f"the platform at rest for {REST_SECONDS}s")
+    idle = at_rest(meter, REST_SECONDS)
     if plan.es_warmup and only != "pages":
         warm_up_search(next(r for group in groups for r in group if r.name == ES_NEW), plan.es_warmup)
     for n in range(plan.rounds):
@@ -345,7 +361,7 @@ def code_page_and_search(
                 meter.start()
                 measured[route.name].append(done := load(plan.seconds))
                 used[route.name].append(meter.stop(done.requests))
-    return measured, used
+    return measured, used, idle
 
 
 def _water_station(station_id: str) -> monitoring_pb2.Station:
@@ -418,15 +434,16 @@ def run(run_dir: Path, plan: Plan, *, enterprises: int, incidents: int, only: st
     with running(run_dir) as platform:
         loads: dict[str, list[wrk.Load]] = {}
         used: dict[str, list[cpu.Use]] = {}
+        idle: dict[str, float] = {}
         if only != "propagation":
-            loads, used = code_page_and_search(platform, plan, enterprises, only)
+            loads, used, idle = code_page_and_search(platform, plan, enterprises, only)
         times: list[float] = []
         if only in ("", "propagation"):
             if only:
                 _operator(platform)
             progress(f"web: propagation of {incidents} exceedances to search and map")
             times = propagation(platform, {"Authorization": f"Bearer {OPERATOR_TOKEN}"}, incidents)
-    return WebFigures(loads, times, only, used)
+    return WebFigures(loads, times, only, used, idle)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -521,6 +538,12 @@ def table(figures: WebFigures) -> str:
             lines.append(verdict(comparison, paired))
     if figures.cpu:
         lines += ["", *cpu_by_process(figures)]
+    if figures.idle:
+        shares = ", ".join(f"{g} {figures.idle.get(g, 0.0):.1f} %" for g in cpu.GROUPS)
+        lines.append(
+            f"the platform at rest before the loads ({REST_SECONDS}s), % of a core: {shares}; "
+            f"the machine {figures.idle.get('machine', 0.0):.1f} %"
+        )
     if not figures.propagation_ms:
         return "\n".join(lines)
     p50, p95 = statistics.median(figures.propagation_ms), percentile(figures.propagation_ms, 0.95)

@@ -10,6 +10,8 @@ woken keeps a slow poll of its own as the safety net (`listening` says when it m
 from __future__ import annotations
 
 import logging
+import select
+import socket
 import threading
 from collections.abc import Callable
 
@@ -17,9 +19,6 @@ import psycopg
 from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
-
-# How often a waiting listener looks at its stop flag: the longest stop() waits for it.
-WAIT_SECONDS = 0.5
 
 
 class Listener:
@@ -52,6 +51,10 @@ class Listener:
         self.max_retry_seconds = max_retry_seconds
         self._listening = threading.Event()
         self._stop = threading.Event()
+        # stop() writes a byte here to end the wait at once: the wait is select() on the database
+        # connection and this socket, with no timeout. (psycopg's own notifies(timeout=) woken ten
+        # times a second cost 0.9 % of a core, more than the polling this replaces.)
+        self._stop_reader, self._stop_writer = socket.socketpair()
         self._thread: threading.Thread | None = None
 
     @property
@@ -68,10 +71,15 @@ class Listener:
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop listening and close the connection (within WAIT_SECONDS of the call)."""
+        """Stop listening and close the connection (again: nothing more)."""
+        if self._stop.is_set():
+            return
         self._stop.set()
+        self._stop_writer.send(b"\0")
         if self._thread is not None:
             self._thread.join(timeout)
+        self._stop_reader.close()
+        self._stop_writer.close()
 
     def _loop(self) -> None:
         pause = self.retry_seconds
@@ -92,5 +100,8 @@ class Listener:
             self._listening.set()
             self.on_notify(None)  # whatever committed while nobody listened
             while not self._stop.is_set():
-                for notification in conn.notifies(timeout=WAIT_SECONDS, stop_after=1):
+                # What has arrived (psycopg may hold some read with an earlier answer), then wait
+                # for more or for stop(); a closed connection reads as ready and fails in notifies.
+                for notification in conn.notifies(timeout=0):
                     self.on_notify(notification.payload)
+                select.select([conn.fileno(), self._stop_reader.fileno()], [], [])

@@ -72,6 +72,7 @@ def listening(engine: sa.Engine) -> Iterator[tuple[Listener, Calls]]:
     yield listener, calls
     listener.stop()
     assert not listener.listening
+    listener.stop()  # a second stop is nothing
 
 
 def test_committed_notifies_call_back_in_order_and_a_rolled_back_one_never(

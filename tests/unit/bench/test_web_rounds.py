@@ -95,6 +95,27 @@ def test_the_cpu_a_search_spent_beyond_its_baseline_is_broken_down_by_process() 
     assert "wrk +0.05" in extra
 
 
+def test_the_platform_at_rest_is_shown_as_shares_of_a_core() -> None:
+    es = web.ES_NEW
+    figures = web.WebFigures(
+        {es: [load(100, 10, 20, name=es)]},
+        propagation_ms=[],
+        only="search",
+        idle={"services": 3.9, "Kafka": 3.5, "machine": 10.3},
+    )
+    line = next(x for x in web.table(figures).splitlines() if x.startswith("the platform at rest"))
+    assert "services 3.9 %, Elasticsearch 0.0 %, Kafka 3.5 %" in line
+    assert line.endswith("the machine 10.3 %")
+
+
+def test_at_rest_is_read_over_the_wait_as_percent_of_a_core() -> None:
+    meter = cpu.Meter({os.getpid(): cpu.GATEWAY})
+    shares = web.at_rest(meter, 0.3)
+    # This process slept: a few ticks at most (10 ms in 300 ms is 3.3 %).
+    assert 0 <= shares[cpu.GATEWAY] <= 7
+    assert shares["machine"] >= 0
+
+
 def test_the_one_connection_search_is_shown_without_a_verdict() -> None:
     es, gateway = web.ES_NEW_ONE, web.SEARCH_NEW_ONE
     figures = web.WebFigures(
