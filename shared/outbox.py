@@ -125,9 +125,12 @@ class OutboxRelay:
     # -- work ------------------------------------------------------------------------------
     def _loop(self) -> None:
         backoff = self.poll_seconds
-        while not self._stop.is_set():
-            # Cleared before looking: an event committed from here on wakes the wait below.
+        while True:
+            # Cleared before looking: an event committed, or a stop(), from here on wakes the wait
+            # below (stop() sets its flag before waking, so one that came just before is seen here).
             self._wake.clear()
+            if self._stop.is_set():
+                return
             try:
                 sent = self.publish_pending()
                 self.healthy = True
