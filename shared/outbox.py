@@ -89,7 +89,9 @@ class OutboxRelay:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
-        self._listener = Listener(engine, CHANNEL, self._woken) if is_postgres(engine) else None
+        self._listener = (
+            Listener(engine, CHANNEL, lambda _payload: self.notify()) if is_postgres(engine) else None
+        )
         self.healthy = False
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -107,9 +109,6 @@ class OutboxRelay:
 
     def notify(self) -> None:
         """Publish now rather than at the next poll (call after a commit that added events)."""
-        self._wake.set()
-
-    def _woken(self, _payload: str | None) -> None:
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:

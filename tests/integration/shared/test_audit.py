@@ -1,25 +1,13 @@
 """The audit writer keeps writing when one record is refused, and trace ids are never trusted blindly."""
 
-from collections.abc import Iterator
-
 import pytest
 import sqlalchemy as sa
 
 from shared import schema
-from shared.db import make_engine
 from shared.grpc.audit import AuditWriter
-from shared.migrations import SHARED, upgrade
 from tests.support.audit import audit_record
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def engine(pg_url: str) -> Iterator[sa.Engine]:
-    engine = make_engine(pg_url)
-    upgrade(engine, SHARED)
-    yield engine
-    engine.dispose()
 
 
 def test_a_refused_record_does_not_hold_back_the_others(engine: sa.Engine) -> None:

@@ -14,8 +14,6 @@ import sqlalchemy as sa
 from eco.v1 import evaluation_pb2, events_pb2
 from shared import dead_letters, events
 from shared.consumer import EventConsumer
-from shared.db import make_engine
-from shared.migrations import SHARED, upgrade
 from shared.outbox import OutboxRelay, add_event, pending_count
 from shared.tracing import trace_scope
 from tests.integration.shared.support import APPLIED, applications, record_application
@@ -26,13 +24,11 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def engine(pg_url: str) -> Iterator[sa.Engine]:
-    engine = make_engine(pg_url)
-    upgrade(engine, SHARED)
+def engine(engine: sa.Engine) -> sa.Engine:
+    """The shared tables (conftest) and the table the test handlers apply events to."""
     with engine.begin() as conn:
         APPLIED.create(conn)
-    yield engine
-    engine.dispose()
+    return engine
 
 
 @pytest.fixture

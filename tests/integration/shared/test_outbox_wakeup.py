@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from eco.v1 import evaluation_pb2
 from shared import events
 from shared.db import make_engine
-from shared.migrations import SHARED, upgrade
 from shared.outbox import CHANNEL, OutboxRelay, add_event, pending_count
 from shared.pg_listen import Listener
 from tests.support import infra
@@ -22,14 +21,6 @@ pytestmark = pytest.mark.integration
 
 # Far longer than any wait below: what arrives in time was woken, not polled for.
 NEVER = 600.0
-
-
-@pytest.fixture
-def engine(pg_url: str) -> Iterator[sa.Engine]:
-    engine = make_engine(pg_url)
-    upgrade(engine, SHARED)
-    yield engine
-    engine.dispose()
 
 
 class Calls:
